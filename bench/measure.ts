@@ -1,0 +1,75 @@
+/**
+ * A small benchmark timer: median wall time per event over several runs, plus how many garbage
+ * collections happened while timing (the point of the generated code is that this stays at zero).
+ */
+import { PerformanceObserver, performance } from "node:perf_hooks";
+
+export interface MeasureOptions {
+  // Untimed runs so the JIT has optimised the code first; on a busy machine the background compiler can
+  // lag, and a nonzero GC count for allocation-free code is the sign that warmup was too short.
+  warmup?: number;
+  reps?: number;
+}
+
+export interface Measurement {
+  name: string;
+  nsPerEvent: number;
+  gcCount: number;
+  checksum: number;
+}
+
+// GC entries reach observers through a later turn of the event loop, so yield before reading a count.
+const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
+
+export async function measure(name: string, fn: () => number, events: number, opts: MeasureOptions = {}): Promise<Measurement> {
+  const warmup = opts.warmup ?? 5;
+  const reps = opts.reps ?? 7;
+  if (!(events > 0) || !(reps > 0)) throw new RangeError("events and reps must be positive");
+  let checksum = 0;
+  for (let i = 0; i < warmup; i++) checksum = fn();
+
+  // Start from a clean heap when node runs with --expose-gc, so earlier work is not collected on our clock.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+  await flush();
+
+  // Entries can arrive late, so count by when each collection started rather than by arrival.
+  let gcCount = 0;
+  let windowStart = Infinity;
+  let windowEnd = Infinity;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.startTime >= windowStart && entry.startTime <= windowEnd) gcCount++;
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const times: number[] = [];
+  windowStart = performance.now();
+  for (let i = 0; i < reps; i++) {
+    const start = process.hrtime.bigint();
+    const result = fn();
+    times.push(Number(process.hrtime.bigint() - start));
+    // A run that returns something other than the last one carries state over and cannot be compared.
+    if (i > 0 || warmup > 0) {
+      if (!Object.is(result, checksum)) throw new Error(`${name}: checksum changed between runs (${checksum} then ${result})`);
+    }
+    checksum = result;
+  }
+  windowEnd = performance.now();
+  await flush();
+  observer.disconnect();
+
+  times.sort((x, y) => x - y);
+  const mid = times.length >> 1;
+  const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
+  return { name, nsPerEvent: median / events, gcCount, checksum };
+}
+
+/** A plain-text table of the measurements with each row's time relative to `baselineName`. */
+export function formatTable(rows: readonly Measurement[], baselineName: string): string {
+  const base = rows.find((r) => r.name === baselineName);
+  if (base === undefined) throw new Error(`no measurement named ${JSON.stringify(baselineName)}`);
+  const header = ["name", "ns/event", `vs ${baselineName}`, "GCs"];
+  const body = rows.map((r) => [r.name, r.nsPerEvent.toFixed(2), `${(r.nsPerEvent / base.nsPerEvent).toFixed(2)}x`, String(r.gcCount)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  return [line(header), ...body.map(line)].join("\n");
+}

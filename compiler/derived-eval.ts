@@ -1,0 +1,107 @@
+import * as X from "./exact-math.js";
+import { roundDiv } from "./interval.js";
+import type { DerivedExpr, IrProgram } from "./ir.js";
+
+/**
+ * Derived parameters: parameter-only expressions, evaluated once per parameter load in exact rational
+ * arithmetic (ln, exp, sqrt and fractional powers to within 2^-120), then rounded half-even once to the
+ * slot's format and clamped to its proven range. Every target receives the resulting raw values, so
+ * they agree by construction; this function is the single implementation.
+ */
+export function evalDerived(e: DerivedExpr, base: readonly X.Rational[]): X.Rational {
+  switch (e.kind) {
+    case "const":
+      return X.rat(e.num, e.den);
+    case "param":
+      return base[e.slot];
+    case "unary":
+      return unary(e.op, evalDerived(e.a, base));
+    case "binary":
+      return binary(e.op, evalDerived(e.a, base), evalDerived(e.b, base));
+    default: {
+      const never: never = e;
+      throw new Error(`unknown derived expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+const bool = (b: boolean) => X.rat(b ? 1n : 0n);
+
+function unary(op: Extract<DerivedExpr, { kind: "unary" }>["op"], a: X.Rational): X.Rational {
+  switch (op) {
+    case "neg":
+      return X.rat(-a.n, a.d);
+    case "abs":
+      return X.rat(a.n < 0n ? -a.n : a.n, a.d);
+    case "ln":
+      return X.ln(a);
+    case "exp":
+      return X.exp(a);
+    case "sqrt":
+      return X.sqrt(a);
+    case "floor":
+      return X.rat(X.floorR(a));
+    case "ceil":
+      return X.rat(X.ceilR(a));
+    case "not":
+      return bool(a.n === 0n);
+    default: {
+      const never: never = op;
+      throw new Error(`unknown op ${String(never)}`);
+    }
+  }
+}
+
+function binary(op: Extract<DerivedExpr, { kind: "binary" }>["op"], a: X.Rational, b: X.Rational): X.Rational {
+  switch (op) {
+    case "add":
+      return X.add(a, b);
+    case "sub":
+      return X.sub(a, b);
+    case "mul":
+      return X.mul(a, b);
+    case "div":
+      return X.div(a, b);
+    case "pow":
+      return X.pow(a, b);
+    case "min":
+      return X.cmp(a, b) <= 0 ? a : b;
+    case "max":
+      return X.cmp(a, b) >= 0 ? a : b;
+    case "lt":
+      return bool(X.cmp(a, b) < 0);
+    case "le":
+      return bool(X.cmp(a, b) <= 0);
+    case "eq":
+      return bool(X.cmp(a, b) === 0);
+    case "ne":
+      return bool(X.cmp(a, b) !== 0);
+    case "and":
+      return bool(a.n !== 0n && b.n !== 0n);
+    case "or":
+      return bool(a.n !== 0n || b.n !== 0n);
+    default: {
+      const never: never = op;
+      throw new Error(`unknown op ${String(never)}`);
+    }
+  }
+}
+
+/** Rounds a rational half-even to `frac` fraction bits. */
+export function quantize(v: X.Rational, frac: number): bigint {
+  return roundDiv(v.n << BigInt(frac), v.d, "half_even");
+}
+
+/**
+ * The full parameter vector every target is reset with: the base parameters as given, then each derived
+ * slot. Base values must already be validated against their declared ranges.
+ */
+export function parameterVector(program: IrProgram, baseRaw: readonly bigint[]): bigint[] {
+  const base = program.params.map((p, i) => X.rat(baseRaw[i], 1n << BigInt(p.frac)));
+  const out = [...baseRaw];
+  for (const d of program.derived) {
+    const raw = quantize(evalDerived(d.expr, base), d.frac);
+    out.push(raw < d.range.lo ? d.range.lo : raw > d.range.hi ? d.range.hi : raw);
+  }
+  return out;
+}

@@ -1,0 +1,125 @@
+/**
+ * Exact rational arithmetic, and ln/exp/sqrt to within 2^-120, for parameter-only expressions.
+ * These run once per parameter load (never per event), so clarity beats speed.
+ */
+
+export interface Rational {
+  readonly n: bigint;
+  readonly d: bigint; // > 0
+}
+
+const PREC = 128n;
+const ONE = 1n << PREC;
+
+function gcd(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a;
+  b = b < 0n ? -b : b;
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
+}
+
+export function rat(n: bigint, d: bigint = 1n): Rational {
+  if (d === 0n) throw new RangeError("division by zero");
+  if (d < 0n) [n, d] = [-n, -d];
+  const g = gcd(n, d) || 1n;
+  return { n: n / g, d: d / g };
+}
+
+export const add = (a: Rational, b: Rational) => rat(a.n * b.d + b.n * a.d, a.d * b.d);
+export const sub = (a: Rational, b: Rational) => rat(a.n * b.d - b.n * a.d, a.d * b.d);
+export const mul = (a: Rational, b: Rational) => rat(a.n * b.n, a.d * b.d);
+export const div = (a: Rational, b: Rational) => rat(a.n * b.d, a.d * b.n);
+export const cmp = (a: Rational, b: Rational) => {
+  const x = a.n * b.d - b.n * a.d;
+  return x < 0n ? -1 : x > 0n ? 1 : 0;
+};
+
+export function floorR(a: Rational): bigint {
+  const q = a.n / a.d;
+  return a.n < 0n && q * a.d !== a.n ? q - 1n : q;
+}
+
+export function ceilR(a: Rational): bigint {
+  return -floorR(rat(-a.n, a.d));
+}
+
+/** Parses a decimal literal such as "61_837.63" exactly. */
+export function parseDecimal(text: string): Rational {
+  const clean = text.replace(/_/g, "");
+  const [i, f = ""] = clean.split(".");
+  return rat(BigInt(i + f), 10n ** BigInt(f.length));
+}
+
+const toFixed = (a: Rational) => (a.n * ONE) / a.d;
+const fromFixed = (x: bigint) => rat(x, ONE);
+
+/** atanh(z) for 0 <= z < 1/2, z in fixed point. */
+function atanhFixed(z: bigint): bigint {
+  const z2 = (z * z) >> PREC;
+  let term = z;
+  let sum = 0n;
+  for (let k = 1n; term !== 0n; k += 2n) {
+    sum += term / k;
+    term = (term * z2) >> PREC;
+  }
+  return sum;
+}
+
+const LN2 = 2n * atanhFixed(ONE / 3n);
+
+export function ln(a: Rational): Rational {
+  if (a.n <= 0n) throw new RangeError("ln of a non-positive number");
+  let x = toFixed(a);
+  let e = 0n;
+  while (x >= 2n * ONE) {
+    x >>= 1n;
+    e += 1n;
+  }
+  while (x < ONE) {
+    x <<= 1n;
+    e -= 1n;
+  }
+  const z = ((x - ONE) * ONE) / (x + ONE);
+  return fromFixed(e * LN2 + 2n * atanhFixed(z));
+}
+
+export function exp(a: Rational): Rational {
+  const x = toFixed(a);
+  const k = (x + LN2 / 2n) / LN2 - (x < -LN2 / 2n ? 1n : 0n);
+  const r = x - k * LN2;
+  let term = ONE;
+  let sum = 0n;
+  for (let i = 1n; term !== 0n; i++) {
+    sum += term;
+    term = (term * r) / (ONE * i);
+  }
+  return k >= 0n ? rat(sum << k, ONE) : rat(sum, ONE << -k);
+}
+
+function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = BigInt(Math.floor(Math.sqrt(Number(n))));
+  for (;;) {
+    const y = (x + n / x) >> 1n;
+    if (y >= x && x * x <= n && (x + 1n) * (x + 1n) > n) return x;
+    x = y;
+  }
+}
+
+export function sqrt(a: Rational): Rational {
+  if (a.n < 0n) throw new RangeError("sqrt of a negative number");
+  return fromFixed(isqrt(toFixed(a) * ONE));
+}
+
+export function pow(a: Rational, b: Rational): Rational {
+  if (b.d === 1n && b.n >= 0n && b.n <= 64n) {
+    let r = rat(1n);
+    for (let i = 0n; i < b.n; i++) r = mul(r, a);
+    return r;
+  }
+  return exp(mul(b, ln(a)));
+}
+
+export function toNumber(a: Rational): number {
+  return Number(a.n) / Number(a.d);
+}

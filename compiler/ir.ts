@@ -1,0 +1,147 @@
+import type { EventKindName } from "../runtime/event-tape.js";
+
+/**
+ * The IR: typed fixed-width dataflow. Every value is an integer `raw` standing for raw / 2^frac, with an
+ * interval proven by range analysis. Targets see only this. Two width rules hold for every program
+ * (checked when the IR is built):
+ *   - every value fits in 53 bits signed (|raw| < 2^53), so software targets hold it exactly;
+ *   - the product inside `mul` and the shifted numerator inside `div` fit in 64 bits signed.
+ */
+
+export type Rounding = "floor" | "ceil" | "half_even";
+
+export interface Interval {
+  readonly lo: bigint;
+  readonly hi: bigint;
+}
+
+export type ValueId = number;
+
+/** `file:line:col`, carried into emitted code as a comment. */
+export type Loc = string;
+
+export type Op =
+  | { readonly op: "const"; readonly value: bigint }
+  | { readonly op: "param"; readonly slot: number }
+  | { readonly op: "state"; readonly slot: number }
+  | { readonly op: "input"; readonly field: InputField }
+  | { readonly op: "add" | "sub" | "min" | "max"; readonly a: ValueId; readonly b: ValueId }
+  | { readonly op: "neg" | "abs" | "not"; readonly a: ValueId }
+  | { readonly op: "and" | "or"; readonly a: ValueId; readonly b: ValueId }
+  /** round(a * b / 2^shift) */
+  | { readonly op: "mul"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly round: Rounding }
+  /** round(a * 2^shift / b); b's interval excludes 0 */
+  | { readonly op: "div"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly round: Rounding }
+  /** a - b * floor(a / b); b > 0 */
+  | { readonly op: "mod"; readonly a: ValueId; readonly b: ValueId }
+  | { readonly op: "shl"; readonly a: ValueId; readonly n: number }
+  /** round(a / 2^n) */
+  | { readonly op: "shr"; readonly a: ValueId; readonly n: number; readonly round: Rounding }
+  /** 1 if the relation holds, else 0 */
+  | { readonly op: "cmp"; readonly pred: CmpPred; readonly a: ValueId; readonly b: ValueId }
+  | { readonly op: "select"; readonly cond: ValueId; readonly a: ValueId; readonly b: ValueId }
+  | { readonly op: "clamp"; readonly a: ValueId; readonly lo: bigint; readonly hi: bigint }
+  /** table[index]; index's interval lies within the table */
+  | { readonly op: "lut"; readonly table: number; readonly index: ValueId };
+
+export type CmpPred = "lt" | "le" | "eq" | "ne";
+
+export type Instr = Op & {
+  readonly id: ValueId;
+  readonly frac: number;
+  readonly range: Interval;
+  readonly loc: Loc;
+};
+
+export type InputField = "t" | "a" | "b" | "c" | "d";
+
+export interface InputSpec {
+  readonly field: InputField;
+  readonly name: string;
+  readonly range: Interval;
+}
+
+export interface Handler {
+  readonly event: EventKindName;
+  readonly inputs: readonly InputSpec[];
+  readonly body: readonly Instr[];
+  /** 1 when the event's fields are in range and time does not go back; otherwise the event changes nothing. */
+  readonly guard: ValueId;
+  readonly writes: readonly { readonly slot: number; readonly value: ValueId }[];
+  readonly outputs: readonly { readonly slot: number; readonly value: ValueId }[];
+}
+
+export interface Slot {
+  readonly name: string;
+  readonly frac: number;
+  readonly range: Interval;
+  readonly loc: Loc;
+  readonly unit: string;
+}
+
+export interface ParamSlot extends Slot {
+  readonly default: bigint;
+}
+
+export interface StateSlot extends Slot {
+  readonly init: bigint;
+}
+
+/** A parameter-only expression, evaluated once per parameter load in exact arithmetic (derived-eval.ts). */
+export type DerivedExpr =
+  | { readonly kind: "const"; readonly num: bigint; readonly den: bigint }
+  | { readonly kind: "param"; readonly slot: number }
+  | { readonly kind: "unary"; readonly op: DerivedUnary; readonly a: DerivedExpr }
+  | { readonly kind: "binary"; readonly op: DerivedBinary; readonly a: DerivedExpr; readonly b: DerivedExpr };
+export type DerivedUnary = "neg" | "abs" | "ln" | "exp" | "sqrt" | "floor" | "ceil" | "not";
+export type DerivedBinary = "add" | "sub" | "mul" | "div" | "pow" | "min" | "max" | "lt" | "le" | "eq" | "ne" | "and" | "or";
+
+export interface DerivedSlot extends Slot {
+  readonly expr: DerivedExpr;
+  /** The source text it was hoisted from, for reports and emitted comments. */
+  readonly text: string;
+}
+
+export interface Lut {
+  readonly name: string;
+  readonly values: readonly bigint[];
+  readonly frac: number;
+  /** max |table interpolation - true function| over the domain, in units of the output. */
+  readonly maxError: number;
+  readonly description: string;
+}
+
+export interface OutputSlot {
+  readonly name: string;
+  readonly frac: number;
+  readonly range: Interval;
+}
+
+export interface NumericNote {
+  readonly loc: Loc;
+  readonly message: string;
+}
+
+export interface IrProgram {
+  readonly name: string;
+  readonly sourcePath: string;
+  readonly params: readonly ParamSlot[];
+  /** Derived slots follow the base parameters in the parameter vector: slot = params.length + index. */
+  readonly derived: readonly DerivedSlot[];
+  readonly state: readonly StateSlot[];
+  readonly outputs: readonly OutputSlot[];
+  readonly luts: readonly Lut[];
+  readonly handlers: readonly Handler[];
+  readonly notes: readonly NumericNote[];
+}
+
+export const REJECT_REASONS = [
+  "accepted",
+  "kill_switch",
+  "order_qty",
+  "position",
+  "notional",
+  "no_reference",
+  "price_band",
+  "message_rate",
+] as const;

@@ -1,0 +1,316 @@
+import type * as A from "../../language/ast.js";
+import type { Span } from "../../language/span.js";
+import type { Num } from "../ir-builder.js";
+import type { DerivedUnary, Rounding } from "../ir.js";
+import { LUT_FUNCTIONS, planLut, type LutFunction } from "../lut.js";
+import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
+import { bitsFor } from "../interval.js";
+import { lowerExpr, numVal, requireBool } from "./expr.js";
+import type { HandlerContext } from "./handler-context.js";
+import { asNum, staticVal } from "./materialize.js";
+import { ERROR, type Val } from "./values.js";
+
+type Call = Extract<A.Expr, { kind: "call" }>;
+type Live = Exclude<Val, { kind: "error" }>;
+
+interface FnSpec {
+  readonly arity: number;
+  readonly named?: readonly string[];
+  readonly lower: (args: Live[], call: Call, ctx: HandlerContext) => Val;
+}
+
+/** Functions that only make sense in one place, reported with where they belong. */
+const PLACED: Record<string, string> = {
+  ewma: "ewma(...) declares a state: write `state name = ewma(x, halflife = N)` in a strategy",
+  vamp: "vamp(...) declares a state: write `state name = vamp(window = N)` in a strategy",
+  sat: "sat(...) saturates a value into the type it is assigned to: use it as `x = sat(...)` or `let x : T = sat(...)`",
+};
+
+export function lowerCall(call: Call, ctx: HandlerContext): Val {
+  const name = call.callee.name;
+  if (name === "log_return") return lowerLogReturnCall(call, ctx);
+  const spec = FUNCTIONS[name];
+  if (!spec) {
+    const where = PLACED[name];
+    ctx.model.diags.error(
+      where ? "N004" : "N003",
+      call.callee.span,
+      where ? `${name}(...) cannot be used here` : `unknown function '${name}'`,
+      where ?? `known functions: ${Object.keys(FUNCTIONS).concat("log_return").sort().join(", ")}`,
+    );
+    return ERROR;
+  }
+  if (!checkArity(call, spec.arity, ctx)) return ERROR;
+  const args = call.args.map((a) => lowerExpr(a.value, ctx));
+  if (args.some((a) => a.kind === "error")) return ERROR;
+  for (let i = 0; i < args.length; i++) if (!requireBool(args[i], false, call.args[i].value.span, ctx)) return ERROR;
+  return spec.lower(args as Live[], call, ctx);
+}
+
+export function checkArity(call: Call, arity: number, ctx: HandlerContext): boolean {
+  const named = call.args.find((a) => a.name);
+  if (named?.name) {
+    ctx.model.diags.error("N005", named.name.span, `${call.callee.name}(...) takes no named argument '${named.name.name}'`, "pass the arguments by position");
+    return false;
+  }
+  if (call.args.length === arity) return true;
+  ctx.model.diags.error(
+    "N005",
+    call.span,
+    `${call.callee.name}(...) takes ${arity} argument${arity === 1 ? "" : "s"}, found ${call.args.length}`,
+    `write ${call.callee.name}(${["x", "y", "z"].slice(0, arity).join(", ")})`,
+  );
+  return false;
+}
+
+const text = (call: Call, ctx: HandlerContext) => ctx.model.text(call.span);
+
+function sameUnits(args: Live[], call: Call, ctx: HandlerContext): Unit | undefined {
+  const consts = (v: Live) => v.kind === "static" && v.expr.kind === "const" && isNone(v.unit);
+  const ref = args.find((a) => !consts(a))?.unit ?? NONE;
+  for (let i = 0; i < args.length; i++) {
+    if (!consts(args[i]) && !sameUnit(args[i].unit, ref)) {
+      ctx.model.diags.error(
+        "U001",
+        call.args[i].value.span,
+        `${call.callee.name}(...) needs arguments of one unit: this is ${showUnit(args[i].unit)}, the others ${showUnit(ref)}`,
+        "convert with price(x), qty(x) or value(x) where you mean it",
+      );
+      return undefined;
+    }
+  }
+  return ref;
+}
+
+function requireUnit(v: Live, unit: Unit, span: Span, what: string, ctx: HandlerContext): boolean {
+  if (sameUnit(v.unit, unit)) return true;
+  ctx.model.diags.error("U001", span, `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`, "convert with price(x), qty(x), value(x) or seconds(d)");
+  return false;
+}
+
+function minMax(op: "min" | "max"): FnSpec {
+  return {
+    arity: 2,
+    lower: ([a, b], call, ctx) => {
+      const unit = sameUnits([a, b], call, ctx);
+      if (!unit) return ERROR;
+      if (a.kind === "static" && b.kind === "static")
+        return staticVal({ kind: "binary", op, a: a.expr, b: b.expr }, unit, false, text(call, ctx), call.span, ctx.model);
+      const x = asNum(a, ctx, call.args[0].value.span)!;
+      const y = asNum(b, ctx, call.args[1].value.span)!;
+      return numVal(op === "min" ? ctx.b.min(x, y, call.span) : ctx.b.max(x, y, call.span), unit);
+    },
+  };
+}
+
+function rounding(op: "floor" | "ceil", mode: Rounding, unit?: Unit): FnSpec {
+  return {
+    arity: 1,
+    lower: ([a], call, ctx) => {
+      if (unit && !requireUnit(a, unit, call.args[0].value.span, `${call.callee.name}(...)`, ctx)) return ERROR;
+      if (a.kind === "static" && mode !== "half_even")
+        return staticVal({ kind: "unary", op, a: a.expr }, a.unit, false, text(call, ctx), call.span, ctx.model);
+      const x = asNum(a, ctx, call.args[0].value.span)!;
+      return numVal(ctx.b.rescale(x, 0, mode, call.span), a.unit);
+    },
+  };
+}
+
+function transcendental(op: "ln" | "exp" | "sqrt"): FnSpec {
+  return {
+    arity: 1,
+    lower: ([a], call, ctx) => {
+      if (!requireUnit(a, NONE, call.args[0].value.span, `${op}(...)`, ctx)) return ERROR;
+      if (a.kind === "static") return staticVal({ kind: "unary", op: op as DerivedUnary, a: a.expr }, NONE, false, text(call, ctx), call.span, ctx.model);
+      return lutCall(LUT_FUNCTIONS[op], a.num, call.span, ctx);
+    },
+  };
+}
+
+function unitCast(from: Unit | undefined, to: Unit, name: string): FnSpec {
+  return {
+    arity: 1,
+    lower: ([a], call, ctx) => {
+      if (from && !requireUnit(a, from, call.args[0].value.span, `${name}(...)`, ctx)) return ERROR;
+      return { ...a, unit: to } as Val;
+    },
+  };
+}
+
+const FUNCTIONS: Record<string, FnSpec> = {
+  min: minMax("min"),
+  max: minMax("max"),
+  abs: {
+    arity: 1,
+    lower: ([a], call, ctx) =>
+      a.kind === "static"
+        ? staticVal({ kind: "unary", op: "abs", a: a.expr }, a.unit, false, text(call, ctx), call.span, ctx.model)
+        : numVal(ctx.b.abs(a.num, call.span), a.unit),
+  },
+  clamp: {
+    arity: 3,
+    lower: (args, call, ctx) => {
+      const unit = sameUnits(args, call, ctx);
+      if (!unit) return ERROR;
+      const [x, lo, hi] = args.map((a, i) => asNum(a, ctx, call.args[i].value.span)!);
+      return numVal(ctx.b.max(ctx.b.min(x, hi, call.span), lo, call.span), unit);
+    },
+  },
+  sq: {
+    arity: 1,
+    lower: ([a], call, ctx) => {
+      const unit = { price: a.unit.price * 2, qty: a.unit.qty * 2, time: a.unit.time * 2 };
+      if (a.kind === "static")
+        return staticVal({ kind: "binary", op: "mul", a: a.expr, b: a.expr }, unit, false, text(call, ctx), call.span, ctx.model);
+      return numVal(ctx.b.mul(a.num, a.num, call.span), unit);
+    },
+  },
+  floor: rounding("floor", "floor"),
+  ceil: rounding("ceil", "ceil"),
+  round: rounding("floor", "half_even"),
+  floor_tick: rounding("floor", "floor", PRICE),
+  ceil_tick: rounding("ceil", "ceil", PRICE),
+  ln: transcendental("ln"),
+  exp: transcendental("exp"),
+  sqrt: transcendental("sqrt"),
+  pow: {
+    arity: 2,
+    lower: ([a, b], call, ctx) => {
+      if (a.kind !== "static" || b.kind !== "static") {
+        ctx.model.diags.error("N006", call.span, "pow(...) is only available on parameters and constants", "compute the power from parameters, or use exp(y * ln(x))");
+        return ERROR;
+      }
+      if (!requireUnit(a, NONE, call.args[0].value.span, "pow(...)", ctx)) return ERROR;
+      return staticVal({ kind: "binary", op: "pow", a: a.expr, b: b.expr }, NONE, false, text(call, ctx), call.span, ctx.model);
+    },
+  },
+  price: unitCast(NONE, PRICE, "price"),
+  qty: unitCast(NONE, QTY, "qty"),
+  value: unitCast(undefined, NONE, "value"),
+  seconds: {
+    arity: 1,
+    lower: ([a], call, ctx) => {
+      if (!requireUnit(a, TIME, call.args[0].value.span, "seconds(...)", ctx)) return ERROR;
+      const ns = { kind: "const" as const, num: 1_000_000_000n, den: 1n };
+      if (a.kind === "static") return staticVal({ kind: "binary", op: "div", a: a.expr, b: ns }, NONE, false, text(call, ctx), call.span, ctx.model);
+      const d = a.num;
+      const frac = Math.max(0, Math.min(32, 62 - bitsFor(d.range) + d.frac));
+      return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, "floor", call.span), NONE);
+    },
+  },
+  remaining: {
+    arity: 1,
+    lower: ([h], call, ctx) => {
+      if (!requireUnit(h, TIME, call.args[0].value.span, "remaining(...)", ctx)) return ERROR;
+      const horizon = asNum(h, ctx, call.args[0].value.span)!;
+      if (horizon.range.lo <= 0n) {
+        ctx.model.diags.error("R004", call.args[0].value.span, "the horizon may be zero", "declare the duration parameter with a positive range, e.g. in [1s, 1h]");
+        return ERROR;
+      }
+      const now = asNum(ctx.fields.get("now")!, ctx, call.span)!;
+      return numVal(ctx.b.sub(horizon, ctx.b.mod(now, horizon, call.span), call.span), TIME);
+    },
+  },
+  precision: {
+    arity: 2,
+    lower: ([a, f], call, ctx) => {
+      const frac = f.kind === "static" && f.expr.kind === "const" && f.expr.den === 1n ? Number(f.expr.num) : -1;
+      if (frac < 0 || frac > 52) {
+        ctx.model.diags.error("T012", call.args[1].value.span, "precision(x, F) needs a whole number of fraction bits F from 0 to 52", "write e.g. precision(x, 16)");
+        return ERROR;
+      }
+      const x = asNum(a, ctx, call.args[0].value.span)!;
+      return numVal(ctx.b.rescale(x, frac, "half_even", call.span), a.unit);
+    },
+  },
+  weighted_mid: {
+    arity: 0,
+    lower: (_args, call, ctx) => lowerWeightedMid(call, ctx),
+  },
+};
+
+/**
+ * Per-event transcendental: table lookup at the index, linear interpolation to the next sample. The
+ * interpolant lies between two table values, which the final clamp tells range analysis.
+ */
+export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext): Val {
+  const { b, model } = ctx;
+  if (fn.name === "ln" && x.range.lo <= 0n) {
+    model.diags.error("R005", span, "ln needs a positive argument; this one may be zero or negative", "clamp it first, e.g. ln(max(x, 0.0001))");
+    return ERROR;
+  }
+  if (fn.name === "sqrt" && x.range.lo < 0n) {
+    model.diags.error("R005", span, "sqrt needs a non-negative argument", "clamp it first, e.g. sqrt(max(x, 0))");
+    return ERROR;
+  }
+  if (fn.name === "exp" && Number(x.range.hi) / 2 ** x.frac > 20) {
+    model.diags.error("R001", span, "exp of a value that may exceed 20 does not fit 53 bits", "clamp the argument, e.g. exp(min(x, 20))");
+    return ERROR;
+  }
+  const plan = planLut(fn, x.range, x.frac);
+  const key = `${fn.name}/${x.frac}/${x.range.lo}/${x.range.hi}`;
+  let table = model.lutByKey.get(key);
+  if (table === undefined) {
+    table = model.luts.length;
+    model.luts.push({ ...plan.lut, name: `${fn.name}_${table}` });
+    model.lutByKey.set(key, table);
+    model.notes.push({ loc: model.loc(span), message: `${plan.lut.description}: max error ${plan.lut.maxError.toExponential(2)}` });
+  }
+  const offset = b.sub(x, b.constant(plan.base, x.frac, span), span);
+  const raw = { id: offset.id, frac: 0, range: offset.range };
+  const idx = plan.shift === 0 ? raw : b.shiftRight(raw, plan.shift, span);
+  const y0 = b.lut(table, idx, plan.lut.frac, plan.outRange, span);
+  if (plan.shift === 0) return numVal(y0, NONE);
+  const y1 = b.lut(table, b.add(idx, b.constant(1n, 0, span), span), plan.lut.frac, plan.outRange, span);
+  const within = b.clamp(b.sub(raw, b.shiftLeft(idx, plan.shift, span), span), 0n, (1n << BigInt(plan.shift)) - 1n, span);
+  const slope = b.sub(y1, y0, span);
+  const step = b.mul({ ...slope, frac: plan.shift }, within, span, 0, "floor");
+  const y = b.add(y0, { ...step, frac: plan.lut.frac }, span);
+  return numVal(b.clamp(y, plan.outRange.lo, plan.outRange.hi, span), NONE);
+}
+
+function lowerWeightedMid(call: Call, ctx: HandlerContext): Val {
+  const { b } = ctx;
+  const read = (n: string) => ctx.readState(ctx.globals.states.get(n)!, call.span);
+  const [bid, ask, bq, aq] = [read("bid"), read("ask"), read("bid_qty"), read("ask_qty")];
+  const total = b.add(bq, aq, call.span);
+  const num = b.add(b.mul(bid, aq, call.span), b.mul(ask, bq, call.span), call.span);
+  const safe = b.max(total, b.constant(1n, 0, call.span), call.span);
+  const wm = b.div(num, safe, 16, "floor", call.span);
+  const mid = { ...b.add(bid, ask, call.span), frac: 1 };
+  const empty = b.cmp("eq", total, b.constant(0n, 0, call.span), call.span);
+  return numVal(b.select(empty, mid, wm, call.span), PRICE);
+}
+
+/**
+ * log_return(x): ln(x / x_prev) on the event that updates x, 0 on the first. The ratio is clamped to
+ * [15/16, 17/16] (a 6% move in one event saturates) so that ln1p's table stays short and accurate.
+ */
+function lowerLogReturnCall(call: Call, ctx: HandlerContext): Val {
+  if (!checkArity(call, 1, ctx)) return ERROR;
+  const v = lowerExpr(call.args[0].value, ctx);
+  if (v.kind === "error") return ERROR;
+  if (v.kind === "static" || v.bool) {
+    ctx.model.diags.error("N006", call.args[0].value.span, "log_return(...) needs a value that changes per event, such as mid", "pass a market value, e.g. log_return(mid)");
+    return ERROR;
+  }
+  const { b, model } = ctx;
+  const x = v.num;
+  if (x.range.lo <= 0n) {
+    model.diags.error("R005", call.args[0].value.span, "log_return needs a positive value", "returns are defined for prices, which are at least 1 tick");
+    return ERROR;
+  }
+  const slot = model.addState(
+    { name: `prev_${model.state.length}`, frac: x.frac, range: { lo: 0n, hi: x.range.hi }, init: 0n, loc: model.loc(call.span) },
+    v.unit,
+  );
+  const prev = ctx.readState(slot, call.span);
+  ctx.writeState(slot, x);
+  const safePrev = b.max(prev, b.constant(x.range.lo, x.frac, call.span), call.span);
+  const ratio = b.div(x, safePrev, 24, "floor", call.span);
+  const clamped = b.clamp(ratio, 15n << 20n, 17n << 20n, call.span);
+  const ln = lutCall(LUT_FUNCTIONS.ln, clamped, call.span, ctx);
+  if (ln.kind !== "num") return ERROR;
+  const first = b.cmp("eq", prev, b.constant(0n, x.frac, call.span), call.span);
+  return numVal(b.select(first, b.constant(0n, ln.num.frac, call.span), ln.num, call.span), NONE);
+}

@@ -1,0 +1,148 @@
+import type { Span } from "../../language/span.js";
+import type { EventKindName } from "../../runtime/event-tape.js";
+import { iv, LIMIT_53 } from "../interval.js";
+import type { Num } from "../ir-builder.js";
+import type { InputField, InputSpec, Interval } from "../ir.js";
+import { NONE, PRICE, QTY, TIME, type Unit } from "../units.js";
+import { TIME_MAX } from "./declarations.js";
+import { numVal } from "./expr.js";
+import type { HandlerContext } from "./handler-context.js";
+import type { InstrumentInfo, ProgramModel } from "./program-model.js";
+
+const NO_SPAN: Span = { start: 0, end: 0 };
+const SIDE = iv(-1n, 1n);
+
+interface FieldSpec {
+  readonly field: InputField;
+  readonly name: string;
+  readonly range: Interval;
+  readonly unit: Unit;
+  readonly side?: boolean;
+}
+
+/** The fields of each event kind, named as the language sees them, with the ranges a valid event has. */
+export function eventFields(kind: EventKindName, ins: InstrumentInfo): FieldSpec[] {
+  const px = ins.price;
+  const positiveQty = iv(1n, ins.qty.hi);
+  const trio = (prefix: string, qty: Interval): FieldSpec[] => [
+    { field: "a", name: `${prefix}_price`, range: px, unit: PRICE },
+    { field: "b", name: `${prefix}_qty`, range: qty, unit: QTY },
+    { field: "c", name: `${prefix}_side`, range: SIDE, unit: NONE, side: true },
+  ];
+  switch (kind) {
+    case "book":
+      return [
+        { field: "a", name: "bid", range: px, unit: PRICE },
+        { field: "b", name: "bid_qty", range: iv(0n, ins.qty.hi), unit: QTY },
+        { field: "c", name: "ask", range: px, unit: PRICE },
+        { field: "d", name: "ask_qty", range: iv(0n, ins.qty.hi), unit: QTY },
+      ];
+    case "trade":
+      return trio("trade", positiveQty);
+    case "fill":
+      return trio("fill", positiveQty);
+    case "order":
+      return trio("order", iv(0n, ins.qty.hi));
+    case "kill":
+      return [{ field: "a", name: "kill_on", range: iv(0n, 1n), unit: NONE }];
+    case "timer":
+      return [];
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown event ${String(never)}`);
+    }
+  }
+}
+
+export const BOOK_STATES = ["bid", "bid_qty", "ask", "ask_qty"] as const;
+
+/** States every program has; Lockstep updates them before any user code runs. */
+export function declareBuiltinStates(model: ProgramModel, states: Map<string, number>): void {
+  const ins = model.instrument;
+  const add = (name: string, range: Interval, unit: Unit) => {
+    states.set(name, model.addState({ name, frac: 0, range, init: 0n, loc: "builtin" }, unit));
+    model.builtinStates.add(name);
+  };
+  add("position", ins.position, QTY);
+  add("bid", iv(0n, ins.price.hi), PRICE);
+  add("bid_qty", iv(0n, ins.qty.hi), QTY);
+  add("ask", iv(0n, ins.price.hi), PRICE);
+  add("ask_qty", iv(0n, ins.qty.hi), QTY);
+  add("last_trade", iv(0n, ins.price.hi), PRICE);
+  add("last_time", iv(0n, TIME_MAX), TIME);
+}
+
+/**
+ * The prologue of every handler: read and validate the fields, expose them clamped to their ranges (so
+ * that analysis stays sound even for an event the guard rejects), and apply Lockstep's own updates.
+ * Returns the guard: 1 when every field is in range and time does not go back.
+ */
+export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
+  const { b, model } = ctx;
+  const states = ctx.globals.states;
+  const anyRaw = iv(-LIMIT_53, LIMIT_53);
+  let guard: Num | undefined;
+  const require = (ok: Num) => (guard = guard ? b.and(guard, ok, NO_SPAN) : ok);
+  const readField = (field: InputField, name: string, range: Interval, side = false): Num => {
+    inputs.push({ field, name, range });
+    const raw = b.input(field, anyRaw, NO_SPAN);
+    if (side) {
+      const one = b.constant(1n, 0, NO_SPAN);
+      require(b.or(b.cmp("eq", raw, one, NO_SPAN), b.cmp("eq", raw, b.neg(one, NO_SPAN), NO_SPAN), NO_SPAN));
+    } else {
+      require(b.and(b.cmp("ge", raw, b.constant(range.lo, 0, NO_SPAN), NO_SPAN), b.cmp("le", raw, b.constant(range.hi, 0, NO_SPAN), NO_SPAN), NO_SPAN));
+    }
+    return b.clamp(raw, range.lo, range.hi, NO_SPAN);
+  };
+  const t = readField("t", "t", iv(0n, TIME_MAX));
+  require(b.cmp("ge", t, ctx.readState(states.get("last_time")!, NO_SPAN), NO_SPAN));
+  ctx.writeState(states.get("last_time")!, t);
+  ctx.fields.set("now", numVal(t, TIME));
+  const values = new Map<string, Num>();
+  for (const f of eventFields(ctx.event, model.instrument)) {
+    const v = readField(f.field, f.name, f.range, f.side);
+    values.set(f.name, v);
+    if (ctx.event !== "book" && ctx.event !== "kill") ctx.fields.set(f.name, numVal(v, f.unit));
+  }
+  applyBuiltinUpdates(ctx, values);
+  return guard!;
+}
+
+function applyBuiltinUpdates(ctx: HandlerContext, values: Map<string, Num>): void {
+  const { b, model } = ctx;
+  const states = ctx.globals.states;
+  switch (ctx.event) {
+    case "book":
+      for (const name of BOOK_STATES) ctx.writeState(states.get(name)!, values.get(name)!);
+      return;
+    case "trade":
+      ctx.writeState(states.get("last_trade")!, values.get("trade_price")!);
+      return;
+    case "fill": {
+      const slot = states.get("position")!;
+      const signed = b.mul(values.get("fill_side")!, values.get("fill_qty")!, NO_SPAN);
+      const next = b.add(ctx.readState(slot, NO_SPAN), signed, NO_SPAN);
+      ctx.writeState(slot, b.clamp(next, model.instrument.position.lo, model.instrument.position.hi, NO_SPAN));
+      return;
+    }
+    case "kill": {
+      const slot = states.get("kill_switch");
+      if (slot !== undefined) ctx.writeState(slot, values.get("kill_on")!);
+      return;
+    }
+    case "order":
+    case "timer":
+      return;
+    default: {
+      const never: never = ctx.event;
+      throw new Error(`unknown event ${String(never)}`);
+    }
+  }
+}
+
+/** `mid`: (bid + ask) / 2 of the latest book, exact with one fraction bit. */
+export function midOf(ctx: HandlerContext, span: Span): Num {
+  const states = ctx.globals.states;
+  const sum = ctx.b.add(ctx.readState(states.get("bid")!, span), ctx.readState(states.get("ask")!, span), span);
+  return { ...sum, frac: 1 };
+}

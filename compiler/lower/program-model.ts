@@ -1,0 +1,62 @@
+import type { Diagnostics } from "../../language/diagnostic.js";
+import { lineCol, type SourceFile } from "../../language/source-file.js";
+import type { Span } from "../../language/span.js";
+import type { RBounds } from "../derived-bounds.js";
+import type * as X from "../exact-math.js";
+import type { DerivedSlot, Interval, Loc, Lut, NumericNote, ParamSlot, StateSlot } from "../ir.js";
+import { showUnit, type Unit } from "../units.js";
+
+/** Marks a state slot that holds a condition (0 or 1). */
+export const BOOL_UNIT: Unit = { price: 0, qty: 0, time: 0 };
+
+export interface InstrumentInfo {
+  readonly name: string;
+  readonly tick: X.Rational;
+  readonly lot: X.Rational;
+  readonly multiplier: X.Rational;
+  readonly price: Interval;
+  readonly qty: Interval;
+  readonly position: Interval;
+}
+
+export interface ParamInfo {
+  readonly slot: number;
+  readonly unit: Unit;
+  readonly bounds: RBounds;
+}
+
+/** Everything the lowering accumulates for one program: slots, tables, notes. */
+export class ProgramModel {
+  readonly params: ParamSlot[] = [];
+  readonly paramInfo = new Map<string, ParamInfo>();
+  readonly derived: DerivedSlot[] = [];
+  readonly derivedByKey = new Map<string, number>();
+  readonly state: StateSlot[] = [];
+  readonly luts: Lut[] = [];
+  readonly lutByKey = new Map<string, number>();
+  readonly notes: NumericNote[] = [];
+  /** Unit vectors of state slots (the IR slot keeps only their printed form). */
+  readonly stateUnits = new Map<number, Unit>();
+  /** States Lockstep maintains (position, book, ...) and states defined by primitives: not assignable. */
+  readonly builtinStates = new Set<string>();
+  readonly primitiveStates = new Set<string>();
+
+  constructor(
+    readonly file: SourceFile,
+    readonly diags: Diagnostics,
+    readonly instrument: InstrumentInfo,
+  ) {}
+
+  loc = (span: Span): Loc => {
+    const { line, col } = lineCol(this.file, span.start);
+    return `${this.file.path.split("/").pop()}:${line}:${col}`;
+  };
+
+  text = (span: Span): string => this.file.text.slice(span.start, span.end).replace(/\s+/g, " ");
+
+  addState(slot: Omit<StateSlot, "unit">, unit: Unit): number {
+    this.state.push({ ...slot, unit: slot.range.lo === 0n && slot.range.hi === 1n && slot.frac === 0 && unit === BOOL_UNIT ? "bool" : showUnit(unit) });
+    this.stateUnits.set(this.state.length - 1, unit);
+    return this.state.length - 1;
+  }
+}

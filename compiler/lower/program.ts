@@ -1,0 +1,210 @@
+import type * as A from "../../language/ast.js";
+import type { Diagnostics } from "../../language/diagnostic.js";
+import type { SourceFile } from "../../language/source-file.js";
+import type { Span } from "../../language/span.js";
+import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
+import { hull, iv } from "../interval.js";
+import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
+import type { Unit } from "../units.js";
+import { constantValue } from "./constants.js";
+import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
+import { declareBuiltinStates, lowerPrologue } from "./events.js";
+import { lowerExpr, requireBool } from "./expr.js";
+import { HandlerContext, type GlobalNames } from "./handler-context.js";
+import { asNum } from "./materialize.js";
+import { classifyPrimitive, lowerEwma, lowerVamp, type Primitive } from "./primitives.js";
+import { ProgramModel } from "./program-model.js";
+import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
+import { lowerBlock } from "./statements.js";
+
+const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
+
+/** AST to IR: names, units, types and range analysis, reported as diagnostics; undefined on any error. */
+export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostics): IrProgram | undefined {
+  const items = pickItems(ast, diags);
+  if (!items) return undefined;
+  const { instrument, params, strategy, risk } = items;
+  const model = new ProgramModel(file, diags, lowerInstrument(instrument, diags));
+  lowerParams(params?.params ?? [], model);
+  for (const owner of [strategy, risk]) {
+    if (owner && instrument && owner.instrument.name !== instrument.name.name)
+      diags.error("N001", owner.instrument.span, `unknown instrument '${owner.instrument.name}'`, `this file declares instrument ${instrument.name.name}`);
+  }
+  const globals: GlobalNames = { states: new Map(), statics: new Map() };
+  declareBuiltinStates(model, globals.states);
+  declareRiskStates(risk, model, globals.states);
+  const primitives = declareStates(strategy, model, globals);
+  const contexts = new Map<EventKindName, { ctx: HandlerContext; inputs: InputSpec[]; guard: import("../ir-builder.js").Num }>();
+  for (const event of EVENT_KIND_NAMES) {
+    const ctx = new HandlerContext(model, event, globals);
+    const inputs: InputSpec[] = [];
+    const guard = lowerPrologue(ctx, inputs);
+    contexts.set(event, { ctx, inputs, guard });
+  }
+  lowerPrimitives(primitives, contexts, model, globals);
+  const limits = collectRiskLimits(risk, contexts.get("order")!.ctx);
+  for (const [name, v] of limits.values) globals.statics.set(name, v);
+  const handlersByEvent = groupHandlers(strategy, diags);
+  const outputs: OutputSlot[] = [];
+  const handlers: Handler[] = [];
+  const invariantCount = limits.invariants.length;
+  for (const event of EVENT_KIND_NAMES) {
+    const { ctx, inputs, guard } = contexts.get(event)!;
+    const h = handlersByEvent.get(event);
+    if (h) lowerBlock(h.body, ctx);
+    const outs: { slot: number; value: number }[] = [];
+    if (ctx.quote) {
+      const q = ctx.quote;
+      [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.push({ slot: i, value: v.id }));
+    }
+    if (event === "order" && risk) {
+      const verdict = lowerOrderCheck(limits, risk.span, ctx);
+      outs.push({ slot: 5, value: verdict.accept.id }, { slot: 6, value: verdict.reason.id });
+    }
+    limits.invariants.forEach((cond, i) => {
+      const v = lowerExpr(cond, ctx);
+      if (!requireBool(v, true, cond.span, ctx)) return;
+      const n = asNum(v, ctx, cond.span);
+      if (n) outs.push({ slot: 7 + i, value: n.id });
+    });
+    const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
+    handlers.push({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs });
+  }
+  outputs.push(...outputSlots(handlers, invariantCount));
+  if (diags.hasErrors) return undefined;
+  return {
+    name: strategy?.name.name ?? risk?.name.name ?? "program",
+    sourcePath: file.path,
+    params: model.params,
+    derived: model.derived,
+    state: model.state,
+    outputs,
+    luts: model.luts,
+    handlers,
+    notes: model.notes,
+  };
+}
+
+function pickItems(ast: A.Program, diags: Diagnostics) {
+  const of = <K extends A.Item["kind"]>(kind: K) => ast.items.filter((i): i is Extract<A.Item, { kind: K }> => i.kind === kind);
+  const one = <K extends A.Item["kind"]>(kind: K) => {
+    const found = of(kind);
+    for (const extra of found.slice(1)) diags.error("S001", extra.span, `a file has at most one ${kind} block`, `merge the ${kind} blocks or split the file`);
+    return found[0];
+  };
+  const items = { instrument: one("instrument"), params: one("params"), strategy: one("strategy"), risk: one("risk") };
+  if (!items.strategy && !items.risk && ast.items.length > 0)
+    diags.error("S002", ast.items[0].span, "the file has no strategy and no risk block", "add `strategy Name on Instrument { ... }` or `risk Name on Instrument { ... }`");
+  if (!items.instrument && (items.strategy || items.risk))
+    diags.error("S003", (items.strategy ?? items.risk)!.span, "no instrument is declared", "add `instrument NAME { tick = 0.01 lot = 1 multiplier = 1 }`");
+  return ast.items.length ? items : undefined;
+}
+
+function groupHandlers(strategy: A.StrategyDecl | undefined, diags: Diagnostics): Map<EventKindName, A.Handler> {
+  const map = new Map<EventKindName, A.Handler>();
+  for (const m of strategy?.members ?? []) {
+    if (m.kind !== "handler") continue;
+    const event = m.event.name as EventKindName;
+    if (!["book", "trade", "fill", "timer"].includes(event)) {
+      diags.error("N006", m.event.span, `unknown event '${m.event.name}'`, "strategies handle book, trade, fill and timer events");
+      continue;
+    }
+    if (map.has(event)) {
+      diags.error("N002", m.event.span, `a second 'on ${event}' handler`, "merge the two handlers into one");
+      continue;
+    }
+    map.set(event, m);
+  }
+  return map;
+}
+
+/** User states get their slots first; primitive states are placed when their argument's format is known. */
+function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel, globals: GlobalNames): Primitive[] {
+  const primitives: Primitive[] = [];
+  for (const m of strategy?.members ?? []) {
+    if (m.kind !== "state") continue;
+    const name = m.name.name;
+    if (globals.states.has(name) || model.paramInfo.has(name)) {
+      model.diags.error("N002", m.name.span, `'${name}' is already defined`, model.builtinStates.has(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name");
+      continue;
+    }
+    const prim = classifyPrimitive(m, model);
+    if (prim) {
+      primitives.push(prim);
+      continue;
+    }
+    if (m.init.kind === "call" && (m.init.callee.name === "ewma" || m.init.callee.name === "vamp")) continue;
+    declareUserState(m, model, globals);
+  }
+  return primitives;
+}
+
+function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
+  if (!m.type) {
+    model.diags.error("T011", m.name.span, `state '${m.name.name}' needs a type`, "write state name : T = init, e.g. state count : int = 0");
+    return;
+  }
+  const type = resolveType(m.type, model.instrument, model.diags);
+  if (!type) return;
+  const range = m.range ? integerRangeIn(m.range, type.frac, model) : type.format;
+  if (!range) return;
+  const init = constantValue(m.init);
+  if (!init) {
+    model.diags.error("T007", m.init.span, "a state's initial value must be a constant", "write e.g. = 0");
+    return;
+  }
+  const raw = quantizeChecked(init, type, m.init.span, model);
+  if (raw < range.lo || raw > range.hi) {
+    model.diags.error("T009", m.init.span, "the initial value is outside the state's range", "change the initial value or the range");
+    return;
+  }
+  const unit: Unit = type.name === "bool" ? { price: 0, qty: 0, time: 0 } : type.unit;
+  globals.states.set(m.name.name, model.addState({ name: m.name.name, frac: type.frac, range, init: raw, loc: model.loc(m.span) }, unit));
+}
+
+function integerRangeIn(r: A.RangeExpr, frac: number, model: ProgramModel) {
+  const lo = constantValue(r.lo);
+  const hi = constantValue(r.hi);
+  if (!lo || !hi) return integerRange(r, model.diags);
+  const scale = 1n << BigInt(frac);
+  const a = (lo.n * scale) / lo.d;
+  const b = (hi.n * scale) / hi.d;
+  if (a > b) {
+    model.diags.error("T006", r.span, "the range is empty: its lower bound is greater than its upper bound", "write the lower bound first");
+    return undefined;
+  }
+  return iv(a, b);
+}
+
+function lowerPrimitives(
+  primitives: Primitive[],
+  contexts: Map<EventKindName, { ctx: HandlerContext }>,
+  model: ProgramModel,
+  globals: GlobalNames,
+): void {
+  for (const p of primitives) {
+    const { ctx } = contexts.get(p.event)!;
+    const name = p.decl.name.name;
+    const slotOf = (frac: number, range: { lo: bigint; hi: bigint }, unit: Unit) => {
+      const slot = model.addState({ name, frac, range, init: 0n, loc: model.loc(p.decl.span) }, unit);
+      globals.states.set(name, slot);
+      model.primitiveStates.add(name);
+      return slot;
+    };
+    if (p.call.callee.name === "ewma") lowerEwma(p, slotOf, ctx);
+    else lowerVamp(p, slotOf, ctx);
+  }
+}
+
+/** Outputs: the quote, the verdict, one flag per invariant; each range is the hull over all handlers. */
+function outputSlots(handlers: Handler[], invariants: number): OutputSlot[] {
+  const names = [...QUOTE_OUTPUTS, "accept", "reason", ...Array.from({ length: invariants }, (_, i) => `invariant_${i}`)];
+  return names.map((name, slot) => {
+    let range = iv(0n, 0n);
+    for (const h of handlers)
+      for (const o of h.outputs) if (o.slot === slot) range = hull(range, h.body[o.value].range);
+    return { name, frac: 0, range };
+  });
+}
+
+export type { Span };

@@ -1,0 +1,183 @@
+import type * as A from "../../language/ast.js";
+import type { Span } from "../../language/span.js";
+import { contains, formatInterval } from "../interval.js";
+import type { Num } from "../ir-builder.js";
+import { PRICE, QTY, sameUnit, showUnit, type Unit } from "../units.js";
+import { resolveType, type TypeInfo } from "./declarations.js";
+import { lowerExpr, numVal, requireBool } from "./expr.js";
+import type { HandlerContext, QuoteVals } from "./handler-context.js";
+import { asNum } from "./materialize.js";
+import type { Val } from "./values.js";
+
+export function lowerBlock(stmts: readonly A.Stmt[], ctx: HandlerContext): void {
+  ctx.scopes.push(new Map());
+  for (const s of stmts) lowerStmt(s, ctx);
+  ctx.scopes.pop();
+}
+
+function lowerStmt(s: A.Stmt, ctx: HandlerContext): void {
+  switch (s.kind) {
+    case "let":
+      return lowerLet(s, ctx);
+    case "assign":
+      return lowerAssign(s, ctx);
+    case "quote":
+      return lowerQuote(s, ctx);
+    case "if":
+      return lowerIf(s, ctx);
+    default: {
+      const never: never = s;
+      throw new Error(`unknown statement ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** `sat(e)` is only meaningful where a target type exists; unwrap it and remember. */
+function unwrapSat(e: A.Expr): { expr: A.Expr; sat: boolean } {
+  if (e.kind === "call" && e.callee.name === "sat" && e.args.length === 1 && !e.args[0].name) return { expr: e.args[0].value, sat: true };
+  return { expr: e, sat: false };
+}
+
+function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): void {
+  const scope = ctx.scopes[ctx.scopes.length - 1];
+  if (scope.has(s.name.name)) {
+    ctx.model.diags.error("N002", s.name.span, `'${s.name.name}' is already defined in this block`, "pick another name");
+    return;
+  }
+  const { expr, sat } = unwrapSat(s.value);
+  const v = lowerExpr(expr, ctx);
+  if (v.kind === "error") {
+    scope.set(s.name.name, v);
+    return;
+  }
+  if (!s.type) {
+    if (sat) ctx.model.diags.error("N004", s.value.span, "sat(...) needs a target type", "write let x : fix<I.F> = sat(...)");
+    scope.set(s.name.name, v);
+    return;
+  }
+  const type = resolveType(s.type, ctx.model.instrument, ctx.model.diags);
+  const num = type && convert(v, type, sat, s.value.span, ctx, `'${s.name.name}'`);
+  scope.set(s.name.name, num ? numVal(num, type!.unit, v.bool) : { kind: "error" });
+}
+
+/**
+ * Converts a value into a declared type: to its fraction bits (half-even when dropping bits) and into
+ * its range, which must be proven, or enforced by an explicit sat(...).
+ */
+export function convert(v: Val, type: TypeInfo, sat: boolean, span: Span, ctx: HandlerContext, what: string, range = type.format): Num | undefined {
+  if (v.kind === "error") return undefined;
+  const isConst = v.kind === "static" && v.expr.kind === "const";
+  if (!isConst && !sameUnit(v.unit, type.unit)) {
+    ctx.model.diags.error("U001", span, `${what} holds ${showUnit(type.unit)}, but this is ${showUnit(v.unit)}`, "convert with price(x), qty(x) or value(x) where you mean it");
+    return undefined;
+  }
+  const num = asNum(v, ctx, span);
+  if (!num) return undefined;
+  const scaled = ctx.b.rescale(num, type.frac, "half_even", span);
+  if (contains(range, scaled.range)) return scaled;
+  if (sat) return ctx.b.clamp(scaled, range.lo, range.hi, span);
+  ctx.model.diags.error(
+    "R003",
+    span,
+    `this value may leave the range of ${what}: it lies in ${formatInterval(scaled.range, type.frac)}, ${what} holds ${formatInterval(range, type.frac)}`,
+    "wrap the value in sat(...) to saturate it, or widen the declared range",
+  );
+  return undefined;
+}
+
+function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext): void {
+  const slot = ctx.globals.states.get(s.target.name);
+  if (slot === undefined || ctx.model.builtinStates.has(s.target.name) || ctx.model.primitiveStates.has(s.target.name)) {
+    const why = slot === undefined ? "is not a state" : "is updated by Lockstep itself";
+    ctx.model.diags.error("N007", s.target.span, `cannot assign to '${s.target.name}': it ${why}`, "declare `state name : T = init` in the strategy and assign to that, or use let for a local value");
+    return;
+  }
+  const st = ctx.model.state[slot];
+  const { expr, sat } = unwrapSat(s.value);
+  const v = lowerExpr(expr, ctx);
+  const type: TypeInfo = { frac: st.frac, unit: ctx.model.stateUnits.get(slot)!, format: st.range, name: st.name };
+  const num = convert(v, type, sat, s.value.span, ctx, `state '${st.name}'`);
+  if (num) ctx.writeState(slot, num);
+}
+
+function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext): void {
+  if (ctx.event === "order" || ctx.event === "kill") {
+    ctx.model.diags.error("N009", s.span, `a strategy cannot quote on ${ctx.event} events`, "quote on book, trade, fill or timer");
+    return;
+  }
+  const given = new Map<string, A.Arg>();
+  for (const f of s.fields) {
+    const name = f.name?.name;
+    if (!name || !["bid", "ask", "qty", "bid_qty", "ask_qty"].includes(name) || given.has(name)) {
+      ctx.model.diags.error("N010", f.span, name ? `unexpected or repeated quote field '${name}'` : "quote fields are named", "write quote bid = ..., ask = ..., qty = ... (or bid_qty = ..., ask_qty = ...)");
+      return;
+    }
+    given.set(name, f);
+  }
+  const need = (n: string, fallback?: string) => given.get(n) ?? (fallback ? given.get(fallback) : undefined);
+  const parts = { bid: need("bid"), ask: need("ask"), bidQty: need("bid_qty", "qty"), askQty: need("ask_qty", "qty") };
+  for (const [k, arg] of Object.entries(parts)) {
+    if (!arg) {
+      ctx.model.diags.error("N010", s.span, `the quote has no ${k === "bid" || k === "ask" ? k : "qty"}`, "write quote bid = ..., ask = ..., qty = ...");
+      return;
+    }
+  }
+  const field = (arg: A.Arg, unit: Unit, what: string) => wholeValue(lowerExpr(arg.value, ctx), unit, arg.value.span, ctx, what);
+  const bid = field(parts.bid!, PRICE, "the bid");
+  const ask = field(parts.ask!, PRICE, "the ask");
+  const bidQty = field(parts.bidQty!, QTY, "the quantity");
+  const askQty = field(parts.askQty!, QTY, "the quantity");
+  if (!bid || !ask || !bidQty || !askQty) return;
+  ctx.quote = { valid: ctx.b.constant(1n, 0, s.span), bid, ask, bidQty, askQty };
+}
+
+/** Quote prices and sizes are whole ticks and lots: the author chooses the rounding. */
+function wholeValue(v: Val, unit: Unit, span: Span, ctx: HandlerContext, what: string): Num | undefined {
+  if (v.kind === "error" || !requireBool(v, false, span, ctx)) return undefined;
+  const isConst = v.kind === "static" && v.expr.kind === "const";
+  if (!isConst && !sameUnit(v.unit, unit)) {
+    ctx.model.diags.error("U001", span, `${what} must be in ${showUnit(unit)}, found ${showUnit(v.unit)}`, unit === PRICE ? "convert with price(x)" : "convert with qty(x)");
+    return undefined;
+  }
+  const num = asNum(v, ctx, span);
+  if (!num) return undefined;
+  if (num.frac !== 0) {
+    ctx.model.diags.error("U003", span, `${what} must be a whole number of ${unit === PRICE ? "ticks" : "lots"}; this has ${num.frac} fraction bits`, unit === PRICE ? "round it: floor_tick(x) for bids, ceil_tick(x) for asks" : "round it with floor(x)");
+    return undefined;
+  }
+  return num;
+}
+
+function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void {
+  const c = lowerExpr(s.cond, ctx);
+  if (!requireBool(c, true, s.cond.span, ctx)) return;
+  const cond = asNum(c, ctx, s.cond.span);
+  if (!cond) return;
+  const before = new Map(ctx.stateNow);
+  const quoteBefore = ctx.quote;
+  lowerBlock(s.then, ctx);
+  const thenState = new Map(ctx.stateNow);
+  const thenQuote = ctx.quote;
+  ctx.stateNow.clear();
+  for (const [k, v] of before) ctx.stateNow.set(k, v);
+  ctx.quote = quoteBefore;
+  lowerBlock(s.otherwise, ctx);
+  const slots = new Set([...thenState.keys(), ...ctx.stateNow.keys()]);
+  for (const slot of slots) {
+    const a = thenState.get(slot) ?? ctx.readEventStart(slot, s.span);
+    const b = ctx.stateNow.get(slot) ?? ctx.readEventStart(slot, s.span);
+    ctx.writeState(slot, ctx.b.select(cond, a, b, s.span));
+  }
+  ctx.quote = mergeQuotes(cond, thenQuote, ctx.quote, s.span, ctx);
+}
+
+function mergeQuotes(cond: Num, a: QuoteVals | undefined, b: QuoteVals | undefined, span: Span, ctx: HandlerContext): QuoteVals | undefined {
+  if (!a && !b) return undefined;
+  if (a === b) return a;
+  const zero = ctx.b.constant(0n, 0, span);
+  const none: QuoteVals = { valid: zero, bid: zero, ask: zero, bidQty: zero, askQty: zero };
+  const x = a ?? none;
+  const y = b ?? none;
+  const sel = (p: Num, q: Num) => ctx.b.select(cond, p, q, span);
+  return { valid: sel(x.valid, y.valid), bid: sel(x.bid, y.bid), ask: sel(x.ask, y.ask), bidQty: sel(x.bidQty, y.bidQty), askQty: sel(x.askQty, y.askQty) };
+}

@@ -1,0 +1,129 @@
+import type { Span } from "./span.js";
+
+/** The surface syntax of a `.lstep` file. Every node carries the span it was parsed from. */
+
+export interface Ident {
+  readonly name: string;
+  readonly span: Span;
+}
+
+export type DurationUnit = "ns" | "us" | "ms" | "s" | "m" | "h";
+
+export type Expr =
+  | { readonly kind: "number"; readonly text: string; readonly span: Span }
+  | { readonly kind: "ticks"; readonly text: string; readonly span: Span }
+  | { readonly kind: "lots"; readonly text: string; readonly span: Span }
+  | { readonly kind: "duration"; readonly text: string; readonly unit: DurationUnit; readonly span: Span }
+  | { readonly kind: "bool"; readonly value: boolean; readonly span: Span }
+  | { readonly kind: "name"; readonly name: string; readonly span: Span }
+  | { readonly kind: "unary"; readonly op: UnaryOp; readonly operand: Expr; readonly span: Span }
+  | { readonly kind: "binary"; readonly op: BinaryOp; readonly left: Expr; readonly right: Expr; readonly span: Span }
+  | { readonly kind: "call"; readonly callee: Ident; readonly args: readonly Arg[]; readonly span: Span }
+  | { readonly kind: "error"; readonly span: Span };
+
+export type UnaryOp = "-" | "not";
+export type BinaryOp = "+" | "-" | "*" | "/" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
+
+/** A call argument, positional or named (`halflife = vol_hl`). */
+export interface Arg {
+  readonly name?: Ident;
+  readonly value: Expr;
+  readonly span: Span;
+}
+
+export type TypeExpr =
+  | { readonly kind: "fix"; readonly intBits: number; readonly fracBits: number; readonly span: Span }
+  | { readonly kind: "named"; readonly name: Ident };
+
+export interface RangeExpr {
+  readonly lo: Expr;
+  readonly hi: Expr;
+  readonly span: Span;
+}
+
+export interface InstrumentField {
+  readonly name: Ident;
+  /** `tick = 0.25` style fields carry a value; `price in [1, 100000]` style fields carry a range. */
+  readonly value?: Expr;
+  readonly range?: RangeExpr;
+  readonly span: Span;
+}
+
+export interface InstrumentDecl {
+  readonly kind: "instrument";
+  readonly name: Ident;
+  readonly fields: readonly InstrumentField[];
+  readonly span: Span;
+}
+
+export interface ParamDecl {
+  readonly name: Ident;
+  readonly type: TypeExpr;
+  readonly value: Expr;
+  readonly range?: RangeExpr;
+  readonly span: Span;
+}
+
+export interface ParamsDecl {
+  readonly kind: "params";
+  readonly params: readonly ParamDecl[];
+  readonly span: Span;
+}
+
+export interface StateDecl {
+  readonly kind: "state";
+  readonly name: Ident;
+  readonly type?: TypeExpr;
+  readonly init: Expr;
+  readonly range?: RangeExpr;
+  readonly span: Span;
+}
+
+export type Stmt =
+  | { readonly kind: "let"; readonly name: Ident; readonly type?: TypeExpr; readonly value: Expr; readonly span: Span }
+  | { readonly kind: "assign"; readonly target: Ident; readonly value: Expr; readonly span: Span }
+  | { readonly kind: "quote"; readonly fields: readonly Arg[]; readonly span: Span }
+  | {
+      readonly kind: "if";
+      readonly cond: Expr;
+      readonly then: readonly Stmt[];
+      readonly otherwise: readonly Stmt[];
+      readonly span: Span;
+    };
+
+export interface Handler {
+  readonly kind: "handler";
+  readonly event: Ident;
+  readonly body: readonly Stmt[];
+  readonly span: Span;
+}
+
+export interface StrategyDecl {
+  readonly kind: "strategy";
+  readonly name: Ident;
+  readonly instrument: Ident;
+  readonly members: readonly (StateDecl | Handler)[];
+  readonly span: Span;
+}
+
+export type RiskRule =
+  | { readonly kind: "limit"; readonly limit: Ident; readonly value: Expr; readonly span: Span }
+  | { readonly kind: "price_band"; readonly width: Expr; readonly reference: Ident; readonly span: Span }
+  | { readonly kind: "max_messages"; readonly count: Expr; readonly per: Expr; readonly span: Span }
+  | { readonly kind: "kill_switch"; readonly span: Span }
+  | { readonly kind: "invariant"; readonly cond: Expr; readonly span: Span };
+
+export interface RiskDecl {
+  readonly kind: "risk";
+  readonly name: Ident;
+  readonly instrument: Ident;
+  readonly rules: readonly RiskRule[];
+  readonly span: Span;
+}
+
+export type Item = InstrumentDecl | ParamsDecl | StrategyDecl | RiskDecl;
+
+export interface Program {
+  readonly items: readonly Item[];
+  readonly span: Span;
+}

@@ -1,0 +1,33 @@
+import type { Span } from "./span.js";
+
+export type Severity = "error" | "warning" | "note";
+
+/** A diagnostic is data: a stable code, where, what is wrong and how to fix it. Rendering lives in render-diagnostic.ts. */
+export interface Diagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly span: Span;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+/** Collects diagnostics; stages report here instead of throwing. */
+export class Diagnostics {
+  readonly items: Diagnostic[] = [];
+
+  error(code: string, span: Span, message: string, hint?: string): void {
+    this.items.push({ code, severity: "error", span, message, hint });
+  }
+
+  note(code: string, span: Span, message: string, hint?: string): void {
+    this.items.push({ code, severity: "note", span, message, hint });
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === "error");
+  }
+
+  errors(): Diagnostic[] {
+    return this.items.filter((d) => d.severity === "error");
+  }
+}

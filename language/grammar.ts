@@ -1,0 +1,485 @@
+import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
+import type * as A from "./ast.js";
+import type { Span } from "./span.js";
+import * as T from "./tokens.js";
+
+/**
+ * The grammar, with the AST built in embedded actions. A visitor over a CST would allocate a second
+ * tree for nothing: each rule here only assembles its node from its children and their spans.
+ * Recovery is on, so one parse reports several syntax errors; recovered rules return `error` nodes.
+ */
+
+const NO_SPAN: Span = { start: 0, end: 0 };
+
+function tokSpan(t: IToken | undefined): Span {
+  return t === undefined || Number.isNaN(t.startOffset) ? NO_SPAN : { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+
+/** Tolerates missing parts: during chevrotain's grammar recording and after recovery, children may be absent. */
+function cover(first: Span | undefined, last: Span | undefined): Span {
+  if (first === undefined) return last ?? NO_SPAN;
+  if (last === undefined || last === NO_SPAN) return first;
+  if (first === NO_SPAN) return last;
+  return { start: first.start, end: Math.max(first.end, last.end) };
+}
+
+const errorExpr = (): A.Expr => ({ kind: "error", span: NO_SPAN });
+const ident = (t: IToken | undefined): A.Ident => ({ name: t?.image ?? "", span: tokSpan(t) });
+
+export class LstepGrammar extends EmbeddedActionsParser {
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  program = this.RULE("program", (): A.Program => {
+    const items: A.Item[] = [];
+    this.MANY(() => {
+      const item = this.SUBRULE(this.item);
+      this.ACTION(() => item && items.push(item));
+    });
+    return { items, span: NO_SPAN };
+  });
+
+  private item = this.RULE(
+    "item",
+    (): A.Item | undefined =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.instrument) },
+        { ALT: () => this.SUBRULE(this.params) },
+        { ALT: () => this.SUBRULE(this.strategy) },
+        { ALT: () => this.SUBRULE(this.risk) },
+      ]),
+    { recoveryValueFunc: () => undefined },
+  );
+
+  private instrument = this.RULE("instrument", (): A.InstrumentDecl => {
+    const kw = this.CONSUME(T.Instrument);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.LBrace);
+    const fields: A.InstrumentField[] = [];
+    this.MANY(() => {
+      const f = this.SUBRULE(this.instrumentField);
+      this.ACTION(() => fields.push(f));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return { kind: "instrument", name: ident(name), fields, span: cover(tokSpan(kw), tokSpan(close)) };
+  });
+
+  private instrumentField = this.RULE("instrumentField", (): A.InstrumentField => {
+    const name = this.CONSUME(T.Identifier);
+    return this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.Equals);
+          const value = this.SUBRULE(this.expr);
+          return { name: ident(name), value, span: cover(tokSpan(name), value?.span) };
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.In);
+          const range = this.SUBRULE(this.range);
+          this.OPTION(() => this.OR1([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]));
+          return { name: ident(name), range, span: cover(tokSpan(name), range?.span) };
+        },
+      },
+    ]);
+  });
+
+  private range = this.RULE("range", (): A.RangeExpr => {
+    const open = this.CONSUME(T.LBracket);
+    const lo = this.SUBRULE(this.expr);
+    this.CONSUME(T.Comma);
+    const hi = this.SUBRULE1(this.expr);
+    const close = this.CONSUME(T.RBracket);
+    return { lo, hi, span: cover(tokSpan(open), tokSpan(close)) };
+  });
+
+  private params = this.RULE("params", (): A.ParamsDecl => {
+    const kw = this.CONSUME(T.Params);
+    this.CONSUME(T.LBrace);
+    const params: A.ParamDecl[] = [];
+    this.MANY(() => {
+      const p = this.SUBRULE(this.paramDecl);
+      this.ACTION(() => params.push(p));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return { kind: "params", params, span: cover(tokSpan(kw), tokSpan(close)) };
+  });
+
+  private paramDecl = this.RULE("paramDecl", (): A.ParamDecl => {
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    const type = this.SUBRULE(this.typeExpr);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expr);
+    const range = this.OPTION(() => {
+      this.CONSUME(T.In);
+      return this.SUBRULE(this.range);
+    });
+    return { name: ident(name), type, value, range, span: cover(tokSpan(name), (range ?? value)?.span) };
+  });
+
+  private typeExpr = this.RULE("typeExpr", (): A.TypeExpr =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Fix);
+          this.CONSUME(T.Less);
+          const format = this.CONSUME(T.NumberLiteral);
+          const close = this.CONSUME(T.Greater);
+          const [intBits, fracBits] = this.ACTION(() => parseFormat(format.image)) ?? [0, 0];
+          return { kind: "fix" as const, intBits, fracBits, span: cover(tokSpan(kw), tokSpan(close)) };
+        },
+      },
+      { ALT: () => ({ kind: "named" as const, name: ident(this.CONSUME(T.Identifier)) }) },
+    ]),
+  );
+
+  private strategy = this.RULE("strategy", (): A.StrategyDecl => {
+    const kw = this.CONSUME(T.Strategy);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.On);
+    const instrument = this.CONSUME1(T.Identifier);
+    this.CONSUME(T.LBrace);
+    const members: (A.StateDecl | A.Handler)[] = [];
+    this.MANY(() => {
+      const m = this.OR([{ ALT: () => this.SUBRULE(this.stateDecl) }, { ALT: () => this.SUBRULE(this.handler) }]);
+      this.ACTION(() => members.push(m));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return {
+      kind: "strategy",
+      name: ident(name),
+      instrument: ident(instrument),
+      members,
+      span: cover(tokSpan(kw), tokSpan(close)),
+    };
+  });
+
+  private stateDecl = this.RULE("stateDecl", (): A.StateDecl => {
+    const kw = this.CONSUME(T.State);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      return this.SUBRULE(this.typeExpr);
+    });
+    this.CONSUME(T.Equals);
+    const init = this.SUBRULE(this.expr);
+    const range = this.OPTION1(() => {
+      this.CONSUME(T.In);
+      return this.SUBRULE(this.range);
+    });
+    return { kind: "state", name: ident(name), type, init, range, span: cover(tokSpan(kw), (range ?? init)?.span) };
+  });
+
+  private handler = this.RULE("handler", (): A.Handler => {
+    const kw = this.CONSUME(T.On);
+    const event = this.CONSUME(T.Identifier);
+    const block = this.SUBRULE(this.block);
+    return { kind: "handler", event: ident(event), body: block?.body ?? [], span: cover(tokSpan(kw), block?.span) };
+  });
+
+  private block = this.RULE("block", (): { body: A.Stmt[]; span: Span } => {
+    const open = this.CONSUME(T.LBrace);
+    const body: A.Stmt[] = [];
+    this.MANY(() => {
+      const s = this.SUBRULE(this.stmt);
+      this.ACTION(() => s && body.push(s));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return { body, span: cover(tokSpan(open), tokSpan(close)) };
+  });
+
+  private stmt = this.RULE(
+    "stmt",
+    (): A.Stmt | undefined =>
+      this.OR([
+        { ALT: () => this.SUBRULE(this.letStmt) },
+        { ALT: () => this.SUBRULE(this.quoteStmt) },
+        { ALT: () => this.SUBRULE(this.ifStmt) },
+        { ALT: () => this.SUBRULE(this.assignStmt) },
+      ]),
+    { recoveryValueFunc: () => undefined },
+  );
+
+  private letStmt = this.RULE("letStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.Let);
+    const name = this.CONSUME(T.Identifier);
+    const type = this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      return this.SUBRULE(this.typeExpr);
+    });
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expr);
+    return { kind: "let", name: ident(name), type, value, span: cover(tokSpan(kw), value?.span) };
+  });
+
+  private assignStmt = this.RULE("assignStmt", (): A.Stmt => {
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    const value = this.SUBRULE(this.expr);
+    return { kind: "assign", target: ident(name), value, span: cover(tokSpan(name), value?.span) };
+  });
+
+  private quoteStmt = this.RULE("quoteStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.Quote);
+    const fields: A.Arg[] = [];
+    this.AT_LEAST_ONE_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const a = this.SUBRULE(this.arg);
+        this.ACTION(() => fields.push(a));
+      },
+    });
+    const last = fields.length ? fields[fields.length - 1]?.span : tokSpan(kw);
+    return { kind: "quote", fields, span: cover(tokSpan(kw), last) };
+  });
+
+  private ifStmt = this.RULE("ifStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.If);
+    const cond = this.SUBRULE(this.expr);
+    const then = this.SUBRULE(this.block);
+    let end: Span | undefined = then?.span;
+    const otherwise =
+      this.OPTION(() => {
+        this.CONSUME(T.Else);
+        return this.OR([
+          {
+            ALT: () => {
+              const b = this.SUBRULE1(this.block);
+              end = b?.span;
+              return b?.body ?? [];
+            },
+          },
+          {
+            ALT: () => {
+              const nested = this.SUBRULE(this.ifStmt);
+              end = nested?.span;
+              return [nested];
+            },
+          },
+        ]);
+      }) ?? [];
+    return { kind: "if", cond, then: then?.body ?? [], otherwise, span: cover(tokSpan(kw), end) };
+  });
+
+  private risk = this.RULE("risk", (): A.RiskDecl => {
+    const kw = this.CONSUME(T.Risk);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.On);
+    const instrument = this.CONSUME1(T.Identifier);
+    this.CONSUME(T.LBrace);
+    const rules: A.RiskRule[] = [];
+    this.MANY(() => {
+      const r = this.SUBRULE(this.riskRule);
+      this.ACTION(() => r && rules.push(r));
+    });
+    const close = this.CONSUME(T.RBrace);
+    return {
+      kind: "risk",
+      name: ident(name),
+      instrument: ident(instrument),
+      rules,
+      span: cover(tokSpan(kw), tokSpan(close)),
+    };
+  });
+
+  private riskRule = this.RULE(
+    "riskRule",
+    (): A.RiskRule | undefined =>
+      this.OR([
+        { ALT: () => ({ kind: "kill_switch" as const, span: tokSpan(this.CONSUME(T.KillSwitch)) }) },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.Invariant);
+            const cond = this.SUBRULE(this.expr);
+            return { kind: "invariant" as const, cond, span: cover(tokSpan(kw), cond?.span) };
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.PriceBand);
+            const width = this.SUBRULE1(this.expr);
+            this.CONSUME(T.Around);
+            const reference = this.CONSUME(T.Identifier);
+            return { kind: "price_band" as const, width, reference: ident(reference), span: cover(tokSpan(kw), tokSpan(reference)) };
+          },
+        },
+        {
+          ALT: () => {
+            const kw = this.CONSUME(T.MaxMessages);
+            const count = this.SUBRULE2(this.expr);
+            this.CONSUME(T.Per);
+            const per = this.SUBRULE3(this.expr);
+            return { kind: "max_messages" as const, count, per, span: cover(tokSpan(kw), per?.span) };
+          },
+        },
+        {
+          ALT: () => {
+            const limit = this.CONSUME1(T.Identifier);
+            const value = this.SUBRULE4(this.expr);
+            return { kind: "limit" as const, limit: ident(limit), value, span: cover(tokSpan(limit), value?.span) };
+          },
+        },
+      ]),
+    { recoveryValueFunc: () => undefined },
+  );
+
+  private arg = this.RULE("arg", (): A.Arg => {
+    const name = this.OPTION({
+      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.Equals,
+      DEF: () => {
+        const n = this.CONSUME(T.Identifier);
+        this.CONSUME(T.Equals);
+        return ident(n);
+      },
+    });
+    const value = this.SUBRULE(this.expr);
+    return { name, value, span: name ? cover(name?.span, value?.span) : value?.span };
+  });
+
+  expr = this.RULE("expr", (): A.Expr => this.SUBRULE(this.orExpr), { recoveryValueFunc: errorExpr });
+
+  /** Left-associative chain; chevrotain needs distinct call sites (SUBRULE vs SUBRULE1) for the first and later operands. */
+  private binaryChain(first: () => A.Expr, next: () => A.Expr, operators: readonly TokenType[]): A.Expr {
+    let left = first();
+    this.MANY({
+      DEF: () => {
+        const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
+        const right = next();
+        left = this.ACTION(() => ({
+          kind: "binary" as const,
+          op: op.image as A.BinaryOp,
+          left,
+          right,
+          span: cover(left?.span, right?.span),
+        }));
+      },
+    });
+    return left;
+  }
+
+  private orExpr = this.RULE("orExpr", (): A.Expr => this.binaryChain(() => this.SUBRULE(this.andExpr), () => this.SUBRULE1(this.andExpr), [T.Or]));
+  private andExpr = this.RULE("andExpr", (): A.Expr => this.binaryChain(() => this.SUBRULE(this.notExpr), () => this.SUBRULE1(this.notExpr), [T.And]));
+
+  private notExpr = this.RULE("notExpr", (): A.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Not);
+          const operand = this.SUBRULE(this.notExpr);
+          return { kind: "unary" as const, op: "not" as const, operand, span: cover(tokSpan(kw), operand?.span) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.cmpExpr) },
+    ]),
+  );
+
+  private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
+    const left = this.SUBRULE(this.addExpr);
+    return (
+      this.OPTION(() => {
+        const op = this.OR([
+          { ALT: () => this.CONSUME(T.Less) },
+          { ALT: () => this.CONSUME(T.LessEq) },
+          { ALT: () => this.CONSUME(T.Greater) },
+          { ALT: () => this.CONSUME(T.GreaterEq) },
+          { ALT: () => this.CONSUME(T.EqEq) },
+          { ALT: () => this.CONSUME(T.NotEq) },
+        ]);
+        const right = this.SUBRULE1(this.addExpr);
+        return {
+          kind: "binary" as const,
+          op: op.image as A.BinaryOp,
+          left,
+          right,
+          span: cover(left?.span, right?.span),
+        };
+      }) ?? left
+    );
+  });
+
+  private addExpr = this.RULE("addExpr", (): A.Expr =>
+    this.binaryChain(() => this.SUBRULE(this.mulExpr), () => this.SUBRULE1(this.mulExpr), [T.Plus, T.Minus]),
+  );
+  private mulExpr = this.RULE("mulExpr", (): A.Expr =>
+    this.binaryChain(() => this.SUBRULE(this.unaryExpr), () => this.SUBRULE1(this.unaryExpr), [T.Star, T.Slash]),
+  );
+
+  private unaryExpr = this.RULE("unaryExpr", (): A.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const kw = this.CONSUME(T.Minus);
+          const operand = this.SUBRULE(this.unaryExpr);
+          return { kind: "unary" as const, op: "-" as const, operand, span: cover(tokSpan(kw), operand?.span) };
+        },
+      },
+      { ALT: () => this.SUBRULE(this.primary) },
+    ]),
+  );
+
+  private primary = this.RULE("primary", (): A.Expr =>
+    this.OR([
+      {
+        ALT: () => {
+          const n = this.CONSUME(T.NumberLiteral);
+          const unit = this.OPTION(() =>
+            this.OR1([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]),
+          );
+          const kind = unit === undefined ? "number" : unit.tokenType === T.Ticks ? "ticks" : "lots";
+          return { kind, text: n.image, span: cover(tokSpan(n), unit ? tokSpan(unit) : NO_SPAN) } as A.Expr;
+        },
+      },
+      {
+        ALT: () => {
+          const d = this.CONSUME(T.DurationLiteral);
+          const [, text, unit] = this.ACTION(() => /^([\d_.]+)([a-z]+)$/.exec(d.image)) ?? ["", "0", "ns"];
+          return { kind: "duration" as const, text, unit: unit as A.DurationUnit, span: tokSpan(d) };
+        },
+      },
+      { ALT: () => ({ kind: "bool" as const, value: true, span: tokSpan(this.CONSUME(T.True)) }) },
+      { ALT: () => ({ kind: "bool" as const, value: false, span: tokSpan(this.CONSUME(T.False)) }) },
+      {
+        ALT: () => {
+          const open = this.CONSUME(T.LParen);
+          const inner = this.SUBRULE(this.expr);
+          const close = this.CONSUME(T.RParen);
+          return this.ACTION(() => ({ ...inner, span: cover(tokSpan(open), tokSpan(close)) })) ?? inner;
+        },
+      },
+      {
+        ALT: () => {
+          const name = this.CONSUME(T.Identifier);
+          const call = this.OPTION1(() => {
+            this.CONSUME1(T.LParen);
+            const args: A.Arg[] = [];
+            this.MANY_SEP({
+              SEP: T.Comma,
+              DEF: () => {
+                const a = this.SUBRULE(this.arg);
+                this.ACTION(() => args.push(a));
+              },
+            });
+            const close = this.CONSUME1(T.RParen);
+            return { args, close };
+          });
+          if (call === undefined) return { kind: "name" as const, name: name.image, span: tokSpan(name) };
+          return {
+            kind: "call" as const,
+            callee: ident(name),
+            args: call.args,
+            span: cover(tokSpan(name), tokSpan(call.close)),
+          };
+        },
+      },
+    ]),
+  );
+}
+
+function parseFormat(image: string): [number, number] {
+  const [i, f] = image.split(".");
+  return [Number(i.replace(/_/g, "")), f === undefined ? -1 : Number(f.replace(/_/g, ""))];
+}

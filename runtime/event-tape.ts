@@ -1,0 +1,40 @@
+/**
+ * The engine's input vocabulary, shared by every target, the harness, the feed codecs and benchmarks.
+ *
+ * Every event carries a time `t` in nanoseconds since the session start and up to three integer
+ * fields. Prices are in ticks, quantities in lots, sides are +1 (buy) or -1 (sell).
+ */
+export const EventKind = {
+  book: 0, // a = bid price, b = bid qty, c = ask price, d = ask qty
+  trade: 1, // a = price, b = qty, c = aggressor side (+1 buyer lifted the ask, -1 seller hit the bid)
+  fill: 2, // a = price, b = qty, c = our side (+1 we bought, -1 we sold)
+  timer: 3, // no fields
+  order: 4, // a = price, b = qty, c = side: an outgoing order for the risk check
+  kill: 5, // a = 1 engages the kill switch, 0 releases it
+} as const;
+export type EventKindName = keyof typeof EventKind;
+export type EventKindCode = (typeof EventKind)[EventKindName];
+export const EVENT_KIND_NAMES: readonly EventKindName[] = ["book", "trade", "fill", "timer", "order", "kill"];
+
+/** A stream of events stored column-wise so that replaying it allocates nothing. */
+export interface EventTape {
+  readonly length: number;
+  readonly kind: Uint8Array;
+  readonly t: Float64Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  readonly d: Float64Array;
+}
+
+export function allocateTape(length: number): EventTape {
+  return {
+    length,
+    kind: new Uint8Array(length),
+    t: new Float64Array(length),
+    a: new Float64Array(length),
+    b: new Float64Array(length),
+    c: new Float64Array(length),
+    d: new Float64Array(length),
+  };
+}
