@@ -144,7 +144,7 @@ export class IrBuilder {
     }
     const shift = frac - a.frac + b.frac;
     if (shift < 0) return this.div(this.rescale(a, a.frac - shift, round, span), b, frac, round, span);
-    this.checkWide(I.shlI(a.range, shift), span, "shifted dividend");
+    this.checkWide(I.shlI(a.range, shift), span, "shifted dividend", I.LIMIT_53);
     return this.emit({ op: "div", a: a.id, b: b.id, shift, round }, frac, I.divI(a.range, b.range, shift, round), span);
   }
 
@@ -196,12 +196,12 @@ export class IrBuilder {
     if (!inner) this.diags.error(code, span, message, hint);
   }
 
-  private checkWide(r: Interval, span: Span, what: string): void {
-    if (I.fits(r, I.LIMIT_64)) return;
+  private checkWide(r: Interval, span: Span, what: string, limit = I.LIMIT_64): void {
+    if (I.fits(r, limit)) return;
     this.rangeError(
       "R002",
       span,
-      `the ${what} here needs ${I.bitsFor(r)} bits; intermediates are limited to 64 bits`,
+      `the ${what} here needs ${I.bitsFor(r)} bits; it is limited to ${limit === I.LIMIT_64 ? 64 : 53} bits`,
       "narrow the ranges of the operands, or round one operand to fewer fraction bits first (let x : fix<I.F> = ...)",
     );
   }

@@ -5,7 +5,7 @@ import type { EventKindName } from "../runtime/event-tape.js";
  * interval proven by range analysis. Targets see only this. Two width rules hold for every program
  * (checked when the IR is built):
  *   - every value fits in 53 bits signed (|raw| < 2^53), so software targets hold it exactly;
- *   - the product inside `mul` and the shifted numerator inside `div` fit in 64 bits signed.
+ *   - the product inside `mul` fits in 64 bits signed; the shifted dividend inside `div` in 53 bits.
  */
 
 export type Rounding = "floor" | "ceil" | "half_even";

@@ -194,7 +194,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
       const ns = { kind: "const" as const, num: 1_000_000_000n, den: 1n };
       if (a.kind === "static") return staticVal({ kind: "binary", op: "div", a: a.expr, b: ns }, NONE, false, text(call, ctx), call.span, ctx.model);
       const d = a.num;
-      const frac = Math.max(0, Math.min(32, 62 - bitsFor(d.range) + d.frac));
+      const frac = Math.max(0, Math.min(32, 52 - bitsFor(d.range) + d.frac));
       return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, "floor", call.span), NONE);
     },
   },

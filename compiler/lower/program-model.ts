@@ -48,6 +48,7 @@ export class ProgramModel {
   ) {}
 
   loc = (span: Span): Loc => {
+    if (span.start === 0 && span.end === 0) return "builtin";
     const { line, col } = lineCol(this.file, span.start);
     return `${this.file.path.split("/").pop()}:${line}:${col}`;
   };

@@ -3,6 +3,7 @@ import type { Diagnostics } from "../../language/diagnostic.js";
 import type { SourceFile } from "../../language/source-file.js";
 import type { Span } from "../../language/span.js";
 import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
+import { eliminateDeadCode } from "../dead-code.js";
 import { hull, iv } from "../interval.js";
 import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
 import type { Unit } from "../units.js";
@@ -68,7 +69,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       if (n) outs.push({ slot: 7 + i, value: n.id });
     });
     const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
-    handlers.push({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs });
+    handlers.push(eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs }));
   }
   outputs.push(...outputSlots(handlers, invariantCount));
   if (diags.hasErrors) return undefined;
