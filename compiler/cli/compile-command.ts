@@ -1,0 +1,52 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
+import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import type { IrProgram } from "../ir.js";
+import { compileFile } from "./read-source.js";
+
+const TARGETS = ["ts"] as const;
+
+/** Compiles and writes the outputs; returns the exit code. */
+export async function runCompile(file: string, target: string, out: string, format: "text" | "json"): Promise<number> {
+  if (target !== "all" && !TARGETS.includes(target as (typeof TARGETS)[number])) {
+    process.stderr.write(`lockstep: unknown target '${target}'; available: ${TARGETS.join(", ")}, all\n`);
+    return 1;
+  }
+  const c = compileFile(file);
+  if ("error" in c) {
+    process.stderr.write(`${c.error}\n`);
+    return 1;
+  }
+  if (!c.ir) {
+    if (format === "json") process.stdout.write(`${JSON.stringify(c.diagnostics.items.map((d) => diagnosticToJson(c.file, d)), null, 2)}\n`);
+    else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+    return 1;
+  }
+  const written = await writeOutputs(c.ir, out);
+  for (const path of written) process.stdout.write(`wrote ${path}\n`);
+  return 0;
+}
+
+export async function writeOutputs(ir: IrProgram, out: string): Promise<string[]> {
+  mkdirSync(out, { recursive: true });
+  const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
+  const tsPath = join(out, `${stem}.ts`);
+  writeFileSync(tsPath, await emitTypeScript(ir));
+  const reportPath = join(out, `${stem}.numerics.txt`);
+  writeFileSync(reportPath, numericsReport(ir));
+  return [tsPath, reportPath];
+}
+
+/** What the compiler decided about numbers: formats, derived parameters, tables and their errors. */
+export function numericsReport(ir: IrProgram): string {
+  const lines = [`# ${ir.name}: numeric report`, "", "## parameters (raw = value * 2^frac)"];
+  for (const p of ir.params) lines.push(`${p.name}: frac ${p.frac}, raw [${p.range.lo}, ${p.range.hi}], default ${p.default}  (${p.loc})`);
+  lines.push("", "## derived parameters (computed once per parameter load, exactly, rounded half-even)");
+  for (const d of ir.derived) lines.push(`${d.name} = ${d.text}: frac ${d.frac}, raw [${d.range.lo}, ${d.range.hi}]  (${d.loc})`);
+  lines.push("", "## state");
+  for (const s of ir.state) lines.push(`${s.name}: frac ${s.frac}, raw [${s.range.lo}, ${s.range.hi}], init ${s.init}`);
+  lines.push("", "## quantization and tables");
+  for (const n of ir.notes) lines.push(`${n.loc}: ${n.message}`);
+  return `${lines.join("\n")}\n`;
+}
