@@ -63,7 +63,9 @@ function checkRanges(handler: Handler, values: readonly bigint[]): void {
   for (const ins of handler.body) {
     const x = values[ins.id];
     if (x < ins.range.lo || x > ins.range.hi)
-      throw new RangeError(`${ins.loc}: ${ins.op} #${ins.id} = ${x} escapes its proven range [${ins.range.lo}, ${ins.range.hi}]`);
+      throw new RangeError(
+        `${ins.loc}: ${ins.op} #${ins.id} = ${x} escapes its proven range [${ins.range.lo}, ${ins.range.hi}]`,
+      );
   }
 }
 
@@ -141,7 +143,8 @@ function apply(
     case "lut": {
       const table = program.luts[ins.table].values;
       const i = v[ins.index];
-      if (i < 0n || i >= BigInt(table.length)) throw new RangeError(`table index ${i} outside ${program.luts[ins.table].name}`);
+      if (i < 0n || i >= BigInt(table.length))
+        throw new RangeError(`table index ${i} outside ${program.luts[ins.table].name}`);
       return table[Number(i)];
     }
     default: {

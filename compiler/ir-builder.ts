@@ -192,7 +192,9 @@ export class IrBuilder {
    * only the first (innermost) report helps. Later reports whose span encloses an earlier one are dropped.
    */
   private rangeError(code: string, span: Span, message: string, hint: string): void {
-    const inner = this.diags.items.some((d) => (d.code === "R001" || d.code === "R002") && d.span.start >= span.start && d.span.end <= span.end);
+    const inner = this.diags.items.some(
+      (d) => (d.code === "R001" || d.code === "R002") && d.span.start >= span.start && d.span.end <= span.end,
+    );
     if (!inner) this.diags.error(code, span, message, hint);
   }
 

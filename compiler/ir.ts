@@ -94,7 +94,8 @@ export type DerivedExpr =
   | { readonly kind: "unary"; readonly op: DerivedUnary; readonly a: DerivedExpr }
   | { readonly kind: "binary"; readonly op: DerivedBinary; readonly a: DerivedExpr; readonly b: DerivedExpr };
 export type DerivedUnary = "neg" | "abs" | "ln" | "exp" | "sqrt" | "floor" | "ceil" | "not";
-export type DerivedBinary = "add" | "sub" | "mul" | "div" | "pow" | "min" | "max" | "lt" | "le" | "eq" | "ne" | "and" | "or";
+export type DerivedBinary =
+  "add" | "sub" | "mul" | "div" | "pow" | "min" | "max" | "lt" | "le" | "eq" | "ne" | "and" | "or";
 
 export interface DerivedSlot extends Slot {
   readonly expr: DerivedExpr;

@@ -12,7 +12,9 @@ import * as T from "./tokens.js";
 const NO_SPAN: Span = { start: 0, end: 0 };
 
 function tokSpan(t: IToken | undefined): Span {
-  return t === undefined || Number.isNaN(t.startOffset) ? NO_SPAN : { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+  return t === undefined || Number.isNaN(t.startOffset)
+    ? NO_SPAN
+    : { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
 
 /** Tolerates missing parts: during chevrotain's grammar recording and after recovery, children may be absent. */
@@ -304,7 +306,12 @@ export class LstepGrammar extends EmbeddedActionsParser {
             const width = this.SUBRULE1(this.expr);
             this.CONSUME(T.Around);
             const reference = this.CONSUME(T.Identifier);
-            return { kind: "price_band" as const, width, reference: ident(reference), span: cover(tokSpan(kw), tokSpan(reference)) };
+            return {
+              kind: "price_band" as const,
+              width,
+              reference: ident(reference),
+              span: cover(tokSpan(kw), tokSpan(reference)),
+            };
           },
         },
         {
@@ -361,8 +368,20 @@ export class LstepGrammar extends EmbeddedActionsParser {
     return left;
   }
 
-  private orExpr = this.RULE("orExpr", (): A.Expr => this.binaryChain(() => this.SUBRULE(this.andExpr), () => this.SUBRULE1(this.andExpr), [T.Or]));
-  private andExpr = this.RULE("andExpr", (): A.Expr => this.binaryChain(() => this.SUBRULE(this.notExpr), () => this.SUBRULE1(this.notExpr), [T.And]));
+  private orExpr = this.RULE("orExpr", (): A.Expr =>
+    this.binaryChain(
+      () => this.SUBRULE(this.andExpr),
+      () => this.SUBRULE1(this.andExpr),
+      [T.Or],
+    ),
+  );
+  private andExpr = this.RULE("andExpr", (): A.Expr =>
+    this.binaryChain(
+      () => this.SUBRULE(this.notExpr),
+      () => this.SUBRULE1(this.notExpr),
+      [T.And],
+    ),
+  );
 
   private notExpr = this.RULE("notExpr", (): A.Expr =>
     this.OR([
@@ -402,10 +421,18 @@ export class LstepGrammar extends EmbeddedActionsParser {
   });
 
   private addExpr = this.RULE("addExpr", (): A.Expr =>
-    this.binaryChain(() => this.SUBRULE(this.mulExpr), () => this.SUBRULE1(this.mulExpr), [T.Plus, T.Minus]),
+    this.binaryChain(
+      () => this.SUBRULE(this.mulExpr),
+      () => this.SUBRULE1(this.mulExpr),
+      [T.Plus, T.Minus],
+    ),
   );
   private mulExpr = this.RULE("mulExpr", (): A.Expr =>
-    this.binaryChain(() => this.SUBRULE(this.unaryExpr), () => this.SUBRULE1(this.unaryExpr), [T.Star, T.Slash]),
+    this.binaryChain(
+      () => this.SUBRULE(this.unaryExpr),
+      () => this.SUBRULE1(this.unaryExpr),
+      [T.Star, T.Slash],
+    ),
   );
 
   private unaryExpr = this.RULE("unaryExpr", (): A.Expr =>

@@ -11,7 +11,12 @@ let grammar: LstepGrammar | undefined;
 export function parseProgram(file: SourceFile, diags: Diagnostics): Program {
   const whole = { start: 0, end: file.text.length };
   if (file.text.trim() === "") {
-    diags.error("P003", { start: 0, end: 0 }, "the file is empty", "a .lstep file declares an instrument and a strategy or risk block; see examples/avellaneda.lstep");
+    diags.error(
+      "P003",
+      { start: 0, end: 0 },
+      "the file is empty",
+      "a .lstep file declares an instrument and a strategy or risk block; see examples/avellaneda.lstep",
+    );
     return { items: [], span: whole };
   }
   const lexed = lstepLexer.tokenize(file.text);
@@ -20,6 +25,13 @@ export function parseProgram(file: SourceFile, diags: Diagnostics): Program {
   grammar.input = lexed.tokens;
   const program = grammar.program();
   for (const e of grammar.errors) reportSyntaxError(file, e, diags);
+  if (!diags.hasErrors && (program?.items.length ?? 0) === 0)
+    diags.error(
+      "P003",
+      { start: 0, end: 0 },
+      "the file declares nothing",
+      "a .lstep file declares an instrument and a strategy or risk block; see examples/avellaneda.lstep",
+    );
   return { items: program?.items ?? [], span: whole };
 }
 
@@ -46,10 +58,20 @@ function reportSyntaxError(file: SourceFile, e: IRecognitionException, diags: Di
   const found = atEnd ? "end of file" : `'${tok.image}'`;
   const expected = describeExpectation(e.message);
   if (!atEnd && tok.tokenType.name.startsWith("Kw_") && expected === "Identifier") {
-    diags.error("P002", { start, end }, `'${tok.image}' is a reserved word and cannot be used as a name`, "pick another name, e.g. " + tok.image + "_value");
+    diags.error(
+      "P002",
+      { start, end },
+      `'${tok.image}' is a reserved word and cannot be used as a name`,
+      "pick another name, e.g. " + tok.image + "_value",
+    );
     return;
   }
-  diags.error("P001", { start, end }, `unexpected ${found}${expected ? `; expected ${expected}` : ""}`, hintFor(e.message, atEnd));
+  diags.error(
+    "P001",
+    { start, end },
+    `unexpected ${found}${expected ? `; expected ${expected}` : ""}`,
+    hintFor(e.message, atEnd),
+  );
 }
 
 /** Chevrotain's EOF token has no position: point just after the last real token instead. */
@@ -68,7 +90,8 @@ function describeExpectation(message: string): string {
 }
 
 function hintFor(message: string, atEnd: boolean): string {
-  if (describeExpectation(message) === "an expression") return "write a value here: a number, a name, a call or a parenthesized expression";
+  if (describeExpectation(message) === "an expression")
+    return "write a value here: a number, a name, a call or a parenthesized expression";
   if (atEnd) return "the file ends too early: close every '{' with '}' and finish the last declaration";
   if (message.includes("'}'")) return "check the braces: each block opened with '{' must be closed with '}'";
   return "see the language tour in README.md for the form of each declaration";

@@ -6,7 +6,8 @@ export const WhiteSpace = createToken({ name: "WhiteSpace", pattern: /[ \t\r\n]+
 export const Comment = createToken({ name: "Comment", pattern: /#[^\n]*/, group: Lexer.SKIPPED });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
-const keyword = (word: string) => createToken({ name: `Kw_${word}`, label: `'${word}'`, pattern: new RegExp(word), longer_alt: Identifier });
+const keyword = (word: string) =>
+  createToken({ name: `Kw_${word}`, label: `'${word}'`, pattern: new RegExp(word), longer_alt: Identifier });
 
 export const Instrument = keyword("instrument");
 export const Params = keyword("params");
@@ -61,8 +62,31 @@ export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
 
 const keywords: TokenType[] = [
-  Instrument, Params, Strategy, Risk, On, State, Let, Quote, If, Else, In, And, Or, Not, True, False, Fix,
-  KillSwitch, Invariant, PriceBand, Around, MaxMessages, Per, Ticks, Lots,
+  Instrument,
+  Params,
+  Strategy,
+  Risk,
+  On,
+  State,
+  Let,
+  Quote,
+  If,
+  Else,
+  In,
+  And,
+  Or,
+  Not,
+  True,
+  False,
+  Fix,
+  KillSwitch,
+  Invariant,
+  PriceBand,
+  Around,
+  MaxMessages,
+  Per,
+  Ticks,
+  Lots,
 ];
 
 /** Longer keywords first, so that `in` does not shadow `instrument` or `invariant`. */
@@ -75,8 +99,25 @@ export const allTokens: TokenType[] = [
   Identifier,
   DurationLiteral,
   NumberLiteral,
-  LBrace, RBrace, LParen, RParen, LBracket, RBracket, Comma, Colon,
-  EqEq, NotEq, LessEq, GreaterEq, Less, Greater, Equals, Plus, Minus, Star, Slash,
+  LBrace,
+  RBrace,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Colon,
+  EqEq,
+  NotEq,
+  LessEq,
+  GreaterEq,
+  Less,
+  Greater,
+  Equals,
+  Plus,
+  Minus,
+  Star,
+  Slash,
 ];
 
 export const lstepLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });

@@ -14,7 +14,8 @@ export function runCheck(files: string[], format: "text" | "json"): number {
     }
     const errors = c.diagnostics.errors();
     if (errors.length) failed = true;
-    if (format === "json") json.push(...c.diagnostics.items.filter((d) => d.severity !== "note").map((d) => diagnosticToJson(c.file, d)));
+    if (format === "json")
+      json.push(...c.diagnostics.items.filter((d) => d.severity !== "note").map((d) => diagnosticToJson(c.file, d)));
     else for (const d of errors) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     if (format === "text" && !errors.length) process.stdout.write(`${path}: ok\n`);
   }

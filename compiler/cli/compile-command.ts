@@ -19,7 +19,14 @@ export async function runCompile(file: string, target: string, out: string, form
     return 1;
   }
   if (!c.ir) {
-    if (format === "json") process.stdout.write(`${JSON.stringify(c.diagnostics.items.map((d) => diagnosticToJson(c.file, d)), null, 2)}\n`);
+    if (format === "json")
+      process.stdout.write(
+        `${JSON.stringify(
+          c.diagnostics.items.map((d) => diagnosticToJson(c.file, d)),
+          null,
+          2,
+        )}\n`,
+      );
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
@@ -41,9 +48,11 @@ export async function writeOutputs(ir: IrProgram, out: string): Promise<string[]
 /** What the compiler decided about numbers: formats, derived parameters, tables and their errors. */
 export function numericsReport(ir: IrProgram): string {
   const lines = [`# ${ir.name}: numeric report`, "", "## parameters (raw = value * 2^frac)"];
-  for (const p of ir.params) lines.push(`${p.name}: frac ${p.frac}, raw [${p.range.lo}, ${p.range.hi}], default ${p.default}  (${p.loc})`);
+  for (const p of ir.params)
+    lines.push(`${p.name}: frac ${p.frac}, raw [${p.range.lo}, ${p.range.hi}], default ${p.default}  (${p.loc})`);
   lines.push("", "## derived parameters (computed once per parameter load, exactly, rounded half-even)");
-  for (const d of ir.derived) lines.push(`${d.name} = ${d.text}: frac ${d.frac}, raw [${d.range.lo}, ${d.range.hi}]  (${d.loc})`);
+  for (const d of ir.derived)
+    lines.push(`${d.name} = ${d.text}: frac ${d.frac}, raw [${d.range.lo}, ${d.range.hi}]  (${d.loc})`);
   lines.push("", "## state");
   for (const s of ir.state) lines.push(`${s.name}: frac ${s.frac}, raw [${s.range.lo}, ${s.range.hi}], init ${s.init}`);
   lines.push("", "## quantization and tables");

@@ -28,7 +28,10 @@ export async function runDemo(file: string, out: string): Promise<number> {
   const written = await writeOutputs(ir, out);
   const feed = readBinanceJsonlGz(DATA, { tick: "0.01", lot: "0.00001" });
   const tape = feed.tape;
-  const pv = parameterVector(ir, ir.params.map((p) => p.default));
+  const pv = parameterVector(
+    ir,
+    ir.params.map((p) => p.default),
+  );
   const ref = new Interpreter(ir, true);
   ref.reset(pv);
   const ts = new (await loadTsModule(await emitTypeScript(ir))).Engine();
@@ -38,9 +41,12 @@ export async function runDemo(file: string, out: string): Promise<number> {
     const args = [tape.kind[i], tape.t[i], tape.a[i], tape.b[i], tape.c[i], tape.d[i]] as const;
     ref.step(...args);
     ts.step(...args);
-    const same = ref.state.every((x, j) => x === BigInt(ts.state[j])) && ref.outputs.every((x, j) => x === BigInt(ts.outputs[j]));
+    const same =
+      ref.state.every((x, j) => x === BigInt(ts.state[j])) && ref.outputs.every((x, j) => x === BigInt(ts.outputs[j]));
     if (!same) {
-      process.stderr.write(`disagreement at event ${i} (${JSON.stringify(args)}): TypeScript differs from the reference interpreter\n`);
+      process.stderr.write(
+        `disagreement at event ${i} (${JSON.stringify(args)}): TypeScript differs from the reference interpreter\n`,
+      );
       return 2;
     }
     if (ref.outputs[0] === 1n) quotes++;

@@ -7,7 +7,9 @@ import { runDemo } from "./demo-command.js";
 /** Exit codes: 0 ok, 1 a user error (bad source, bad arguments), 2 an internal error. */
 const program = new Command()
   .name("lockstep")
-  .description("Compile market-making strategies and risk limits to TypeScript that agrees bit for bit with the reference.")
+  .description(
+    "Compile market-making strategies and risk limits to TypeScript that agrees bit for bit with the reference.",
+  )
   .exitOverride()
   .showHelpAfterError();
 
@@ -45,7 +47,9 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : 1;
   else {
-    process.stderr.write(`lockstep: internal error: ${e instanceof Error ? e.message : String(e)}\nplease report this with the input that caused it\n`);
+    process.stderr.write(
+      `lockstep: internal error: ${e instanceof Error ? e.message : String(e)}\nplease report this with the input that caused it\n`,
+    );
     process.exitCode = 2;
   }
 }

@@ -8,7 +8,9 @@ export function compileFile(path: string): Compilation | { error: string } {
     bytes = readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return { error: `${path}: cannot read the file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code)})` };
+    return {
+      error: `${path}: cannot read the file (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code)})`,
+    };
   }
   return compileSource(path, bytes.toString("utf8"));
 }

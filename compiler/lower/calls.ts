@@ -50,7 +50,12 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
 export function checkArity(call: Call, arity: number, ctx: HandlerContext): boolean {
   const named = call.args.find((a) => a.name);
   if (named?.name) {
-    ctx.model.diags.error("N005", named.name.span, `${call.callee.name}(...) takes no named argument '${named.name.name}'`, "pass the arguments by position");
+    ctx.model.diags.error(
+      "N005",
+      named.name.span,
+      `${call.callee.name}(...) takes no named argument '${named.name.name}'`,
+      "pass the arguments by position",
+    );
     return false;
   }
   if (call.args.length === arity) return true;
@@ -84,7 +89,12 @@ function sameUnits(args: Live[], call: Call, ctx: HandlerContext): Unit | undefi
 
 function requireUnit(v: Live, unit: Unit, span: Span, what: string, ctx: HandlerContext): boolean {
   if (sameUnit(v.unit, unit)) return true;
-  ctx.model.diags.error("U001", span, `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`, "convert with price(x), qty(x), value(x) or seconds(d)");
+  ctx.model.diags.error(
+    "U001",
+    span,
+    `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`,
+    "convert with price(x), qty(x), value(x) or seconds(d)",
+  );
   return false;
 }
 
@@ -95,7 +105,14 @@ function minMax(op: "min" | "max"): FnSpec {
       const unit = sameUnits([a, b], call, ctx);
       if (!unit) return ERROR;
       if (a.kind === "static" && b.kind === "static")
-        return staticVal({ kind: "binary", op, a: a.expr, b: b.expr }, unit, false, text(call, ctx), call.span, ctx.model);
+        return staticVal(
+          { kind: "binary", op, a: a.expr, b: b.expr },
+          unit,
+          false,
+          text(call, ctx),
+          call.span,
+          ctx.model,
+        );
       const x = asNum(a, ctx, call.args[0].value.span)!;
       const y = asNum(b, ctx, call.args[1].value.span)!;
       return numVal(op === "min" ? ctx.b.min(x, y, call.span) : ctx.b.max(x, y, call.span), unit);
@@ -121,7 +138,15 @@ function transcendental(op: "ln" | "exp" | "sqrt"): FnSpec {
     arity: 1,
     lower: ([a], call, ctx) => {
       if (!requireUnit(a, NONE, call.args[0].value.span, `${op}(...)`, ctx)) return ERROR;
-      if (a.kind === "static") return staticVal({ kind: "unary", op: op as DerivedUnary, a: a.expr }, NONE, false, text(call, ctx), call.span, ctx.model);
+      if (a.kind === "static")
+        return staticVal(
+          { kind: "unary", op: op as DerivedUnary, a: a.expr },
+          NONE,
+          false,
+          text(call, ctx),
+          call.span,
+          ctx.model,
+        );
       return lutCall(LUT_FUNCTIONS[op], a.num, call.span, ctx);
     },
   };
@@ -161,7 +186,14 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: ([a], call, ctx) => {
       const unit = { price: a.unit.price * 2, qty: a.unit.qty * 2, time: a.unit.time * 2 };
       if (a.kind === "static")
-        return staticVal({ kind: "binary", op: "mul", a: a.expr, b: a.expr }, unit, false, text(call, ctx), call.span, ctx.model);
+        return staticVal(
+          { kind: "binary", op: "mul", a: a.expr, b: a.expr },
+          unit,
+          false,
+          text(call, ctx),
+          call.span,
+          ctx.model,
+        );
       return numVal(ctx.b.mul(a.num, a.num, call.span), unit);
     },
   },
@@ -177,11 +209,23 @@ const FUNCTIONS: Record<string, FnSpec> = {
     arity: 2,
     lower: ([a, b], call, ctx) => {
       if (a.kind !== "static" || b.kind !== "static") {
-        ctx.model.diags.error("N006", call.span, "pow(...) is only available on parameters and constants", "compute the power from parameters, or use exp(y * ln(x))");
+        ctx.model.diags.error(
+          "N006",
+          call.span,
+          "pow(...) is only available on parameters and constants",
+          "compute the power from parameters, or use exp(y * ln(x))",
+        );
         return ERROR;
       }
       if (!requireUnit(a, NONE, call.args[0].value.span, "pow(...)", ctx)) return ERROR;
-      return staticVal({ kind: "binary", op: "pow", a: a.expr, b: b.expr }, NONE, false, text(call, ctx), call.span, ctx.model);
+      return staticVal(
+        { kind: "binary", op: "pow", a: a.expr, b: b.expr },
+        NONE,
+        false,
+        text(call, ctx),
+        call.span,
+        ctx.model,
+      );
     },
   },
   price: unitCast(NONE, PRICE, "price"),
@@ -192,7 +236,15 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: ([a], call, ctx) => {
       if (!requireUnit(a, TIME, call.args[0].value.span, "seconds(...)", ctx)) return ERROR;
       const ns = { kind: "const" as const, num: 1_000_000_000n, den: 1n };
-      if (a.kind === "static") return staticVal({ kind: "binary", op: "div", a: a.expr, b: ns }, NONE, false, text(call, ctx), call.span, ctx.model);
+      if (a.kind === "static")
+        return staticVal(
+          { kind: "binary", op: "div", a: a.expr, b: ns },
+          NONE,
+          false,
+          text(call, ctx),
+          call.span,
+          ctx.model,
+        );
       const d = a.num;
       const frac = Math.max(0, Math.min(32, 52 - bitsFor(d.range) + d.frac));
       return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, "floor", call.span), NONE);
@@ -204,7 +256,12 @@ const FUNCTIONS: Record<string, FnSpec> = {
       if (!requireUnit(h, TIME, call.args[0].value.span, "remaining(...)", ctx)) return ERROR;
       const horizon = asNum(h, ctx, call.args[0].value.span)!;
       if (horizon.range.lo <= 0n) {
-        ctx.model.diags.error("R004", call.args[0].value.span, "the horizon may be zero", "declare the duration parameter with a positive range, e.g. in [1s, 1h]");
+        ctx.model.diags.error(
+          "R004",
+          call.args[0].value.span,
+          "the horizon may be zero",
+          "declare the duration parameter with a positive range, e.g. in [1s, 1h]",
+        );
         return ERROR;
       }
       const now = asNum(ctx.fields.get("now")!, ctx, call.span)!;
@@ -216,7 +273,12 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: ([a, f], call, ctx) => {
       const frac = f.kind === "static" && f.expr.kind === "const" && f.expr.den === 1n ? Number(f.expr.num) : -1;
       if (frac < 0 || frac > 52) {
-        ctx.model.diags.error("T012", call.args[1].value.span, "precision(x, F) needs a whole number of fraction bits F from 0 to 52", "write e.g. precision(x, 16)");
+        ctx.model.diags.error(
+          "T012",
+          call.args[1].value.span,
+          "precision(x, F) needs a whole number of fraction bits F from 0 to 52",
+          "write e.g. precision(x, 16)",
+        );
         return ERROR;
       }
       const x = asNum(a, ctx, call.args[0].value.span)!;
@@ -236,7 +298,12 @@ const FUNCTIONS: Record<string, FnSpec> = {
 export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext): Val {
   const { b, model } = ctx;
   if (fn.name === "ln" && x.range.lo <= 0n) {
-    model.diags.error("R005", span, "ln needs a positive argument; this one may be zero or negative", "clamp it first, e.g. ln(max(x, 0.0001))");
+    model.diags.error(
+      "R005",
+      span,
+      "ln needs a positive argument; this one may be zero or negative",
+      "clamp it first, e.g. ln(max(x, 0.0001))",
+    );
     return ERROR;
   }
   if (fn.name === "sqrt" && x.range.lo < 0n) {
@@ -244,7 +311,12 @@ export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext
     return ERROR;
   }
   if (fn.name === "exp" && Number(x.range.hi) / 2 ** x.frac > 20) {
-    model.diags.error("R001", span, "exp of a value that may exceed 20 does not fit 53 bits", "clamp the argument, e.g. exp(min(x, 20))");
+    model.diags.error(
+      "R001",
+      span,
+      "exp of a value that may exceed 20 does not fit 53 bits",
+      "clamp the argument, e.g. exp(min(x, 20))",
+    );
     return ERROR;
   }
   const plan = planLut(fn, x.range, x.frac);
@@ -254,7 +326,10 @@ export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext
     table = model.luts.length;
     model.luts.push({ ...plan.lut, name: `${fn.name}_${table}` });
     model.lutByKey.set(key, table);
-    model.notes.push({ loc: model.loc(span), message: `${plan.lut.description}: max error ${plan.lut.maxError.toExponential(2)}` });
+    model.notes.push({
+      loc: model.loc(span),
+      message: `${plan.lut.description}: max error ${plan.lut.maxError.toExponential(2)}`,
+    });
   }
   const offset = b.sub(x, b.constant(plan.base, x.frac, span), span);
   const raw = { id: offset.id, frac: 0, range: offset.range };
@@ -262,7 +337,12 @@ export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext
   const y0 = b.lut(table, idx, plan.lut.frac, plan.outRange, span);
   if (plan.shift === 0) return numVal(y0, NONE);
   const y1 = b.lut(table, b.add(idx, b.constant(1n, 0, span), span), plan.lut.frac, plan.outRange, span);
-  const within = b.clamp(b.sub(raw, b.shiftLeft(idx, plan.shift, span), span), 0n, (1n << BigInt(plan.shift)) - 1n, span);
+  const within = b.clamp(
+    b.sub(raw, b.shiftLeft(idx, plan.shift, span), span),
+    0n,
+    (1n << BigInt(plan.shift)) - 1n,
+    span,
+  );
   const slope = b.sub(y1, y0, span);
   const step = b.mul({ ...slope, frac: plan.shift }, within, span, 0, "floor");
   const y = b.add(y0, { ...step, frac: plan.lut.frac }, span);
@@ -291,17 +371,33 @@ function lowerLogReturnCall(call: Call, ctx: HandlerContext): Val {
   const v = lowerExpr(call.args[0].value, ctx);
   if (v.kind === "error") return ERROR;
   if (v.kind === "static" || v.bool) {
-    ctx.model.diags.error("N006", call.args[0].value.span, "log_return(...) needs a value that changes per event, such as mid", "pass a market value, e.g. log_return(mid)");
+    ctx.model.diags.error(
+      "N006",
+      call.args[0].value.span,
+      "log_return(...) needs a value that changes per event, such as mid",
+      "pass a market value, e.g. log_return(mid)",
+    );
     return ERROR;
   }
   const { b, model } = ctx;
   const x = v.num;
   if (x.range.lo <= 0n) {
-    model.diags.error("R005", call.args[0].value.span, "log_return needs a positive value", "returns are defined for prices, which are at least 1 tick");
+    model.diags.error(
+      "R005",
+      call.args[0].value.span,
+      "log_return needs a positive value",
+      "returns are defined for prices, which are at least 1 tick",
+    );
     return ERROR;
   }
   const slot = model.addState(
-    { name: `prev_${model.state.length}`, frac: x.frac, range: { lo: 0n, hi: x.range.hi }, init: 0n, loc: model.loc(call.span) },
+    {
+      name: `prev_${model.state.length}`,
+      frac: x.frac,
+      range: { lo: 0n, hi: x.range.hi },
+      init: 0n,
+      loc: model.loc(call.span),
+    },
     v.unit,
   );
   const prev = ctx.readState(slot, call.span);

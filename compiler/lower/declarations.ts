@@ -20,7 +20,11 @@ export interface TypeInfo {
   readonly name: string;
 }
 
-export function resolveType(t: A.TypeExpr, instrument: InstrumentInfo | undefined, diags: Diagnostics): TypeInfo | undefined {
+export function resolveType(
+  t: A.TypeExpr,
+  instrument: InstrumentInfo | undefined,
+  diags: Diagnostics,
+): TypeInfo | undefined {
   if (t.kind === "fix") {
     const { intBits, fracBits } = t;
     if (fracBits < 0 || intBits < 1 || intBits + fracBits > 53) {
@@ -95,7 +99,12 @@ export function lowerInstrument(decl: A.InstrumentDecl | undefined, diags: Diagn
     }
   }
   if (info.price.lo < 1n)
-    diags.error("T004", decl?.span ?? { start: 0, end: 0 }, "prices must be at least 1 tick", "declare price in [1, N] ticks");
+    diags.error(
+      "T004",
+      decl?.span ?? { start: 0, end: 0 },
+      "prices must be at least 1 tick",
+      "declare price in [1, N] ticks",
+    );
   return info;
 }
 
@@ -115,21 +124,34 @@ export function integerRange(r: A.RangeExpr, diags: Diagnostics): Interval | und
 
 /** Base parameters become slots 0..n-1 with their declared format, range and quantized default. */
 export function lowerParams(decls: readonly A.ParamDecl[], model: ProgramModel): void {
-  const { diags } = model;
   for (const p of decls) {
+    const before = model.diags.items.length;
+    lowerParam(p, model);
+    if (model.diags.items.length > before && !model.paramInfo.has(p.name.name)) model.rejectedNames.add(p.name.name);
+  }
+}
+
+function lowerParam(p: A.ParamDecl, model: ProgramModel): void {
+  const { diags } = model;
+  {
     if (model.paramInfo.has(p.name.name)) {
       diags.error("N002", p.name.span, `parameter '${p.name.name}' is declared twice`, "rename or remove one of them");
-      continue;
+      return;
     }
     const type = resolveType(p.type, model.instrument, diags);
-    if (!type) continue;
+    if (!type) return;
     const value = constantValue(p.value);
     if (!value) {
-      diags.error("T007", p.value.span, "a parameter's default must be a constant", "write a number such as 0.1, 60s or 20");
-      continue;
+      diags.error(
+        "T007",
+        p.value.span,
+        "a parameter's default must be a constant",
+        "write a number such as 0.1, 60s or 20",
+      );
+      return;
     }
     const range = p.range ? rationalRange(p.range, diags) : undefined;
-    if (p.range && !range) continue;
+    if (p.range && !range) return;
     const raw = quantizeChecked(value, type, p.value.span, model);
     const lo = range ? quantize(range.lo, type.frac) : type.format.lo;
     const hi = range ? quantize(range.hi, type.frac) : type.format.hi;
@@ -140,7 +162,7 @@ export function lowerParams(decls: readonly A.ParamDecl[], model: ProgramModel):
         `the range does not fit the format ${type.name}`,
         `widen the format or narrow the range to [${formatRaw(type.format.lo, type.frac)}, ${formatRaw(type.format.hi, type.frac)}]`,
       );
-      continue;
+      return;
     }
     if (raw < lo || raw > hi) {
       diags.error(
@@ -149,7 +171,7 @@ export function lowerParams(decls: readonly A.ParamDecl[], model: ProgramModel):
         `the default ${formatRaw(raw, type.frac)} is outside the declared range [${formatRaw(lo, type.frac)}, ${formatRaw(hi, type.frac)}]`,
         "change the default or the range",
       );
-      continue;
+      return;
     }
     const slot = model.params.length;
     model.params.push({
@@ -177,7 +199,12 @@ function rationalRange(r: A.RangeExpr, diags: Diagnostics): { lo: X.Rational; hi
     return undefined;
   }
   if (X.cmp(lo, hi) > 0) {
-    diags.error("T006", r.span, "the range is empty: its lower bound is greater than its upper bound", "write the lower bound first");
+    diags.error(
+      "T006",
+      r.span,
+      "the range is empty: its lower bound is greater than its upper bound",
+      "write the lower bound first",
+    );
     return undefined;
   }
   return { lo, hi };
@@ -197,7 +224,10 @@ export function quantizeChecked(value: X.Rational, type: TypeInfo, span: Span, m
       );
     } else {
       const err = Math.abs(X.toNumber(X.sub(back, value)));
-      model.notes.push({ loc: model.loc(span), message: `${X.toNumber(value)} quantized to ${formatRaw(raw, type.frac)} (error ${err.toExponential(2)})` });
+      model.notes.push({
+        loc: model.loc(span),
+        message: `${X.toNumber(value)} quantized to ${formatRaw(raw, type.frac)} (error ${err.toExponential(2)})`,
+      });
     }
   }
   return raw;

@@ -90,7 +90,13 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
       const one = b.constant(1n, 0, NO_SPAN);
       require(b.or(b.cmp("eq", raw, one, NO_SPAN), b.cmp("eq", raw, b.neg(one, NO_SPAN), NO_SPAN), NO_SPAN));
     } else {
-      require(b.and(b.cmp("ge", raw, b.constant(range.lo, 0, NO_SPAN), NO_SPAN), b.cmp("le", raw, b.constant(range.hi, 0, NO_SPAN), NO_SPAN), NO_SPAN));
+      require(
+        b.and(
+          b.cmp("ge", raw, b.constant(range.lo, 0, NO_SPAN), NO_SPAN),
+          b.cmp("le", raw, b.constant(range.hi, 0, NO_SPAN), NO_SPAN),
+          NO_SPAN,
+        ),
+      );
     }
     return b.clamp(raw, range.lo, range.hi, NO_SPAN);
   };

@@ -19,10 +19,24 @@ export function lowerExpr(e: A.Expr, ctx: HandlerContext): Val {
     case "lots":
     case "duration": {
       const lit = literalValue(e)!;
-      return staticVal({ kind: "const", num: lit.value.n, den: lit.value.d }, lit.unit, false, ctx.model.text(e.span), e.span, ctx.model);
+      return staticVal(
+        { kind: "const", num: lit.value.n, den: lit.value.d },
+        lit.unit,
+        false,
+        ctx.model.text(e.span),
+        e.span,
+        ctx.model,
+      );
     }
     case "bool":
-      return staticVal({ kind: "const", num: e.value ? 1n : 0n, den: 1n }, NONE, true, String(e.value), e.span, ctx.model);
+      return staticVal(
+        { kind: "const", num: e.value ? 1n : 0n, den: 1n },
+        NONE,
+        true,
+        String(e.value),
+        e.span,
+        ctx.model,
+      );
     case "name":
       return lowerName(e.name, e.span, ctx);
     case "unary":
@@ -60,6 +74,7 @@ function lowerName(name: string, span: Span, ctx: HandlerContext): Val {
     const v = staticVal({ kind: "param", slot: param.slot }, param.unit, false, name, span, ctx.model);
     return v.kind === "static" ? { ...v, paramSlot: param.slot } : v;
   }
+  if (ctx.model.rejectedNames.has(name)) return ERROR;
   ctx.model.diags.error("N001", span, `unknown name '${name}'`, suggestName(name, ctx));
   return ERROR;
 }
@@ -79,7 +94,9 @@ function suggestName(name: string, ctx: HandlerContext): string {
   ].filter((n) => !n.startsWith("$"));
   const close = known.find((k) => editDistance(k, name) <= 2);
   if (close) return `did you mean '${close}'?`;
-  const fieldHint = /^(trade|fill|order)_/.test(name) ? ` (event fields such as ${name} exist only in their own handler)` : "";
+  const fieldHint = /^(trade|fill|order)_/.test(name)
+    ? ` (event fields such as ${name} exist only in their own handler)`
+    : "";
   return `declare it as a parameter, a state or a let before using it${fieldHint}`;
 }
 
@@ -97,11 +114,13 @@ function lowerUnary(e: Extract<A.Expr, { kind: "unary" }>, ctx: HandlerContext):
   if (v.kind === "error") return v;
   if (e.op === "not") {
     if (!requireBool(v, true, e.operand.span, ctx)) return ERROR;
-    if (v.kind === "static") return staticVal({ kind: "unary", op: "not", a: v.expr }, NONE, true, ctx.model.text(e.span), e.span, ctx.model);
+    if (v.kind === "static")
+      return staticVal({ kind: "unary", op: "not", a: v.expr }, NONE, true, ctx.model.text(e.span), e.span, ctx.model);
     return numVal(ctx.b.not(v.num, e.span), NONE, true);
   }
   if (!requireBool(v, false, e.operand.span, ctx)) return ERROR;
-  if (v.kind === "static") return staticVal({ kind: "unary", op: "neg", a: v.expr }, v.unit, false, ctx.model.text(e.span), e.span, ctx.model);
+  if (v.kind === "static")
+    return staticVal({ kind: "unary", op: "neg", a: v.expr }, v.unit, false, ctx.model.text(e.span), e.span, ctx.model);
   return numVal(ctx.b.neg(v.num, e.span), v.unit);
 }
 
@@ -192,7 +211,13 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
 }
 
 /** Both operands as per-event values; a parameter-only side gets a precision that suits the other. */
-function operands(a: Val, b: Val, op: "add" | "mul", e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext): [Num, Num] {
+function operands(
+  a: Val,
+  b: Val,
+  op: "add" | "mul",
+  e: Extract<A.Expr, { kind: "binary" }>,
+  ctx: HandlerContext,
+): [Num, Num] {
   if (a.kind === "num") return [a.num, asNumBeside(b, a.num, op, ctx, e.right.span)!];
   if (b.kind === "num") return [asNumBeside(a, b.num, op, ctx, e.left.span)!, b.num];
   return [asNum(a, ctx, e.left.span)!, asNum(b, ctx, e.right.span)!];

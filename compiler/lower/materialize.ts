@@ -24,10 +24,16 @@ export function staticVal(
   const params: RBounds[] = model.params.map((p) => model.paramInfo.get(p.name)!.bounds);
   const bounds = derivedBounds(expr, params);
   if ("error" in bounds) {
-    model.diags.error("R005", span, bounds.error, "narrow the parameter ranges so the expression is defined for all of them");
+    model.diags.error(
+      "R005",
+      span,
+      bounds.error,
+      "narrow the parameter ranges so the expression is defined for all of them",
+    );
     return ERROR;
   }
-  const folded: DerivedExpr = isConstant(expr) && expr.kind !== "const" ? { kind: "const", num: bounds.lo.n, den: bounds.lo.d } : expr;
+  const folded: DerivedExpr =
+    isConstant(expr) && expr.kind !== "const" ? { kind: "const", num: bounds.lo.n, den: bounds.lo.d } : expr;
   return { kind: "static", expr: folded, bounds, unit, bool, text };
 }
 
@@ -51,7 +57,7 @@ function isConstant(e: DerivedExpr): boolean {
 
 /** Fraction bits of an exactly representable constant, if it needs at most 32. */
 function dyadicFrac(v: X.Rational): number | undefined {
-  for (let f = 0; f <= STATIC_FRAC; f++) if ((v.d << 0n) === 1n << BigInt(f)) return f;
+  for (let f = 0; f <= STATIC_FRAC; f++) if (v.d << 0n === 1n << BigInt(f)) return f;
   return undefined;
 }
 
@@ -60,7 +66,12 @@ function dyadicFrac(v: X.Rational): number | undefined {
  * quantized (exactly when it is a short binary fraction, else to 32 fraction bits, half-even, with the
  * error noted), anything else becomes a derived parameter slot computed once per parameter load.
  */
-export function materialize(v: Extract<Val, { kind: "static" }>, ctx: HandlerContext, span: Span, maxFrac = STATIC_FRAC): Num {
+export function materialize(
+  v: Extract<Val, { kind: "static" }>,
+  ctx: HandlerContext,
+  span: Span,
+  maxFrac = STATIC_FRAC,
+): Num {
   const { model, b } = ctx;
   if (v.paramSlot !== undefined) {
     const p = model.params[v.paramSlot];
@@ -73,7 +84,10 @@ export function materialize(v: Extract<Val, { kind: "static" }>, ctx: HandlerCon
     const raw = quantize(value, frac);
     if (exact === undefined || exact > maxFrac) {
       const err = Math.abs(X.toNumber(X.sub(X.rat(raw, 1n << BigInt(frac)), value)));
-      model.notes.push({ loc: model.loc(span), message: `constant ${v.text} quantized to ${frac} fraction bits (error ${err.toExponential(2)})` });
+      model.notes.push({
+        loc: model.loc(span),
+        message: `constant ${v.text} quantized to ${frac} fraction bits (error ${err.toExponential(2)})`,
+      });
     }
     return b.constant(raw, frac, span);
   }
@@ -89,11 +103,22 @@ function derivedSlot(v: Extract<Val, { kind: "static" }>, span: Span, model: Pro
   const integral = v.bool || (v.expr.kind === "unary" && (v.expr.op === "floor" || v.expr.op === "ceil"));
   let frac = integral ? 0 : maxFrac;
   const rangeAt = (f: number) =>
-    iv(X.floorR(X.mul(v.bounds.lo, X.rat(1n << BigInt(f)))) - 1n, X.ceilR(X.mul(v.bounds.hi, X.rat(1n << BigInt(f)))) + 1n);
+    iv(
+      X.floorR(X.mul(v.bounds.lo, X.rat(1n << BigInt(f)))) - 1n,
+      X.ceilR(X.mul(v.bounds.hi, X.rat(1n << BigInt(f)))) + 1n,
+    );
   while (frac > 0 && bitsFor(rangeAt(frac)) > 53) frac--;
   const range = integral ? iv(X.floorR(v.bounds.lo), X.ceilR(v.bounds.hi)) : rangeAt(frac);
   const slot = model.derived.length;
-  model.derived.push({ name: `derived_${slot}`, frac, range, loc: model.loc(span), unit: showUnit(v.unit), expr: v.expr, text: v.text });
+  model.derived.push({
+    name: `derived_${slot}`,
+    frac,
+    range,
+    loc: model.loc(span),
+    unit: showUnit(v.unit),
+    expr: v.expr,
+    text: v.text,
+  });
   model.derivedByKey.set(key, slot);
   return slot;
 }

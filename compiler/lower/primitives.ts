@@ -80,10 +80,21 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
 
 function namedArg(call: Primitive["call"], name: string, ctx: HandlerContext): A.Arg | undefined {
   const found = call.args.find((a) => a.name?.name === name);
-  if (!found) ctx.model.diags.error("N005", call.span, `${call.callee.name}(...) needs ${name} = N`, `write e.g. ${call.callee.name}(${call.callee.name === "ewma" ? "x, " : ""}${name} = 64)`);
+  if (!found)
+    ctx.model.diags.error(
+      "N005",
+      call.span,
+      `${call.callee.name}(...) needs ${name} = N`,
+      `write e.g. ${call.callee.name}(${call.callee.name === "ewma" ? "x, " : ""}${name} = 64)`,
+    );
   for (const a of call.args)
     if (a.name && a.name.name !== name)
-      ctx.model.diags.error("N005", a.name.span, `${call.callee.name}(...) has no argument '${a.name.name}'`, `its named argument is ${name}`);
+      ctx.model.diags.error(
+        "N005",
+        a.name.span,
+        `${call.callee.name}(...) has no argument '${a.name.name}'`,
+        `its named argument is ${name}`,
+      );
   return found;
 }
 
@@ -92,7 +103,12 @@ function positiveStatic(arg: A.Arg, ctx: HandlerContext): Extract<Val, { kind: "
   const v = lowerExpr(arg.value, ctx);
   if (v.kind !== "static" || v.bool || X.cmp(v.bounds.lo, X.rat(1n)) < 0) {
     if (v.kind !== "error")
-      ctx.model.diags.error("R006", arg.value.span, `${arg.name?.name ?? "this"} must be a parameter or constant of at least 1`, "use a positive integer constant or a parameter declared in [1, N]");
+      ctx.model.diags.error(
+        "R006",
+        arg.value.span,
+        `${arg.name?.name ?? "this"} must be a parameter or constant of at least 1`,
+        "use a positive integer constant or a parameter declared in [1, N]",
+      );
     return undefined;
   }
   return v;
@@ -114,13 +130,18 @@ function rangeOf(r: A.RangeExpr, frac: number, model: ProgramModel) {
  * which a clamp makes visible to range analysis. With a declared type (and range), x is first
  * saturated into it, so the average is too.
  */
-export function lowerEwma(p: Primitive, slotOf: (frac: number, range: { lo: bigint; hi: bigint }, unit: Unit) => number, ctx: HandlerContext): void {
+export function lowerEwma(
+  p: Primitive,
+  slotOf: (frac: number, range: { lo: bigint; hi: bigint }, unit: Unit) => number,
+  ctx: HandlerContext,
+): void {
   const { call, decl } = p;
   const { b, model } = ctx;
   const value = call.args.find((a) => !a.name);
   const hl = namedArg(call, "halflife", ctx);
   if (!value || !hl || call.args.filter((a) => !a.name).length !== 1) {
-    if (!value) model.diags.error("N005", call.span, "ewma(...) needs the value to average", "write ewma(x, halflife = 64)");
+    if (!value)
+      model.diags.error("N005", call.span, "ewma(...) needs the value to average", "write ewma(x, halflife = 64)");
     return;
   }
   const half = positiveStatic(hl, ctx);
@@ -132,7 +153,8 @@ export function lowerEwma(p: Primitive, slotOf: (frac: number, range: { lo: bigi
   const frac = type?.frac ?? xn.frac;
   const declared = decl.range && type ? rangeOf(decl.range, frac, model) : type?.format;
   const shift = BigInt(Math.max(0, frac - xn.frac));
-  const pre = declared && frac >= xn.frac ? b.clamp(xn, declared.lo >> shift, declared.hi >> shift, value.value.span) : xn;
+  const pre =
+    declared && frac >= xn.frac ? b.clamp(xn, declared.lo >> shift, declared.hi >> shift, value.value.span) : xn;
   const rescaled = b.rescale(pre, frac, "floor", value.value.span);
   const scaled = declared ? b.clamp(rescaled, declared.lo, declared.hi, value.value.span) : rescaled;
   const range = declared ?? hull(scaled.range, iv(0n, 0n));
@@ -141,7 +163,17 @@ export function lowerEwma(p: Primitive, slotOf: (frac: number, range: { lo: bigi
     kind: "binary" as const,
     op: "sub" as const,
     a: { kind: "const" as const, num: 1n, den: 1n },
-    b: { kind: "binary" as const, op: "pow" as const, a: { kind: "const" as const, num: 2n, den: 1n }, b: { kind: "binary" as const, op: "div" as const, a: { kind: "const" as const, num: -1n, den: 1n }, b: half.expr } },
+    b: {
+      kind: "binary" as const,
+      op: "pow" as const,
+      a: { kind: "const" as const, num: 2n, den: 1n },
+      b: {
+        kind: "binary" as const,
+        op: "div" as const,
+        a: { kind: "const" as const, num: -1n, den: 1n },
+        b: half.expr,
+      },
+    },
   };
   const alpha = staticVal(alphaExpr, NONE, false, `1 - 2^(-1/${half.text})`, hl.span, model);
   if (alpha.kind !== "static") return;
@@ -157,7 +189,11 @@ export function lowerEwma(p: Primitive, slotOf: (frac: number, range: { lo: bigi
  * buy and sell volume each lose floor(c / N) per trade (an exponential window of about N trades); the pressure
  * is (buy - sell) / (buy + sell) in [-1, 1] with 16 fraction bits, 0 before any trade.
  */
-export function lowerVamp(p: Primitive, slotOf: (frac: number, range: { lo: bigint; hi: bigint }, unit: Unit) => number, ctx: HandlerContext): void {
+export function lowerVamp(
+  p: Primitive,
+  slotOf: (frac: number, range: { lo: bigint; hi: bigint }, unit: Unit) => number,
+  ctx: HandlerContext,
+): void {
   const { call } = p;
   const { b, model } = ctx;
   const w = namedArg(call, "window", ctx);
@@ -170,7 +206,10 @@ export function lowerVamp(p: Primitive, slotOf: (frac: number, range: { lo: bigi
   if (!window) return;
   const cap = model.instrument.qty.hi * X.ceilR(window.bounds.hi);
   const counter = (side: string) =>
-    model.addState({ name: `${p.decl.name.name}_${side}_volume`, frac: 0, range: iv(0n, cap), init: 0n, loc: model.loc(call.span) }, { price: 0, qty: 1, time: 0 });
+    model.addState(
+      { name: `${p.decl.name.name}_${side}_volume`, frac: 0, range: iv(0n, cap), init: 0n, loc: model.loc(call.span) },
+      { price: 0, qty: 1, time: 0 },
+    );
   const buySlot = counter("buy");
   const sellSlot = counter("sell");
   const slot = slotOf(16, iv(-(1n << 16n), 1n << 16n), NONE);

@@ -40,6 +40,8 @@ export class ProgramModel {
   /** States Lockstep maintains (position, book, ...) and states defined by primitives: not assignable. */
   readonly builtinStates = new Set<string>();
   readonly primitiveStates = new Set<string>();
+  /** Names whose declaration was rejected: their uses are not reported again as unknown. */
+  readonly rejectedNames = new Set<string>();
 
   constructor(
     readonly file: SourceFile,
@@ -56,7 +58,11 @@ export class ProgramModel {
   text = (span: Span): string => this.file.text.slice(span.start, span.end).replace(/\s+/g, " ");
 
   addState(slot: Omit<StateSlot, "unit">, unit: Unit): number {
-    this.state.push({ ...slot, unit: slot.range.lo === 0n && slot.range.hi === 1n && slot.frac === 0 && unit === BOOL_UNIT ? "bool" : showUnit(unit) });
+    this.state.push({
+      ...slot,
+      unit:
+        slot.range.lo === 0n && slot.range.hi === 1n && slot.frac === 0 && unit === BOOL_UNIT ? "bool" : showUnit(unit),
+    });
     this.stateUnits.set(this.state.length - 1, unit);
     return this.state.length - 1;
   }

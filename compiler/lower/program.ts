@@ -29,13 +29,21 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   lowerParams(params?.params ?? [], model);
   for (const owner of [strategy, risk]) {
     if (owner && instrument && owner.instrument.name !== instrument.name.name)
-      diags.error("N001", owner.instrument.span, `unknown instrument '${owner.instrument.name}'`, `this file declares instrument ${instrument.name.name}`);
+      diags.error(
+        "N001",
+        owner.instrument.span,
+        `unknown instrument '${owner.instrument.name}'`,
+        `this file declares instrument ${instrument.name.name}`,
+      );
   }
   const globals: GlobalNames = { states: new Map(), statics: new Map() };
   declareBuiltinStates(model, globals.states);
   declareRiskStates(risk, model, globals.states);
   const primitives = declareStates(strategy, model, globals);
-  const contexts = new Map<EventKindName, { ctx: HandlerContext; inputs: InputSpec[]; guard: import("../ir-builder.js").Num }>();
+  const contexts = new Map<
+    EventKindName,
+    { ctx: HandlerContext; inputs: InputSpec[]; guard: import("../ir-builder.js").Num }
+  >();
   for (const event of EVENT_KIND_NAMES) {
     const ctx = new HandlerContext(model, event, globals);
     const inputs: InputSpec[] = [];
@@ -87,17 +95,34 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
 }
 
 function pickItems(ast: A.Program, diags: Diagnostics) {
-  const of = <K extends A.Item["kind"]>(kind: K) => ast.items.filter((i): i is Extract<A.Item, { kind: K }> => i.kind === kind);
+  const of = <K extends A.Item["kind"]>(kind: K) =>
+    ast.items.filter((i): i is Extract<A.Item, { kind: K }> => i.kind === kind);
   const one = <K extends A.Item["kind"]>(kind: K) => {
     const found = of(kind);
-    for (const extra of found.slice(1)) diags.error("S001", extra.span, `a file has at most one ${kind} block`, `merge the ${kind} blocks or split the file`);
+    for (const extra of found.slice(1))
+      diags.error(
+        "S001",
+        extra.span,
+        `a file has at most one ${kind} block`,
+        `merge the ${kind} blocks or split the file`,
+      );
     return found[0];
   };
   const items = { instrument: one("instrument"), params: one("params"), strategy: one("strategy"), risk: one("risk") };
   if (!items.strategy && !items.risk && ast.items.length > 0)
-    diags.error("S002", ast.items[0].span, "the file has no strategy and no risk block", "add `strategy Name on Instrument { ... }` or `risk Name on Instrument { ... }`");
+    diags.error(
+      "S002",
+      ast.items[0].span,
+      "the file has no strategy and no risk block",
+      "add `strategy Name on Instrument { ... }` or `risk Name on Instrument { ... }`",
+    );
   if (!items.instrument && (items.strategy || items.risk))
-    diags.error("S003", (items.strategy ?? items.risk)!.span, "no instrument is declared", "add `instrument NAME { tick = 0.01 lot = 1 multiplier = 1 }`");
+    diags.error(
+      "S003",
+      (items.strategy ?? items.risk)!.span,
+      "no instrument is declared",
+      "add `instrument NAME { tick = 0.01 lot = 1 multiplier = 1 }`",
+    );
   return ast.items.length ? items : undefined;
 }
 
@@ -107,7 +132,12 @@ function groupHandlers(strategy: A.StrategyDecl | undefined, diags: Diagnostics)
     if (m.kind !== "handler") continue;
     const event = m.event.name as EventKindName;
     if (!["book", "trade", "fill", "timer"].includes(event)) {
-      diags.error("N006", m.event.span, `unknown event '${m.event.name}'`, "strategies handle book, trade, fill and timer events");
+      diags.error(
+        "N006",
+        m.event.span,
+        `unknown event '${m.event.name}'`,
+        "strategies handle book, trade, fill and timer events",
+      );
       continue;
     }
     if (map.has(event)) {
@@ -126,7 +156,12 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
     if (m.kind !== "state") continue;
     const name = m.name.name;
     if (globals.states.has(name) || model.paramInfo.has(name)) {
-      model.diags.error("N002", m.name.span, `'${name}' is already defined`, model.builtinStates.has(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name");
+      model.diags.error(
+        "N002",
+        m.name.span,
+        `'${name}' is already defined`,
+        model.builtinStates.has(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name",
+      );
       continue;
     }
     const prim = classifyPrimitive(m, model);
@@ -142,7 +177,12 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
 
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
   if (!m.type) {
-    model.diags.error("T011", m.name.span, `state '${m.name.name}' needs a type`, "write state name : T = init, e.g. state count : int = 0");
+    model.diags.error(
+      "T011",
+      m.name.span,
+      `state '${m.name.name}' needs a type`,
+      "write state name : T = init, e.g. state count : int = 0",
+    );
     return;
   }
   const type = resolveType(m.type, model.instrument, model.diags);
@@ -156,11 +196,19 @@ function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNa
   }
   const raw = quantizeChecked(init, type, m.init.span, model);
   if (raw < range.lo || raw > range.hi) {
-    model.diags.error("T009", m.init.span, "the initial value is outside the state's range", "change the initial value or the range");
+    model.diags.error(
+      "T009",
+      m.init.span,
+      "the initial value is outside the state's range",
+      "change the initial value or the range",
+    );
     return;
   }
   const unit: Unit = type.name === "bool" ? { price: 0, qty: 0, time: 0 } : type.unit;
-  globals.states.set(m.name.name, model.addState({ name: m.name.name, frac: type.frac, range, init: raw, loc: model.loc(m.span) }, unit));
+  globals.states.set(
+    m.name.name,
+    model.addState({ name: m.name.name, frac: type.frac, range, init: raw, loc: model.loc(m.span) }, unit),
+  );
 }
 
 function integerRangeIn(r: A.RangeExpr, frac: number, model: ProgramModel) {
@@ -171,7 +219,12 @@ function integerRangeIn(r: A.RangeExpr, frac: number, model: ProgramModel) {
   const a = (lo.n * scale) / lo.d;
   const b = (hi.n * scale) / hi.d;
   if (a > b) {
-    model.diags.error("T006", r.span, "the range is empty: its lower bound is greater than its upper bound", "write the lower bound first");
+    model.diags.error(
+      "T006",
+      r.span,
+      "the range is empty: its lower bound is greater than its upper bound",
+      "write the lower bound first",
+    );
     return undefined;
   }
   return iv(a, b);
@@ -199,7 +252,12 @@ function lowerPrimitives(
 
 /** Outputs: the quote, the verdict, one flag per invariant; each range is the hull over all handlers. */
 function outputSlots(handlers: Handler[], invariants: number): OutputSlot[] {
-  const names = [...QUOTE_OUTPUTS, "accept", "reason", ...Array.from({ length: invariants }, (_, i) => `invariant_${i}`)];
+  const names = [
+    ...QUOTE_OUTPUTS,
+    "accept",
+    "reason",
+    ...Array.from({ length: invariants }, (_, i) => `invariant_${i}`),
+  ];
   return names.map((name, slot) => {
     let range = iv(0n, 0n);
     for (const h of handlers)

@@ -41,7 +41,12 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
       case "limit": {
         const unit = LIMIT_UNITS[rule.limit.name];
         if (!unit) {
-          ctx.model.diags.error("N012", rule.limit.span, `unknown risk rule '${rule.limit.name}'`, "rules: max_position, max_order_qty, max_notional, price_band, max_messages, kill_switch, invariant");
+          ctx.model.diags.error(
+            "N012",
+            rule.limit.span,
+            `unknown risk rule '${rule.limit.name}'`,
+            "rules: max_position, max_order_qty, max_notional, price_band, max_messages, kill_switch, invariant",
+          );
           continue;
         }
         const v = staticLimit(rule.value, unit, ctx);
@@ -51,7 +56,12 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
       case "price_band": {
         const width = staticLimit(rule.width, PRICE, ctx);
         if (!["reference", "mid", "last_trade"].includes(rule.reference.name)) {
-          ctx.model.diags.error("N013", rule.reference.span, `unknown price reference '${rule.reference.name}'`, "use reference (last trade, else mid), mid or last_trade");
+          ctx.model.diags.error(
+            "N013",
+            rule.reference.span,
+            `unknown price reference '${rule.reference.name}'`,
+            "use reference (last trade, else mid), mid or last_trade",
+          );
           continue;
         }
         if (width) mutable.band = { width, reference: rule.reference, span: rule.span };
@@ -83,23 +93,41 @@ function staticLimit(e: A.Expr, unit: Unit, ctx: HandlerContext): Static | undef
   const v = lowerExpr(e, ctx);
   if (v.kind === "error") return undefined;
   if (v.kind !== "static" || v.bool) {
-    ctx.model.diags.error("R007", e.span, "a risk limit must be a constant or a parameter", "limits are loaded with the parameters, not computed per event");
+    ctx.model.diags.error(
+      "R007",
+      e.span,
+      "a risk limit must be a constant or a parameter",
+      "limits are loaded with the parameters, not computed per event",
+    );
     return undefined;
   }
   const isConst = v.expr.kind === "const" && v.unit.price === 0 && v.unit.qty === 0 && v.unit.time === 0;
   if (!isConst && !sameUnit(v.unit, unit)) {
-    ctx.model.diags.error("U001", e.span, `this limit is in ${showUnit(unit)}, the value is ${showUnit(v.unit)}`, "give the limit in the right unit");
+    ctx.model.diags.error(
+      "U001",
+      e.span,
+      `this limit is in ${showUnit(unit)}, the value is ${showUnit(v.unit)}`,
+      "give the limit in the right unit",
+    );
     return undefined;
   }
   if (X.cmp(v.bounds.lo, X.rat(0n)) <= 0) {
-    ctx.model.diags.error("R006", e.span, "a risk limit must be positive", "declare it, or the parameter it comes from, with a positive range");
+    ctx.model.diags.error(
+      "R006",
+      e.span,
+      "a risk limit must be positive",
+      "declare it, or the parameter it comes from, with a positive range",
+    );
     return undefined;
   }
   return { ...v, unit };
 }
 
 /** Reason codes, in the order the checks are applied: the first failing check is reported. */
-const CODE = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, i])) as Record<(typeof REJECT_REASONS)[number], number>;
+const CODE = Object.fromEntries(REJECT_REASONS.map((r, i) => [r, i])) as Record<
+  (typeof REJECT_REASONS)[number],
+  number
+>;
 
 /**
  * The pre-trade check of an outgoing order. Every check is computed (straight-line, as in hardware);
@@ -137,7 +165,8 @@ export function lowerOrderCheck(limits: RiskLimits, span: Span, ctx: HandlerCont
   }
   if (limits.rate) failures.push([CODE.message_rate, rateLimited(limits.rate, span, ctx)]);
   let reason = c(0n);
-  for (let i = failures.length - 1; i >= 0; i--) reason = b.select(failures[i][1], c(BigInt(failures[i][0])), reason, span);
+  for (let i = failures.length - 1; i >= 0; i--)
+    reason = b.select(failures[i][1], c(BigInt(failures[i][0])), reason, span);
   const accept = b.cmp("eq", reason, c(0n), span);
   if (limits.rate) consumeToken(limits.rate, accept, span, ctx);
   return { accept, reason };
@@ -147,7 +176,16 @@ export function lowerOrderCheck(limits: RiskLimits, span: Span, ctx: HandlerCont
 function notionalExceeded(max: Static, qtyTimesPrice: Num, span: Span, ctx: HandlerContext): Num {
   const ins = ctx.model.instrument;
   const unit = X.mul(X.mul(ins.lot, ins.tick), ins.multiplier);
-  const expr = { kind: "unary" as const, op: "floor" as const, a: { kind: "binary" as const, op: "div" as const, a: max.expr, b: { kind: "const" as const, num: unit.n, den: unit.d } } };
+  const expr = {
+    kind: "unary" as const,
+    op: "floor" as const,
+    a: {
+      kind: "binary" as const,
+      op: "div" as const,
+      a: max.expr,
+      b: { kind: "const" as const, num: unit.n, den: unit.d },
+    },
+  };
   const cap = staticVal(expr, NONE, false, `floor(${max.text} / ${X.toNumber(unit)})`, span, ctx.model);
   if (cap.kind !== "static") return ctx.b.constant(1n, 0, span);
   return ctx.b.cmp("gt", qtyTimesPrice, asNum(cap, ctx, span)!, span);
@@ -177,10 +215,31 @@ function rateLimited(rate: NonNullable<RiskLimits["rate"]>, span: Span, ctx: Han
 
 function rateParams(rate: NonNullable<RiskLimits["rate"]>, span: Span, ctx: HandlerContext) {
   const model = ctx.model;
-  const iExpr = { kind: "unary" as const, op: "floor" as const, a: { kind: "binary" as const, op: "div" as const, a: rate.per.expr, b: rate.count.expr } };
+  const iExpr = {
+    kind: "unary" as const,
+    op: "floor" as const,
+    a: { kind: "binary" as const, op: "div" as const, a: rate.per.expr, b: rate.count.expr },
+  };
   const interval = staticVal(iExpr, TIME, false, `floor(${rate.per.text} / ${rate.count.text})`, span, model) as Static;
-  const tExpr = { kind: "binary" as const, op: "mul" as const, a: { kind: "binary" as const, op: "sub" as const, a: rate.count.expr, b: { kind: "const" as const, num: 1n, den: 1n } }, b: iExpr };
-  const tolerance = staticVal({ kind: "unary", op: "floor", a: tExpr }, TIME, false, `(${rate.count.text} - 1) * interval`, span, model) as Static;
+  const tExpr = {
+    kind: "binary" as const,
+    op: "mul" as const,
+    a: {
+      kind: "binary" as const,
+      op: "sub" as const,
+      a: rate.count.expr,
+      b: { kind: "const" as const, num: 1n, den: 1n },
+    },
+    b: iExpr,
+  };
+  const tolerance = staticVal(
+    { kind: "unary", op: "floor", a: tExpr },
+    TIME,
+    false,
+    `(${rate.count.text} - 1) * interval`,
+    span,
+    model,
+  ) as Static;
   return { interval: asNum(interval, ctx, span)!, tolerance: asNum(tolerance, ctx, span)! };
 }
 
@@ -195,14 +254,27 @@ function consumeToken(rate: NonNullable<RiskLimits["rate"]>, accept: Num, span: 
 }
 
 /** Declares the risk block's own registers. */
-export function declareRiskStates(risk: A.RiskDecl | undefined, model: ProgramModel, states: Map<string, number>): void {
+export function declareRiskStates(
+  risk: A.RiskDecl | undefined,
+  model: ProgramModel,
+  states: Map<string, number>,
+): void {
   if (!risk) return;
   if (risk.rules.some((r) => r.kind === "kill_switch")) {
-    states.set("kill_switch", model.addState({ name: "kill_switch", frac: 0, range: iv(0n, 1n), init: 0n, loc: model.loc(risk.span) }, NONE));
+    states.set(
+      "kill_switch",
+      model.addState({ name: "kill_switch", frac: 0, range: iv(0n, 1n), init: 0n, loc: model.loc(risk.span) }, NONE),
+    );
     model.builtinStates.add("kill_switch");
   }
   if (risk.rules.some((r) => r.kind === "max_messages")) {
-    states.set("rate_tat", model.addState({ name: "rate_tat", frac: 0, range: iv(0n, TIME_MAX + (1n << 40n)), init: 0n, loc: model.loc(risk.span) }, TIME));
+    states.set(
+      "rate_tat",
+      model.addState(
+        { name: "rate_tat", frac: 0, range: iv(0n, TIME_MAX + (1n << 40n)), init: 0n, loc: model.loc(risk.span) },
+        TIME,
+      ),
+    );
     model.builtinStates.add("rate_tat");
   }
 }

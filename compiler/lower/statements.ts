@@ -34,14 +34,20 @@ function lowerStmt(s: A.Stmt, ctx: HandlerContext): void {
 
 /** `sat(e)` is only meaningful where a target type exists; unwrap it and remember. */
 function unwrapSat(e: A.Expr): { expr: A.Expr; sat: boolean } {
-  if (e.kind === "call" && e.callee.name === "sat" && e.args.length === 1 && !e.args[0].name) return { expr: e.args[0].value, sat: true };
+  if (e.kind === "call" && e.callee.name === "sat" && e.args.length === 1 && !e.args[0].name)
+    return { expr: e.args[0].value, sat: true };
   return { expr: e, sat: false };
 }
 
 function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): void {
   const scope = ctx.scopes[ctx.scopes.length - 1];
   if (scope.has(s.name.name)) {
-    ctx.model.diags.error("N002", s.name.span, `'${s.name.name}' is already defined in this block`, "pick another name");
+    ctx.model.diags.error(
+      "N002",
+      s.name.span,
+      `'${s.name.name}' is already defined in this block`,
+      "pick another name",
+    );
     return;
   }
   const { expr, sat } = unwrapSat(s.value);
@@ -51,7 +57,8 @@ function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): voi
     return;
   }
   if (!s.type) {
-    if (sat) ctx.model.diags.error("N004", s.value.span, "sat(...) needs a target type", "write let x : fix<I.F> = sat(...)");
+    if (sat)
+      ctx.model.diags.error("N004", s.value.span, "sat(...) needs a target type", "write let x : fix<I.F> = sat(...)");
     scope.set(s.name.name, v);
     return;
   }
@@ -64,11 +71,24 @@ function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): voi
  * Converts a value into a declared type: to its fraction bits (half-even when dropping bits) and into
  * its range, which must be proven, or enforced by an explicit sat(...).
  */
-export function convert(v: Val, type: TypeInfo, sat: boolean, span: Span, ctx: HandlerContext, what: string, range = type.format): Num | undefined {
+export function convert(
+  v: Val,
+  type: TypeInfo,
+  sat: boolean,
+  span: Span,
+  ctx: HandlerContext,
+  what: string,
+  range = type.format,
+): Num | undefined {
   if (v.kind === "error") return undefined;
   const isConst = v.kind === "static" && v.expr.kind === "const";
   if (!isConst && !sameUnit(v.unit, type.unit)) {
-    ctx.model.diags.error("U001", span, `${what} holds ${showUnit(type.unit)}, but this is ${showUnit(v.unit)}`, "convert with price(x), qty(x) or value(x) where you mean it");
+    ctx.model.diags.error(
+      "U001",
+      span,
+      `${what} holds ${showUnit(type.unit)}, but this is ${showUnit(v.unit)}`,
+      "convert with price(x), qty(x) or value(x) where you mean it",
+    );
     return undefined;
   }
   const num = asNum(v, ctx, span);
@@ -87,9 +107,18 @@ export function convert(v: Val, type: TypeInfo, sat: boolean, span: Span, ctx: H
 
 function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext): void {
   const slot = ctx.globals.states.get(s.target.name);
-  if (slot === undefined || ctx.model.builtinStates.has(s.target.name) || ctx.model.primitiveStates.has(s.target.name)) {
+  if (
+    slot === undefined ||
+    ctx.model.builtinStates.has(s.target.name) ||
+    ctx.model.primitiveStates.has(s.target.name)
+  ) {
     const why = slot === undefined ? "is not a state" : "is updated by Lockstep itself";
-    ctx.model.diags.error("N007", s.target.span, `cannot assign to '${s.target.name}': it ${why}`, "declare `state name : T = init` in the strategy and assign to that, or use let for a local value");
+    ctx.model.diags.error(
+      "N007",
+      s.target.span,
+      `cannot assign to '${s.target.name}': it ${why}`,
+      "declare `state name : T = init` in the strategy and assign to that, or use let for a local value",
+    );
     return;
   }
   const st = ctx.model.state[slot];
@@ -102,14 +131,24 @@ function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext
 
 function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext): void {
   if (ctx.event === "order" || ctx.event === "kill") {
-    ctx.model.diags.error("N009", s.span, `a strategy cannot quote on ${ctx.event} events`, "quote on book, trade, fill or timer");
+    ctx.model.diags.error(
+      "N009",
+      s.span,
+      `a strategy cannot quote on ${ctx.event} events`,
+      "quote on book, trade, fill or timer",
+    );
     return;
   }
   const given = new Map<string, A.Arg>();
   for (const f of s.fields) {
     const name = f.name?.name;
     if (!name || !["bid", "ask", "qty", "bid_qty", "ask_qty"].includes(name) || given.has(name)) {
-      ctx.model.diags.error("N010", f.span, name ? `unexpected or repeated quote field '${name}'` : "quote fields are named", "write quote bid = ..., ask = ..., qty = ... (or bid_qty = ..., ask_qty = ...)");
+      ctx.model.diags.error(
+        "N010",
+        f.span,
+        name ? `unexpected or repeated quote field '${name}'` : "quote fields are named",
+        "write quote bid = ..., ask = ..., qty = ... (or bid_qty = ..., ask_qty = ...)",
+      );
       return;
     }
     given.set(name, f);
@@ -118,15 +157,21 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
   const parts = { bid: need("bid"), ask: need("ask"), bidQty: need("bid_qty", "qty"), askQty: need("ask_qty", "qty") };
   for (const [k, arg] of Object.entries(parts)) {
     if (!arg) {
-      ctx.model.diags.error("N010", s.span, `the quote has no ${k === "bid" || k === "ask" ? k : "qty"}`, "write quote bid = ..., ask = ..., qty = ...");
+      ctx.model.diags.error(
+        "N010",
+        s.span,
+        `the quote has no ${k === "bid" || k === "ask" ? k : "qty"}`,
+        "write quote bid = ..., ask = ..., qty = ...",
+      );
       return;
     }
   }
-  const field = (arg: A.Arg, unit: Unit, what: string) => wholeValue(lowerExpr(arg.value, ctx), unit, arg.value.span, ctx, what);
+  const field = (arg: A.Arg, unit: Unit, what: string) =>
+    wholeValue(lowerExpr(arg.value, ctx), unit, arg.value.span, ctx, what);
   const bid = field(parts.bid!, PRICE, "the bid");
   const ask = field(parts.ask!, PRICE, "the ask");
   const bidQty = field(parts.bidQty!, QTY, "the quantity");
-  const askQty = field(parts.askQty!, QTY, "the quantity");
+  const askQty = parts.askQty === parts.bidQty ? bidQty : field(parts.askQty!, QTY, "the quantity");
   if (!bid || !ask || !bidQty || !askQty) return;
   ctx.quote = { valid: ctx.b.constant(1n, 0, s.span), bid, ask, bidQty, askQty };
 }
@@ -136,13 +181,23 @@ function wholeValue(v: Val, unit: Unit, span: Span, ctx: HandlerContext, what: s
   if (v.kind === "error" || !requireBool(v, false, span, ctx)) return undefined;
   const isConst = v.kind === "static" && v.expr.kind === "const";
   if (!isConst && !sameUnit(v.unit, unit)) {
-    ctx.model.diags.error("U001", span, `${what} must be in ${showUnit(unit)}, found ${showUnit(v.unit)}`, unit === PRICE ? "convert with price(x)" : "convert with qty(x)");
+    ctx.model.diags.error(
+      "U001",
+      span,
+      `${what} must be in ${showUnit(unit)}, found ${showUnit(v.unit)}`,
+      unit === PRICE ? "convert with price(x)" : "convert with qty(x)",
+    );
     return undefined;
   }
   const num = asNum(v, ctx, span);
   if (!num) return undefined;
   if (num.frac !== 0) {
-    ctx.model.diags.error("U003", span, `${what} must be a whole number of ${unit === PRICE ? "ticks" : "lots"}; this has ${num.frac} fraction bits`, unit === PRICE ? "round it: floor_tick(x) for bids, ceil_tick(x) for asks" : "round it with floor(x)");
+    ctx.model.diags.error(
+      "U003",
+      span,
+      `${what} must be a whole number of ${unit === PRICE ? "ticks" : "lots"}; this has ${num.frac} fraction bits`,
+      unit === PRICE ? "round it: floor_tick(x) for bids, ceil_tick(x) for asks" : "round it with floor(x)",
+    );
     return undefined;
   }
   return num;
@@ -171,7 +226,13 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
   ctx.quote = mergeQuotes(cond, thenQuote, ctx.quote, s.span, ctx);
 }
 
-function mergeQuotes(cond: Num, a: QuoteVals | undefined, b: QuoteVals | undefined, span: Span, ctx: HandlerContext): QuoteVals | undefined {
+function mergeQuotes(
+  cond: Num,
+  a: QuoteVals | undefined,
+  b: QuoteVals | undefined,
+  span: Span,
+  ctx: HandlerContext,
+): QuoteVals | undefined {
   if (!a && !b) return undefined;
   if (a === b) return a;
   const zero = ctx.b.constant(0n, 0, span);
@@ -179,5 +240,11 @@ function mergeQuotes(cond: Num, a: QuoteVals | undefined, b: QuoteVals | undefin
   const x = a ?? none;
   const y = b ?? none;
   const sel = (p: Num, q: Num) => ctx.b.select(cond, p, q, span);
-  return { valid: sel(x.valid, y.valid), bid: sel(x.bid, y.bid), ask: sel(x.ask, y.ask), bidQty: sel(x.bidQty, y.bidQty), askQty: sel(x.askQty, y.askQty) };
+  return {
+    valid: sel(x.valid, y.valid),
+    bid: sel(x.bid, y.bid),
+    ask: sel(x.ask, y.ask),
+    bidQty: sel(x.bidQty, y.bidQty),
+    askQty: sel(x.askQty, y.askQty),
+  };
 }

@@ -37,7 +37,11 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
     name: "Engine",
     isExported: true,
     properties: [
-      { name: "params", isReadonly: true, initializer: `new Float64Array(${program.params.length + program.derived.length})` },
+      {
+        name: "params",
+        isReadonly: true,
+        initializer: `new Float64Array(${program.params.length + program.derived.length})`,
+      },
       { name: "state", isReadonly: true, initializer: `new Float64Array(${program.state.length})` },
       { name: "outputs", isReadonly: true, initializer: `new Float64Array(${program.outputs.length})` },
     ],
@@ -66,12 +70,16 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       },
       {
         name: "step",
-        docs: ["Applies one event; returns false, changing nothing and clearing the outputs, when its fields are invalid."],
+        docs: [
+          "Applies one event; returns false, changing nothing and clearing the outputs, when its fields are invalid.",
+        ],
         parameters: ["kind", "t", "a", "b", "c", "d"].map((name) => ({ name, type: "number" })),
         returnType: "boolean",
         statements: [
           "switch (kind) {",
-          ...program.handlers.map((h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(t, a, b, c, d);`),
+          ...program.handlers.map(
+            (h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(t, a, b, c, d);`,
+          ),
           "default: this.outputs.fill(0); return false;",
           "}",
         ],
@@ -91,7 +99,9 @@ function handlerMethod(h: Handler, helpers: Set<string>): MethodDeclarationStruc
   for (const ins of h.body) {
     if (ins.op === "const") continue;
     if (ins.loc !== lastLoc) {
-      lines.push(ins.loc === "builtin" ? "// the event's fields, validated, and Lockstep's own updates" : `// ${ins.loc}`);
+      lines.push(
+        ins.loc === "builtin" ? "// the event's fields, validated, and Lockstep's own updates" : `// ${ins.loc}`,
+      );
       lastLoc = ins.loc;
     }
     lines.push(`const ${v(ins.id)} = ${lowerOp(ins, h.body, helpers)};`);
@@ -106,7 +116,10 @@ function handlerMethod(h: Handler, helpers: Set<string>): MethodDeclarationStruc
     kind: StructureKind.Method,
     name: methodName(h),
     scope: Scope.Private,
-    parameters: ["t", "a", "b", "c", "d"].map((name) => ({ name: h.inputs.some((i) => i.field === name) ? name : `_${name}`, type: "number" })),
+    parameters: ["t", "a", "b", "c", "d"].map((name) => ({
+      name: h.inputs.some((i) => i.field === name) ? name : `_${name}`,
+      type: "number",
+    })),
     returnType: "boolean",
     statements: lines,
   };

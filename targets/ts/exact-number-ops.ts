@@ -90,12 +90,7 @@ export function mulShr(a: number, b: number, n: number, mode: number): number {
     else rem = 0;
   }
   // round the magnitude, mirroring floor and ceil for a negative product
-  const up =
-    rem === -1
-      ? false
-      : mode === 2
-        ? rem === 2 || (rem === 1 && q % 2 !== 0)
-        : (mode === 1) !== negative;
+  const up = rem === -1 ? false : mode === 2 ? rem === 2 || (rem === 1 && q % 2 !== 0) : (mode === 1) !== negative;
   const m = up ? q + 1 : q;
   return negative ? 0 - m + 0 : m;
 }

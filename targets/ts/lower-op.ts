@@ -110,4 +110,3 @@ function lowerMul(ins: Extract<Instr, { op: "mul" }>, body: readonly Instr[], he
   if (ins.shift === 0) return product;
   return lowerShr(`(${product})`, ins.shift, ins.round, false, helpers);
 }
-

@@ -25,9 +25,7 @@ const NO_HEADER: Record<string, string> = {
  * Files whose expectation the compiler does not meet yet. They run with `it.fails`, so the suite stays green
  * and starts failing (as a reminder to move the file back) the day the compiler is fixed.
  */
-const KNOWN_DEFECTS: Record<string, string> = {
-  "comment-only.lstep": "a file with only comments and blank lines gets no diagnostic at all (expected P003)",
-};
+const KNOWN_DEFECTS: Record<string, string> = {};
 
 const files = readdirSync(dir)
   .filter((f) => f.endsWith(".lstep"))
