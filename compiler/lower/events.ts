@@ -86,19 +86,14 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
   const readField = (field: InputField, name: string, range: Interval, side = false): Num => {
     inputs.push({ field, name, range });
     const raw = b.input(field, anyRaw, NO_SPAN);
+    const clamped = b.clamp(raw, range.lo, range.hi, NO_SPAN);
     if (side) {
       const one = b.constant(1n, 0, NO_SPAN);
-      require(b.or(b.cmp("eq", raw, one, NO_SPAN), b.cmp("eq", raw, b.neg(one, NO_SPAN), NO_SPAN), NO_SPAN));
+      require(b.cmp("eq", b.abs(raw, NO_SPAN), one, NO_SPAN));
     } else {
-      require(
-        b.and(
-          b.cmp("ge", raw, b.constant(range.lo, 0, NO_SPAN), NO_SPAN),
-          b.cmp("le", raw, b.constant(range.hi, 0, NO_SPAN), NO_SPAN),
-          NO_SPAN,
-        ),
-      );
+      require(b.cmp("eq", clamped, raw, NO_SPAN));
     }
-    return b.clamp(raw, range.lo, range.hi, NO_SPAN);
+    return clamped;
   };
   const t = readField("t", "t", iv(0n, TIME_MAX));
   require(b.cmp("ge", t, ctx.readState(states.get("last_time")!, NO_SPAN), NO_SPAN));

@@ -5,7 +5,7 @@ import { format } from "prettier";
 import { Project, Scope, StructureKind, VariableDeclarationKind, type MethodDeclarationStructure } from "ts-morph";
 import type { Handler, IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
-import { lowerOp, v } from "./lower-op.js";
+import { condition, lowerOpLines, numeric, v } from "./lower-op.js";
 
 /**
  * The TypeScript target: one self-contained module per program. State, parameters and outputs live in
@@ -14,7 +14,7 @@ import { lowerOp, v } from "./lower-op.js";
  */
 export async function emitTypeScript(program: IrProgram): Promise<string> {
   const helpers = new Set<string>();
-  const methods = program.handlers.map((h) => handlerMethod(h, helpers));
+  const methods = program.handlers.map((h) => handlerMethod(h, program.outputs.length, helpers));
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile("engine.ts", "", { overwrite: true });
   file.addStatements([
@@ -93,7 +93,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
 
 const methodName = (h: Handler) => `on${h.event[0].toUpperCase()}${h.event.slice(1)}`;
 
-function handlerMethod(h: Handler, helpers: Set<string>): MethodDeclarationStructure {
+function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): MethodDeclarationStructure {
   const lines = ["const p = this.params;", "const s = this.state;", "const o = this.outputs;"];
   let lastLoc = "";
   for (const ins of h.body) {
@@ -104,13 +104,13 @@ function handlerMethod(h: Handler, helpers: Set<string>): MethodDeclarationStruc
       );
       lastLoc = ins.loc;
     }
-    lines.push(`const ${v(ins.id)} = ${lowerOp(ins, h.body, helpers)};`);
+    lines.push(...lowerOpLines(ins, h.body, helpers));
   }
-  const name = (id: number) => (h.body[id].op === "const" ? lowerOp(h.body[id], h.body, helpers) : v(id));
-  lines.push(`if (${name(h.guard)} === 0) { o.fill(0); return false; }`);
-  for (const w of h.writes) lines.push(`s[${w.slot}] = ${name(w.value)};`);
-  lines.push("o.fill(0);");
-  for (const x of h.outputs) lines.push(`o[${x.slot}] = ${name(x.value)};`);
+  lines.push(`if (!(${condition(h.guard, h.body)})) { o.fill(0); return false; }`);
+  for (const w of h.writes) lines.push(`s[${w.slot}] = ${numeric(w.value, h.body)};`);
+  const written = new Set(h.outputs.map((x) => x.slot));
+  for (let slot = 0; slot < outputCount; slot++) if (!written.has(slot)) lines.push(`o[${slot}] = 0;`);
+  for (const x of h.outputs) lines.push(`o[${x.slot}] = ${numeric(x.value, h.body)};`);
   lines.push("return true;");
   return {
     kind: StructureKind.Method,

@@ -9,11 +9,85 @@ export const v = (id: number) => `v${id}`;
 
 /** An operand: constants are written inline, everything else by name. */
 let currentBody: readonly Instr[] = [];
+/** Statements an op needs before its defining expression (named v<id>_<k>). */
+let prelude: string[] = [];
 const ref = (id: number) => {
   const ins = currentBody[id];
+  if (isBoolean(ins, currentBody)) return `(${v(id)} ? 1 : 0)`;
   if (ins.op !== "const") return v(id);
   return ins.value < 0n ? `(${ins.value})` : ins.value.toString();
 };
+
+/** An operand used as a condition. */
+const cond = (id: number) => {
+  const ins = currentBody[id];
+  if (isBoolean(ins, currentBody)) return v(id);
+  if (ins.op === "const") return ins.value !== 0n ? "true" : "false";
+  return `${v(id)} !== 0`;
+};
+
+/**
+ * Conditions are JavaScript booleans in emitted code (the IR's 0/1 values): cheaper than numbers that
+ * are tested again. They become 0/1 where a number is needed (outputs, state, arithmetic).
+ */
+export function isBoolean(ins: Instr, body: readonly Instr[]): boolean {
+  switch (ins.op) {
+    case "cmp":
+    case "and":
+    case "or":
+    case "not":
+      return true;
+    case "select":
+      return isBoolean(body[ins.a], body) && isBoolean(body[ins.b], body);
+    default:
+      return false;
+  }
+}
+
+/** A value as a number, for stores and outputs. */
+export function numeric(id: number, body: readonly Instr[]): string {
+  currentBody = body;
+  return ref(id);
+}
+
+/** A value as a condition, for the guard. */
+export function condition(id: number, body: readonly Instr[]): string {
+  currentBody = body;
+  return cond(id);
+}
+
+const magnitudeBits = (ins: Instr) => {
+  const m = ins.range.lo < 0n ? (-ins.range.lo > ins.range.hi ? -ins.range.lo : ins.range.hi) : ins.range.hi;
+  return m.toString(2).length;
+};
+
+/**
+ * A product wider than 53 bits, rounded down (or up) by 2^n: split the wider operand b at bit s into
+ * bh * 2^s + bl (0 <= bl < 2^s), so that a * bh and a * bl are both exact; then
+ * floor(a*b / 2^n) = floor((a*bh + floor(a*bl / 2^s)) / 2^(n - s)) for s <= n, by nested floor division.
+ * Falls back to the limb helper when no split point keeps both partial products within 52 bits.
+ */
+function splitProduct(ins: Extract<Instr, { op: "mul" }>, body: readonly Instr[], helpers: Set<string>): string {
+  let [x, y] = [ins.a, ins.b];
+  if (magnitudeBits(body[x]) > magnitudeBits(body[y])) [x, y] = [y, x];
+  const A = magnitudeBits(body[x]);
+  const B = magnitudeBits(body[y]);
+  const s = Math.max(A + B - 52, 0);
+  if (ins.round === "half_even" || s > 52 - A || s > ins.shift) {
+    helpers.add("mulShr");
+    return `mulShr(${ref(ins.a)}, ${ref(ins.b)}, ${ins.shift}, ${MODE[ins.round]})`;
+  }
+  const [bh, bl, hi, lo] = ["bh", "bl", "hi", "lo"].map((k) => `${v(ins.id)}_${k}`);
+  const S = pow2(s);
+  prelude.push(
+    `const ${bh} = Math.floor(${ref(y)} / ${S});`,
+    `const ${bl} = ${ref(y)} - ${bh} * ${S};`,
+    `const ${hi} = ${ref(x)} * ${bh};`,
+    `const ${lo} = ${ref(x)} * ${bl};`,
+  );
+  const f = ins.round === "floor" ? "Math.floor" : "Math.ceil";
+  return `${f}((${hi} + ${f}(${lo} / ${S})) / ${pow2(ins.shift - s)})`;
+}
 
 const fitsInt32 = (ins: Instr) => bitsFor(ins.range) <= 32;
 const pow2 = (n: number) => String(2 ** n);
@@ -23,6 +97,12 @@ const pow2 = (n: number) => String(2 ** n);
  * the op's definition in compiler/interpret.ts, chosen by the proven ranges: native arithmetic where it
  * is exact, the helpers of exact-number-ops.ts where it would not be.
  */
+export function lowerOpLines(ins: Instr, body: readonly Instr[], helpers: Set<string>): string[] {
+  prelude = [];
+  const expr = lowerOp(ins, body, helpers);
+  return [...prelude, `const ${v(ins.id)} = ${expr};`];
+}
+
 export function lowerOp(ins: Instr, body: readonly Instr[], helpers: Set<string>): string {
   currentBody = body;
   switch (ins.op) {
@@ -47,28 +127,37 @@ export function lowerOp(ins: Instr, body: readonly Instr[], helpers: Set<string>
     case "abs":
       return `${ref(ins.a)} < 0 ? 0 - ${ref(ins.a)} : ${ref(ins.a)}`;
     case "not":
-      return `${ref(ins.a)} === 0 ? 1 : 0`;
+      return `!(${cond(ins.a)})`;
     case "and":
-      return `${ref(ins.a)} !== 0 && ${ref(ins.b)} !== 0 ? 1 : 0`;
+      return `${cond(ins.a)} && ${cond(ins.b)}`;
     case "or":
-      return `${ref(ins.a)} !== 0 || ${ref(ins.b)} !== 0 ? 1 : 0`;
+      return `${cond(ins.a)} || ${cond(ins.b)}`;
     case "mul":
       return lowerMul(ins, body, helpers);
-    case "div":
+    case "div": {
+      // |dividend| < 2^53 (checked when the IR is built), so the double quotient is within
+      // 2^-53 * |q| < 1/|d| of the true one and cannot cross an integer: floor and ceil are exact.
+      const n = ins.shift ? `${ref(ins.a)} * ${pow2(ins.shift)}` : ref(ins.a);
+      if (ins.round === "floor") return `Math.floor(${n} / ${ref(ins.b)})`;
+      if (ins.round === "ceil") return `Math.ceil(${n} / ${ref(ins.b)})`;
       helpers.add("divRound");
-      return `divRound(${ins.shift ? `${ref(ins.a)} * ${pow2(ins.shift)}` : ref(ins.a)}, ${ref(ins.b)}, ${MODE[ins.round]})`;
+      return `divRound(${n}, ${ref(ins.b)}, ${MODE[ins.round]})`;
+    }
     case "mod":
-      return `((${ref(ins.a)} % ${ref(ins.b)}) + ${ref(ins.b)}) % ${ref(ins.b)}`;
+      // a - floor(a / b) * b: exact for |a| < 2^53 (see div), and unlike % it does not call out to fmod
+      return `${ref(ins.a)} - Math.floor(${ref(ins.a)} / ${ref(ins.b)}) * ${ref(ins.b)}`;
     case "shl":
       return `${ref(ins.a)} * ${pow2(ins.n)}`;
     case "shr":
-      return lowerShr(ref(ins.a), ins.n, ins.round, fitsInt32(body[ins.a]), helpers);
+      return lowerShr(ref(ins.a), ins.n, ins.round, fitsInt32(body[ins.a]), helpers, ins.id);
     case "cmp": {
       const op = { lt: "<", le: "<=", eq: "===", ne: "!==" }[ins.pred];
-      return `${ref(ins.a)} ${op} ${ref(ins.b)} ? 1 : 0`;
+      return `${ref(ins.a)} ${op} ${ref(ins.b)}`;
     }
     case "select":
-      return `${ref(ins.cond)} !== 0 ? ${ref(ins.a)} : ${ref(ins.b)}`;
+      return isBoolean(ins, body)
+        ? `${cond(ins.cond)} ? ${v(ins.a)} : ${v(ins.b)}`
+        : `${cond(ins.cond)} ? ${ref(ins.a)} : ${ref(ins.b)}`;
     case "clamp":
       return `${ref(ins.a)} < ${ins.lo} ? ${ins.lo} : ${ref(ins.a)} > ${ins.hi} ? ${ins.hi} : ${ref(ins.a)}`;
     case "lut":
@@ -80,16 +169,21 @@ export function lowerOp(ins: Instr, body: readonly Instr[], helpers: Set<string>
   }
 }
 
-function lowerShr(x: string, n: number, round: Rounding, int32: boolean, helpers: Set<string>): string {
+function lowerShr(x: string, n: number, round: Rounding, int32: boolean, helpers: Set<string>, id: number): string {
   if (n === 0) return x;
   switch (round) {
     case "floor":
       return int32 && n < 32 ? `${x} >> ${n}` : `Math.floor(${x} / ${pow2(n)})`;
     case "ceil":
       return `Math.ceil(${x} / ${pow2(n)})`;
-    case "half_even":
-      helpers.add("shrHalfEven");
-      return `shrHalfEven(${x}, ${n})`;
+    case "half_even": {
+      // inline: a call that is not inlined returns a boxed double, which allocates
+      const q = `${v(id)}_q`;
+      const r = `${v(id)}_r`;
+      prelude.push(`const ${q} = Math.floor(${x} / ${pow2(n)});`, `const ${r} = ${x} - ${q} * ${pow2(n)};`);
+      void helpers;
+      return `${r} > ${pow2(n - 1)} || (${r} === ${pow2(n - 1)} && ${q} % 2 !== 0) ? ${q} + 1 : ${q}`;
+    }
     default: {
       const never: never = round;
       throw new Error(`unknown rounding ${String(never)}`);
@@ -102,11 +196,8 @@ function lowerMul(ins: Extract<Instr, { op: "mul" }>, body: readonly Instr[], he
   const b = body[ins.b].range;
   const corners = [a.lo * b.lo, a.lo * b.hi, a.hi * b.lo, a.hi * b.hi];
   const exact = corners.every((c) => c < LIMIT_53 && c > -LIMIT_53);
-  if (!exact) {
-    helpers.add("mulShr");
-    return `mulShr(${ref(ins.a)}, ${ref(ins.b)}, ${ins.shift}, ${MODE[ins.round]})`;
-  }
+  if (!exact) return splitProduct(ins, body, helpers);
   const product = `${ref(ins.a)} * ${ref(ins.b)}`;
   if (ins.shift === 0) return product;
-  return lowerShr(`(${product})`, ins.shift, ins.round, false, helpers);
+  return lowerShr(`(${product})`, ins.shift, ins.round, false, helpers, ins.id);
 }

@@ -1,0 +1,48 @@
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { parameterVector } from "../compiler/derived-eval.js";
+import { compileSource } from "../compiler/pipeline.js";
+import type { EventTape } from "../runtime/event-tape.js";
+import { readBinanceJsonlGz, repeatTape } from "../runtime/feed/binance-jsonl.js";
+import { emitTypeScript } from "../targets/ts/emit-ts.js";
+import { loadTsModule, type TsEngine } from "../targets/ts/load-module.js";
+import { runOptimized } from "./baselines/as-float-optimized.js";
+import { runIdiomatic } from "./baselines/as-idiomatic.js";
+import { formatTable, measure, type Measurement } from "./measure.js";
+
+/**
+ * The compiled Avellaneda–Stoikov strategy against two hand-written float baselines, in one run, on
+ * 10^6 events replayed from the bundled BTC/USDT excerpt. Ratios, not absolute times, are the result.
+ */
+const EVENTS = Number(process.env.LOCKSTEP_BENCH_EVENTS ?? 1_000_000);
+const EXCERPT = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+
+function runCompiled(engine: TsEngine, params: readonly number[], tape: EventTape): number {
+  engine.reset(params);
+  const { kind, t, a, b, c, d } = tape;
+  const out = engine.outputs;
+  let checksum = 0;
+  for (let i = 0; i < tape.length; i++) {
+    engine.step(kind[i], t[i], a[i], b[i], c[i], d[i]);
+    if (out[0] !== 0) checksum += out[1] + out[2];
+  }
+  return checksum;
+}
+
+async function main(): Promise<void> {
+  const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
+  const path = "examples/avellaneda.lstep";
+  const c = compileSource(path, readFileSync(path, "utf8"));
+  if (!c.ir) throw new Error(`${path} does not compile`);
+  const engine = new (await loadTsModule(await emitTypeScript(c.ir))).Engine();
+  const params = parameterVector(c.ir, c.ir.params.map((p) => p.default)).map(Number);
+  const rows: Measurement[] = [];
+  rows.push(await measure("idiomatic float TS", () => runIdiomatic(tape), tape.length));
+  rows.push(await measure("hand-optimized float TS", () => runOptimized(tape), tape.length));
+  rows.push(await measure("compiled TS (exact)", () => runCompiled(engine, params, tape), tape.length));
+  const table = formatTable(rows, "hand-optimized float TS");
+  process.stdout.write(`${tape.length} events (${EXCERPT} replayed), node ${process.version}\n${table}\n`);
+  mkdirSync("build", { recursive: true });
+  writeFileSync("build/bench.json", JSON.stringify({ events: tape.length, node: process.version, rows }, null, 2));
+}
+
+await main();
