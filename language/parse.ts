@@ -1,4 +1,4 @@
-import type { IRecognitionException } from "chevrotain";
+import type { IRecognitionException, IToken } from "chevrotain";
 import type { Program } from "./ast.js";
 import type { Diagnostics } from "./diagnostic.js";
 import { LstepGrammar } from "./grammar.js";
@@ -19,12 +19,16 @@ export function parseProgram(file: SourceFile, diags: Diagnostics): Program {
     );
     return { items: [], span: whole };
   }
+  if (file.text.includes("\u0000") || file.text.includes("\uFFFD")) {
+    diags.error("L002", { start: 0, end: 0 }, "this is not a text file: it contains NUL bytes or invalid UTF-8", "a .lstep file is UTF-8 text; check that the right file was given");
+    return { items: [], span: whole };
+  }
   const lexed = lstepLexer.tokenize(file.text);
   reportLexErrors(file, lexed.errors, diags);
   grammar ??= new LstepGrammar();
   grammar.input = lexed.tokens;
   const program = grammar.program();
-  for (const e of grammar.errors) reportSyntaxError(file, e, diags);
+  for (const e of grammar.errors) reportSyntaxError(file, e, lexed.tokens, diags);
   if (!diags.hasErrors && (program?.items.length ?? 0) === 0)
     diags.error(
       "P003",
@@ -49,7 +53,7 @@ function reportLexErrors(file: SourceFile, errors: { offset: number; length: num
   }
 }
 
-function reportSyntaxError(file: SourceFile, e: IRecognitionException, diags: Diagnostics): void {
+function reportSyntaxError(file: SourceFile, e: IRecognitionException, tokens: IToken[], diags: Diagnostics): void {
   const tok = e.token;
   const atEnd = tok.tokenType?.name === "EOF" || Number.isNaN(tok.startOffset);
   const previous = (e as { previousToken?: { endOffset?: number } }).previousToken;
@@ -57,7 +61,9 @@ function reportSyntaxError(file: SourceFile, e: IRecognitionException, diags: Di
   const end = atEnd ? start : (tok.endOffset ?? tok.startOffset) + 1;
   const found = atEnd ? "end of file" : `'${tok.image}'`;
   const expected = describeExpectation(e.message);
-  if (!atEnd && tok.tokenType.name.startsWith("Kw_") && expected === "Identifier") {
+  const next = tokens[tokens.findIndex((t) => t.startOffset === tok.startOffset) + 1];
+  const usedAsName = expected === "Identifier" || next?.tokenType.name === "Colon" || next?.tokenType.name === "Equals";
+  if (!atEnd && tok.tokenType.name.startsWith("Kw_") && usedAsName) {
     diags.error(
       "P002",
       { start, end },
@@ -70,7 +76,7 @@ function reportSyntaxError(file: SourceFile, e: IRecognitionException, diags: Di
     "P001",
     { start, end },
     `unexpected ${found}${expected ? `; expected ${expected}` : ""}`,
-    hintFor(e.message, atEnd),
+    hintFor(e.message, atEnd, atEnd ? "" : tok.image),
   );
 }
 
@@ -89,7 +95,8 @@ function describeExpectation(message: string): string {
   return uniq.length ? `one of: ${uniq.join(" | ")}` : "";
 }
 
-function hintFor(message: string, atEnd: boolean): string {
+function hintFor(message: string, atEnd: boolean, image = ""): string {
+  if (image === ")" || image === "]") return `this '${image}' has no matching opening bracket`;
   if (describeExpectation(message) === "an expression")
     return "write a value here: a number, a name, a call or a parenthesized expression";
   if (atEnd) return "the file ends too early: close every '{' with '}' and finish the last declaration";

@@ -98,10 +98,11 @@ export function lowerInstrument(decl: A.InstrumentDecl | undefined, diags: Diagn
       );
     }
   }
+  const priceField = decl?.fields.find((f) => f.name.name === "price");
   if (info.price.lo < 1n)
     diags.error(
       "T004",
-      decl?.span ?? { start: 0, end: 0 },
+      priceField?.span ?? decl?.span ?? { start: 0, end: 0 },
       "prices must be at least 1 tick",
       "declare price in [1, N] ticks",
     );

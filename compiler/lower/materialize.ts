@@ -34,7 +34,7 @@ export function staticVal(
   }
   const folded: DerivedExpr =
     isConstant(expr) && expr.kind !== "const" ? { kind: "const", num: bounds.lo.n, den: bounds.lo.d } : expr;
-  return { kind: "static", expr: folded, bounds, unit, bool, text };
+  return { kind: "static", expr: folded, bounds, unit, bool, text, span };
 }
 
 /** Constant folding: an expression without parameters has one value, its bounds (exact up to 2^-120). */
@@ -91,9 +91,9 @@ export function materialize(
     }
     return b.constant(raw, frac, span);
   }
-  const slot = derivedSlot(v, span, model, maxFrac);
+  const slot = derivedSlot(v, v.span, model, maxFrac);
   const d = model.derived[slot];
-  return b.param(model.params.length + slot, d.frac, d.range, span);
+  return b.param(model.params.length + slot, d.frac, d.range, v.span);
 }
 
 function derivedSlot(v: Extract<Val, { kind: "static" }>, span: Span, model: ProgramModel, maxFrac: number): number {

@@ -195,7 +195,7 @@ function wholeValue(v: Val, unit: Unit, span: Span, ctx: HandlerContext, what: s
     ctx.model.diags.error(
       "U003",
       span,
-      `${what} must be a whole number of ${unit === PRICE ? "ticks" : "lots"}; this has ${num.frac} fraction bits`,
+      `${what} must be a whole number of ${unit === PRICE ? "ticks" : "lots"}; this has ${num.frac} fraction bit${num.frac === 1 ? "" : "s"}`,
       unit === PRICE ? "round it: floor_tick(x) for bids, ceil_tick(x) for asks" : "round it with floor(x)",
     );
     return undefined;

@@ -2,6 +2,7 @@ import type { Num } from "../ir-builder.js";
 import type { DerivedExpr } from "../ir.js";
 import type { RBounds } from "../derived-bounds.js";
 import type { Unit } from "../units.js";
+import type { Span } from "../../language/span.js";
 
 /**
  * What an expression lowers to. Parameter-only expressions stay symbolic (`static`) until they meet a
@@ -17,6 +18,8 @@ export type Val =
       readonly unit: Unit;
       readonly bool: boolean;
       readonly text: string;
+      /** Where the expression was written: range errors of the derived value are reported here. */
+      readonly span: Span;
       /** Set when the expression is exactly one declared parameter. */
       readonly paramSlot?: number;
     }

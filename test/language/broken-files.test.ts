@@ -18,7 +18,7 @@ const dir = join(here, "broken");
 const NO_HEADER: Record<string, string> = {
   "empty.lstep": "P003 1:1",
   "whitespace-only.lstep": "P003 1:1",
-  "binary-garbage.lstep": "L001 1:1",
+  "binary-garbage.lstep": "L002 1:1",
 };
 
 /**
