@@ -5,6 +5,8 @@ import type { EventTape } from "../runtime/event-tape.js";
 import { readBinanceJsonlGz, repeatTape } from "../runtime/feed/binance-jsonl.js";
 import { emitTypeScript } from "../targets/ts/emit-ts.js";
 import { loadTsModule, type TsEngine } from "../targets/ts/load-module.js";
+import { emitWasm } from "../targets/wasm/emit-wasm.js";
+import { loadWasm, type WasmEngine } from "../targets/wasm/load-wasm.js";
 import { runOptimized } from "./baselines/as-float-optimized.js";
 import { runIdiomatic } from "./baselines/as-idiomatic.js";
 import { formatTable, measure, type Measurement } from "./measure.js";
@@ -15,6 +17,18 @@ import { formatTable, measure, type Measurement } from "./measure.js";
  */
 const EVENTS = Number(process.env.LOCKSTEP_BENCH_EVENTS ?? 1_000_000);
 const EXCERPT = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+
+function runWasm(engine: WasmEngine, params: readonly bigint[], tape: EventTape): number {
+  engine.reset(params);
+  const { kind, t, a, b, c, d } = tape;
+  const out = engine.outputs;
+  let checksum = 0;
+  for (let i = 0; i < tape.length; i++) {
+    engine.step(kind[i], t[i], a[i], b[i], c[i], d[i]);
+    if (out[0] !== 0) checksum += out[1] + out[2];
+  }
+  return checksum;
+}
 
 function runCompiled(engine: TsEngine, params: readonly number[], tape: EventTape): number {
   engine.reset(params);
@@ -34,11 +48,15 @@ async function main(): Promise<void> {
   const c = compileSource(path, readFileSync(path, "utf8"));
   if (!c.ir) throw new Error(`${path} does not compile`);
   const engine = new (await loadTsModule(await emitTypeScript(c.ir))).Engine();
-  const params = parameterVector(c.ir, c.ir.params.map((p) => p.default)).map(Number);
+  const vector = parameterVector(c.ir, c.ir.params.map((p) => p.default));
+  const params = vector.map(Number);
+  const wasm = await loadWasm((await emitWasm(c.ir)).wasm);
   const rows: Measurement[] = [];
   rows.push(await measure("idiomatic float TS", () => runIdiomatic(tape), tape.length));
   rows.push(await measure("hand-optimized float TS", () => runOptimized(tape), tape.length));
   rows.push(await measure("compiled TS (exact)", () => runCompiled(engine, params, tape), tape.length));
+  rows.push(await measure("compiled WebAssembly (exact)", () => runWasm(wasm, vector, tape), tape.length));
+  if (rows[2].checksum !== rows[3].checksum) throw new Error("the TypeScript and WebAssembly strategies disagree");
   const table = formatTable(rows, "hand-optimized float TS");
   process.stdout.write(`${tape.length} events (${EXCERPT} replayed), node ${process.version}\n${table}\n`);
   mkdirSync("build", { recursive: true });

@@ -1,0 +1,251 @@
+import type { Handler, Instr, IrProgram, Rounding } from "../../compiler/ir.js";
+import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
+import { isBoolean } from "../ts/lower-op.js";
+import { withModule, type Binaryen, type BinaryenModule, type BuiltModule } from "./binaryen-module.js";
+import { memoryLayout, type MemoryLayout } from "./memory-layout.js";
+
+type Expr = number;
+
+const INPUT_INDEX = { t: 0, a: 1, b: 2, c: 3, d: 4 } as const;
+const FIRST_VALUE_LOCAL = 5;
+
+/**
+ * The WebAssembly target: native i64 arithmetic, lookup tables in a data segment, state in linear
+ * memory at the layout of memory-layout.ts. Each handler is one function whose IR values are locals;
+ * `step(kind, t, a, b, c, d)` takes f64 fields (exact integers) so a JavaScript host calls it without BigInt.
+ */
+export async function emitWasm(program: IrProgram): Promise<BuiltModule> {
+  const layout = memoryLayout(program);
+  return withModule((m, b) => {
+    const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
+    m.setMemory(
+      pages,
+      pages,
+      "memory",
+      program.luts.map((l, i) => ({ offset: m.i32.const(layout.luts[i]), data: i64Bytes(l.values), passive: false })),
+    );
+    exportLayout(m, b, layout);
+    for (const h of program.handlers) addHandler(m, b, h, layout, program.outputs.length);
+    addStep(m, b, program, layout);
+    addReset(m, b, program, layout);
+  });
+}
+
+function i64Bytes(values: readonly bigint[]): Uint8Array {
+  const out = new BigInt64Array(values.length);
+  values.forEach((v, i) => (out[i] = v));
+  return new Uint8Array(out.buffer);
+}
+
+function exportLayout(m: BinaryenModule, b: Binaryen, l: MemoryLayout): void {
+  const globals: [string, number][] = [
+    ["params_offset", l.params],
+    ["param_count", l.paramCount],
+    ["state_offset", l.state],
+    ["state_count", l.stateCount],
+    ["outputs_offset", l.outputs],
+    ["output_count", l.outputCount],
+  ];
+  for (const [name, value] of globals) {
+    m.addGlobal(name, b.i32, false, m.i32.const(value));
+    m.addGlobalExport(name, name);
+  }
+}
+
+const c64 = (m: BinaryenModule, v: bigint): Expr => (m.i64.const as unknown as (x: bigint) => Expr)(v);
+
+const handlerName = (h: Handler) => `on_${h.event}`;
+
+function zeroOutputs(m: BinaryenModule, l: MemoryLayout, except: Set<number> = new Set()): Expr[] {
+  const out: Expr[] = [];
+  for (let i = 0; i < l.outputCount; i++) if (!except.has(i)) out.push(m.f64.store(l.outputs + 8 * i, 8, m.i32.const(0), m.f64.const(0)));
+  return out;
+}
+
+/** Lowers one handler; each IR value becomes a local (i32 for conditions, i64 otherwise). */
+function addHandler(m: BinaryenModule, b: Binaryen, h: Handler, l: MemoryLayout, outputCount: number): void {
+  const body = h.body;
+  const vars: number[] = body.map((ins) => (isBoolean(ins, body) ? b.i32 : b.i64));
+  const scratch = (): number => {
+    vars.push(b.i64);
+    return FIRST_VALUE_LOCAL + vars.length - 1;
+  };
+  const ctx: LowerCtx = { m, b, body, l, scratch };
+  const stmts: Expr[] = body.map((ins) => m.local.set(FIRST_VALUE_LOCAL + ins.id, lowerInstr(ins, ctx)));
+  stmts.push(m.if(m.i32.eqz(cond(ctx, h.guard)), m.block(null, [...zeroOutputs(m, l), m.return(m.i32.const(0))])));
+  for (const w of h.writes) stmts.push(m.i64.store(l.state + 8 * w.slot, 8, m.i32.const(0), num(ctx, w.value)));
+  const written = new Set(h.outputs.map((o) => o.slot));
+  stmts.push(...zeroOutputs(m, l, written));
+  for (const o of h.outputs) stmts.push(m.f64.store(l.outputs + 8 * o.slot, 8, m.i32.const(0), m.f64.convert_s.i64(num(ctx, o.value))));
+  stmts.push(m.return(m.i32.const(1)));
+  void outputCount;
+  m.addFunction(handlerName(h), b.createType([b.f64, b.f64, b.f64, b.f64, b.f64]), b.i32, vars, m.block(null, stmts, b.none));
+}
+
+interface LowerCtx {
+  readonly m: BinaryenModule;
+  readonly b: Binaryen;
+  readonly body: readonly Instr[];
+  readonly l: MemoryLayout;
+  readonly scratch: () => number;
+}
+
+const get = (c: LowerCtx, id: number): Expr =>
+  c.m.local.get(FIRST_VALUE_LOCAL + id, isBoolean(c.body[id], c.body) ? c.b.i32 : c.b.i64);
+
+/** A value as i64. */
+function num(c: LowerCtx, id: number): Expr {
+  const ins = c.body[id];
+  if (ins.op === "const") return c64(c.m, ins.value);
+  return isBoolean(ins, c.body) ? c.m.i64.extend_u(get(c, id)) : get(c, id);
+}
+
+/** A value as an i32 condition. */
+function cond(c: LowerCtx, id: number): Expr {
+  return isBoolean(c.body[id], c.body) ? get(c, id) : c.m.i64.ne(num(c, id), c64(c.m, 0n));
+}
+
+/** Stores an expression in a scratch local and returns a reader for it, so it can be used twice. */
+function share(c: LowerCtx, e: Expr): { set: Expr; use: () => Expr } {
+  const local = c.scratch();
+  return { set: c.m.local.set(local, e), use: () => c.m.local.get(local, c.b.i64) };
+}
+
+function lowerInstr(ins: Instr, c: LowerCtx): Expr {
+  const { m } = c;
+  const i64 = m.i64;
+  switch (ins.op) {
+    case "const":
+      return c64(m, ins.value);
+    case "param":
+      return i64.load(c.l.params + 8 * ins.slot, 8, m.i32.const(0));
+    case "state":
+      return i64.load(c.l.state + 8 * ins.slot, 8, m.i32.const(0));
+    case "input":
+      return i64.trunc_s_sat.f64(m.local.get(INPUT_INDEX[ins.field], c.b.f64));
+    case "add":
+      return i64.add(num(c, ins.a), num(c, ins.b));
+    case "sub":
+      return i64.sub(num(c, ins.a), num(c, ins.b));
+    case "min":
+      return m.select(i64.lt_s(num(c, ins.a), num(c, ins.b)), num(c, ins.a), num(c, ins.b));
+    case "max":
+      return m.select(i64.gt_s(num(c, ins.a), num(c, ins.b)), num(c, ins.a), num(c, ins.b));
+    case "neg":
+      return i64.sub(c64(m, 0n), num(c, ins.a));
+    case "abs":
+      return m.select(i64.lt_s(num(c, ins.a), c64(m, 0n)), i64.sub(c64(m, 0n), num(c, ins.a)), num(c, ins.a));
+    case "not":
+      return m.i32.eqz(cond(c, ins.a));
+    case "and":
+      return m.i32.and(cond(c, ins.a), cond(c, ins.b));
+    case "or":
+      return m.i32.or(cond(c, ins.a), cond(c, ins.b));
+    case "cmp": {
+      const f = { lt: i64.lt_s, le: i64.le_s, eq: i64.eq, ne: i64.ne }[ins.pred];
+      return f(num(c, ins.a), num(c, ins.b));
+    }
+    case "select":
+      return isBoolean(ins, c.body)
+        ? m.select(cond(c, ins.cond), get(c, ins.a), get(c, ins.b))
+        : m.select(cond(c, ins.cond), num(c, ins.a), num(c, ins.b));
+    case "clamp": {
+      const x = num(c, ins.a);
+      const inner = m.select(i64.gt_s(x, c64(m, ins.hi)), c64(m, ins.hi), num(c, ins.a));
+      return m.select(i64.lt_s(num(c, ins.a), c64(m, ins.lo)), c64(m, ins.lo), inner);
+    }
+    case "lut":
+      return i64.load(c.l.luts[ins.table], 8, m.i32.shl(m.i32.wrap(num(c, ins.index)), m.i32.const(3)));
+    case "shl":
+      return i64.shl(num(c, ins.a), c64(m, BigInt(ins.n)));
+    case "shr":
+      return roundShift(c, num(c, ins.a), ins.n, ins.round);
+    case "mul":
+      return roundShift(c, i64.mul(num(c, ins.a), num(c, ins.b)), ins.shift, ins.round);
+    case "div":
+      return roundDivide(c, ins.shift ? i64.shl(num(c, ins.a), c64(m, BigInt(ins.shift))) : num(c, ins.a), num(c, ins.b), ins.round);
+    case "mod": {
+      const r = share(c, i64.rem_s(num(c, ins.a), num(c, ins.b)));
+      return m.block(null, [r.set, i64.add(r.use(), m.select(i64.lt_s(r.use(), c64(m, 0n)), num(c, ins.b), c64(m, 0n)))], c.b.i64);
+    }
+    default: {
+      const never: never = ins;
+      throw new Error(`unknown op ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** round(x / 2^n): the arithmetic shift floors; the dropped bits decide ceil and half-even. */
+function roundShift(c: LowerCtx, x: Expr, n: number, mode: Rounding): Expr {
+  if (n === 0) return x;
+  const { m } = c;
+  const i64 = m.i64;
+  const v = share(c, x);
+  const q = () => i64.shr_s(v.use(), c64(m, BigInt(n)));
+  if (mode === "floor") return m.block(null, [v.set, q()], c.b.i64);
+  const r = () => i64.and(v.use(), c64(m, (1n << BigInt(n)) - 1n));
+  const up =
+    mode === "ceil"
+      ? i64.ne(r(), c64(m, 0n))
+      : m.i32.or(
+          i64.gt_u(r(), c64(m, 1n << BigInt(n - 1))),
+          m.i32.and(i64.eq(r(), c64(m, 1n << BigInt(n - 1))), i64.ne(i64.and(q(), c64(m, 1n)), c64(m, 0n))),
+        );
+  return m.block(null, [v.set, i64.add(q(), i64.extend_u(up))], c.b.i64);
+}
+
+/** round(n / d) from the truncating i64.div_s: step the quotient down (floor) or up (ceil) on a remainder. */
+function roundDivide(c: LowerCtx, n: Expr, d: Expr, mode: Rounding): Expr {
+  const { m } = c;
+  const i64 = m.i64;
+  const zero = () => c64(m, 0n);
+  if (mode === "half_even") {
+    // make the divisor positive, floor, then compare twice the remainder with the divisor
+    const d0 = share(c, d);
+    const neg = () => i64.lt_s(d0.use(), zero());
+    const nn = share(c, m.select(neg(), i64.sub(zero(), n), n));
+    const dd = share(c, m.select(neg(), i64.sub(zero(), d0.use()), d0.use()));
+    const q0 = share(c, i64.div_s(nn.use(), dd.use()));
+    const r0 = share(c, i64.rem_s(nn.use(), dd.use()));
+    const q = share(c, i64.sub(q0.use(), i64.extend_u(i64.lt_s(r0.use(), zero()))));
+    const r = share(c, i64.add(r0.use(), m.select(i64.lt_s(r0.use(), zero()), dd.use(), zero())));
+    const twice = () => i64.shl(r.use(), c64(m, 1n));
+    const up = m.i32.or(
+      i64.gt_s(twice(), dd.use()),
+      m.i32.and(i64.eq(twice(), dd.use()), i64.ne(i64.and(q.use(), c64(m, 1n)), zero())),
+    );
+    return m.block(null, [d0.set, nn.set, dd.set, q0.set, r0.set, q.set, r.set, i64.add(q.use(), i64.extend_u(up))], c.b.i64);
+  }
+  const nv = share(c, n);
+  const dv = share(c, d);
+  const q = share(c, i64.div_s(nv.use(), dv.use()));
+  const r = share(c, i64.rem_s(nv.use(), dv.use()));
+  const signsDiffer = i64.lt_s(i64.xor(r.use(), dv.use()), zero());
+  const inexact = i64.ne(r.use(), zero());
+  const adjust =
+    mode === "floor"
+      ? i64.sub(q.use(), i64.extend_u(m.i32.and(inexact, signsDiffer)))
+      : i64.add(q.use(), i64.extend_u(m.i32.and(inexact, m.i32.eqz(signsDiffer))));
+  return m.block(null, [nv.set, dv.set, q.set, r.set, adjust], c.b.i64);
+}
+
+function addStep(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLayout): void {
+  const args = () => [0, 1, 2, 3, 4].map((i) => m.local.get(i + 1, b.f64));
+  const branches = program.handlers.map((h) =>
+    m.if(m.i32.eq(m.local.get(0, b.i32), m.i32.const(EVENT_KIND_NAMES.indexOf(h.event))), m.return(m.call(handlerName(h), args(), b.i32))),
+  );
+  m.addFunction(
+    "step",
+    b.createType([b.i32, b.f64, b.f64, b.f64, b.f64, b.f64]),
+    b.i32,
+    [],
+    m.block(null, [...branches, ...zeroOutputs(m, l), m.return(m.i32.const(0))]),
+  );
+  m.addFunctionExport("step", "step");
+}
+
+function addReset(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLayout): void {
+  const stores = program.state.map((s, i) => m.i64.store(l.state + 8 * i, 8, m.i32.const(0), c64(m, s.init)));
+  m.addFunction("reset_state", b.none, b.none, [], m.block(null, [...stores, ...zeroOutputs(m, l)]));
+  m.addFunctionExport("reset_state", "reset_state");
+}

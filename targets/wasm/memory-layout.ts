@@ -1,0 +1,31 @@
+import type { IrProgram } from "../../compiler/ir.js";
+
+/**
+ * Where everything lives in the module's linear memory, in bytes. Parameters (base then derived) and
+ * state are i64; outputs are f64 (exact: every value is below 2^53) so a host reads them without BigInt;
+ * lookup tables are i64 arrays. The module exports these offsets as i32 globals.
+ */
+export interface MemoryLayout {
+  readonly params: number;
+  readonly paramCount: number;
+  readonly state: number;
+  readonly stateCount: number;
+  readonly outputs: number;
+  readonly outputCount: number;
+  readonly luts: readonly number[];
+  readonly bytes: number;
+}
+
+export function memoryLayout(program: IrProgram): MemoryLayout {
+  const paramCount = program.params.length + program.derived.length;
+  const params = 0;
+  const state = params + 8 * paramCount;
+  const outputs = state + 8 * program.state.length;
+  let next = outputs + 8 * program.outputs.length;
+  const luts = program.luts.map((l) => {
+    const at = next;
+    next += 8 * l.values.length;
+    return at;
+  });
+  return { params, paramCount, state, stateCount: program.state.length, outputs, outputCount: program.outputs.length, luts, bytes: next };
+}
