@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
 
-const TARGETS = ["ts"] as const;
+const TARGETS = ["ts", "wasm"] as const;
 
 /** Compiles and writes the outputs; returns the exit code. */
 export async function runCompile(file: string, target: string, out: string, format: "text" | "json"): Promise<number> {
@@ -30,19 +31,28 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
-  const written = await writeOutputs(c.ir, out);
+  const written = await writeOutputs(c.ir, out, target === "all" ? [...TARGETS] : [target as (typeof TARGETS)[number]]);
   for (const path of written) process.stdout.write(`wrote ${path}\n`);
   return 0;
 }
 
-export async function writeOutputs(ir: IrProgram, out: string): Promise<string[]> {
+export async function writeOutputs(ir: IrProgram, out: string, targets: readonly string[] = TARGETS): Promise<string[]> {
   mkdirSync(out, { recursive: true });
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
-  const tsPath = join(out, `${stem}.ts`);
-  writeFileSync(tsPath, await emitTypeScript(ir));
-  const reportPath = join(out, `${stem}.numerics.txt`);
-  writeFileSync(reportPath, numericsReport(ir));
-  return [tsPath, reportPath];
+  const written: string[] = [];
+  const write = (name: string, data: string | Uint8Array) => {
+    const path = join(out, name);
+    writeFileSync(path, data);
+    written.push(path);
+  };
+  if (targets.includes("ts")) write(`${stem}.ts`, await emitTypeScript(ir));
+  if (targets.includes("wasm")) {
+    const { wasm, wat } = await emitWasm(ir);
+    write(`${stem}.wasm`, wasm);
+    write(`${stem}.wat`, wat);
+  }
+  write(`${stem}.numerics.txt`, numericsReport(ir));
+  return written;
 }
 
 /** What the compiler decided about numbers: formats, derived parameters, tables and their errors. */

@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { runCheck } from "./check-command.js";
 import { runCompile } from "./compile-command.js";
 import { runDemo } from "./demo-command.js";
+import { runReplay } from "./replay-command.js";
+import { runTest } from "./test-command.js";
+
+function positiveInt(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive whole number, got '${v}'`);
+  return n;
+}
 
 /** Exit codes: 0 ok, 1 a user error (bad source, bad arguments), 2 an internal error. */
 const program = new Command()
@@ -26,11 +34,41 @@ program
   .command("compile")
   .description("compile a .lstep file to a target")
   .argument("<file>", ".lstep source file")
-  .option("--target <target>", "ts or all", "all")
+  .option("--target <target>", "ts, wasm or all", "all")
   .option("--out <dir>", "output directory", "build")
   .option("--format <format>", "diagnostics as text or json", "text")
   .action(async (file: string, opts: { target: string; out: string; format: string }) => {
     process.exitCode = await runCompile(file, opts.target, opts.out, opts.format === "json" ? "json" : "text");
+  });
+
+program
+  .command("test")
+  .description("run every target against the reference interpreter on generated event streams")
+  .argument("<file>", ".lstep source file")
+  .option("--runs <n>", "number of streams", (v) => positiveInt(v, "--runs"), 1000)
+  .option("--seed <s>", "random seed (a run is reproducible from its seed)", (v) => Number.parseInt(v, 10), Date.now() % 2 ** 31)
+  .option("--targets <list>", "comma-separated targets", "ts,wasm")
+  .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
+  .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh")
+  .option("--failures <dir>", "where replay files of failures are written", "lockstep-failures")
+  .action(async (file: string, o: { runs: number; seed: number; targets: string; timeBudget?: number; artifacts?: string; failures: string }) => {
+    const outcome = await runTest(file, {
+      runs: o.runs,
+      seed: o.seed,
+      targets: o.targets.split(",").map((t) => t.trim()).filter(Boolean),
+      timeBudgetSeconds: o.timeBudget,
+      artifacts: o.artifacts,
+      failures: o.failures,
+    });
+    process.exitCode = outcome.exitCode;
+  });
+
+program
+  .command("replay")
+  .description("re-run a failing stream saved by `lockstep test` and show where the targets diverge")
+  .argument("<file>", "replay file (.json)")
+  .action(async (file: string) => {
+    process.exitCode = await runReplay(file);
   });
 
 program

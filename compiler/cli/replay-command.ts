@@ -1,0 +1,42 @@
+import { readReplay } from "../../targets/agreement/replay-file.js";
+import { loadTarget } from "../../targets/agreement/load-targets.js";
+import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
+import { runStream } from "../../targets/agreement/run-agreement.js";
+import { compileFile } from "./read-source.js";
+import { showDivergence, sideBySide } from "./show-divergence.js";
+
+/** `lockstep replay FILE`: re-runs a saved failing stream and shows the first divergent step side by side. */
+export async function runReplay(path: string): Promise<number> {
+  const r = readReplay(path);
+  if ("error" in r) {
+    process.stderr.write(`lockstep: ${r.error}\n`);
+    return 1;
+  }
+  const c = compileFile(r.source);
+  if ("error" in c || !c.ir) {
+    process.stderr.write(`lockstep: ${"error" in c ? c.error : `${r.source} no longer compiles`}\n`);
+    return 1;
+  }
+  const engines: TargetEngine[] = [];
+  for (const t of r.targets) {
+    const e = await loadTarget(c.ir, t, r.origin);
+    if ("error" in e) {
+      process.stderr.write(`lockstep: ${e.error}\n`);
+      return 1;
+    }
+    engines.push(e);
+  }
+  const d = runStream(c.ir, r.params, r.stream, interpreterEngine(c.ir), engines);
+  if (!d) {
+    process.stdout.write(`${path}: all targets now agree with the reference on this stream (${r.stream.length} steps)\n`);
+    return 0;
+  }
+  process.stdout.write(showDivergence(c.ir, r.stream, d));
+  const fresh: TargetEngine[] = [];
+  for (const t of r.targets) {
+    const e = await loadTarget(c.ir, t, r.origin);
+    if (!("error" in e)) fresh.push(e);
+  }
+  process.stdout.write(`${sideBySide(c.ir, r.stream, d.step, fresh, r.params)}\n`);
+  return 1;
+}

@@ -1,0 +1,56 @@
+import { parameterVector } from "../../compiler/derived-eval.js";
+import type { IrProgram } from "../../compiler/ir.js";
+import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
+import type { TargetEngine } from "./engine.js";
+import { RELOAD, type StreamStep } from "./streams.js";
+
+export interface Divergence {
+  /** Index of the step after which the engines first differ. */
+  readonly step: number;
+  readonly target: string;
+  readonly what: string;
+  readonly expected: bigint | boolean;
+  readonly actual: bigint | boolean;
+}
+
+/**
+ * Runs one stream through the reference and every other engine, comparing the accept flag, every
+ * state slot and every output after each step. Returns the first divergence, or undefined.
+ */
+export function runStream(
+  program: IrProgram,
+  base: readonly bigint[],
+  stream: readonly StreamStep[],
+  reference: TargetEngine,
+  targets: readonly TargetEngine[],
+): Divergence | undefined {
+  const params = parameterVector(program, base);
+  reference.reset(params);
+  for (const t of targets) t.reset(params);
+  for (let i = 0; i < stream.length; i++) {
+    const e = stream[i];
+    if (e.kind === RELOAD) {
+      const next = parameterVector(program, e.params!);
+      reference.reload(next);
+      for (const t of targets) t.reload(next);
+      continue;
+    }
+    const ok = reference.step(e.kind, e.t, e.a, e.b, e.c, e.d);
+    for (const t of targets) {
+      const got = t.step(e.kind, e.t, e.a, e.b, e.c, e.d);
+      if (got !== ok) return { step: i, target: t.name, what: "event accepted", expected: ok, actual: got };
+      for (let s = 0; s < program.state.length; s++)
+        if (t.state(s) !== reference.state(s))
+          return { step: i, target: t.name, what: `state ${program.state[s].name}`, expected: reference.state(s), actual: t.state(s) };
+      for (let o = 0; o < program.outputs.length; o++)
+        if (t.output(o) !== reference.output(o))
+          return { step: i, target: t.name, what: `output ${program.outputs[o].name}`, expected: reference.output(o), actual: t.output(o) };
+    }
+  }
+  return undefined;
+}
+
+export function describeStep(e: StreamStep): string {
+  if (e.kind === RELOAD) return `reload parameters [${e.params!.join(", ")}]`;
+  return `${EVENT_KIND_NAMES[e.kind] ?? `kind ${e.kind}`} t=${e.t} a=${e.a} b=${e.b} c=${e.c} d=${e.d}`;
+}
