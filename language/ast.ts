@@ -32,7 +32,14 @@ export interface Arg {
 }
 
 export type TypeExpr =
-  | { readonly kind: "fix"; readonly intBits: number; readonly fracBits: number; readonly span: Span }
+  | {
+      readonly kind: "fix";
+      readonly intBits: number;
+      readonly fracBits: number;
+      /** `fix<22.8> ticks`: a fixed-point price; `lots`: a fixed-point quantity. */
+      readonly unit?: "ticks" | "lots";
+      readonly span: Span;
+    }
   | { readonly kind: "named"; readonly name: Ident };
 
 export interface RangeExpr {

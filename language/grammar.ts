@@ -131,8 +131,10 @@ export class LstepGrammar extends EmbeddedActionsParser {
           this.CONSUME(T.Less);
           const format = this.CONSUME(T.NumberLiteral);
           const close = this.CONSUME(T.Greater);
+          const unit = this.OPTION2(() => this.OR2([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]));
           const [intBits, fracBits] = this.ACTION(() => parseFormat(format.image)) ?? [0, 0];
-          return { kind: "fix" as const, intBits, fracBits, span: cover(tokSpan(kw), tokSpan(close)) };
+          const unitName = unit === undefined ? undefined : unit.tokenType === T.Ticks ? ("ticks" as const) : ("lots" as const);
+          return { kind: "fix" as const, intBits, fracBits, unit: unitName, span: cover(tokSpan(kw), tokSpan(unit ?? close)) };
         },
       },
       { ALT: () => ({ kind: "named" as const, name: ident(this.CONSUME(T.Identifier)) }) },

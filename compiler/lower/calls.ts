@@ -356,7 +356,10 @@ function lowerWeightedMid(call: Call, ctx: HandlerContext): Val {
   const total = b.add(bq, aq, call.span);
   const num = b.add(b.mul(bid, aq, call.span), b.mul(ask, bq, call.span), call.span);
   const safe = b.max(total, b.constant(1n, 0, call.span), call.span);
-  const wm = b.div(num, safe, 16, "floor", call.span);
+  const frac = Math.max(0, Math.min(16, 52 - bitsFor(num.range)));
+  // a weighted average of bid and ask lies between them: the clamp tells range analysis so
+  const hi = ctx.model.instrument.price.hi << BigInt(frac);
+  const wm = b.clamp(b.div(num, safe, frac, "floor", call.span), 0n, hi, call.span);
   const mid = { ...b.add(bid, ask, call.span), frac: 1 };
   const empty = b.cmp("eq", total, b.constant(0n, 0, call.span), call.span);
   return numVal(b.select(empty, mid, wm, call.span), PRICE);

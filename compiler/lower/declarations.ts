@@ -37,7 +37,8 @@ export function resolveType(
       return undefined;
     }
     const half = 1n << BigInt(intBits + fracBits - 1);
-    return { frac: fracBits, unit: NONE, format: iv(-half, half - 1n), name: `fix<${intBits}.${fracBits}>` };
+    const unit = t.unit === "ticks" ? PRICE : t.unit === "lots" ? QTY : NONE;
+    return { frac: fracBits, unit, format: iv(-half, half - 1n), name: `fix<${intBits}.${fracBits}>${t.unit ? ` ${t.unit}` : ""}` };
   }
   switch (t.name.name) {
     case "price":

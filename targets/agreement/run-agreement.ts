@@ -37,7 +37,13 @@ export function runStream(
     }
     const ok = reference.step(e.kind, e.t, e.a, e.b, e.c, e.d);
     for (const t of targets) {
-      const got = t.step(e.kind, e.t, e.a, e.b, e.c, e.d);
+      let got: boolean;
+      try {
+        got = t.step(e.kind, e.t, e.a, e.b, e.c, e.d);
+      } catch (err) {
+        // a trap or exception in a target is a disagreement: the reference completed the step
+        return { step: i, target: t.name, what: `the step (it threw: ${err instanceof Error ? err.message : String(err)})`, expected: ok, actual: false };
+      }
       if (got !== ok) return { step: i, target: t.name, what: "event accepted", expected: ok, actual: got };
       for (let s = 0; s < program.state.length; s++)
         if (t.state(s) !== reference.state(s))
