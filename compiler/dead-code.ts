@@ -1,24 +1,25 @@
 import type { Handler, Instr, Op, ValueId } from "./ir.js";
 
-/** Operand ids of an op, in a fixed order. */
-export function operands(op: Op): ValueId[] {
-  switch (op.op) {
+/** The op with each operand id replaced by f(id); the one place that knows which fields are operands. */
+export function mapOperands<T extends Op>(op: T, f: (x: ValueId) => ValueId): T {
+  const o = op as Op;
+  switch (o.op) {
     case "const":
     case "param":
     case "state":
     case "input":
-      return [];
+      return op;
     case "neg":
     case "abs":
     case "not":
     case "shl":
     case "shr":
     case "clamp":
-      return [op.a];
+      return { ...o, a: f(o.a) } as T;
     case "lut":
-      return [op.index];
+      return { ...o, index: f(o.index) } as T;
     case "select":
-      return [op.cond, op.a, op.b];
+      return { ...o, cond: f(o.cond), a: f(o.a), b: f(o.b) } as T;
     case "add":
     case "sub":
     case "min":
@@ -29,12 +30,19 @@ export function operands(op: Op): ValueId[] {
     case "div":
     case "mod":
     case "cmp":
-      return [op.a, op.b];
+      return { ...o, a: f(o.a), b: f(o.b) } as T;
     default: {
-      const never: never = op;
+      const never: never = o;
       throw new Error(`unknown op ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** Operand ids of an op. */
+export function operands(op: Op): ValueId[] {
+  const ids: ValueId[] = [];
+  mapOperands(op, (x) => (ids.push(x), x));
+  return ids;
 }
 
 /** Drops values nothing observable depends on and renumbers the rest densely, keeping their order. */
@@ -47,7 +55,7 @@ export function eliminateDeadCode(h: Handler): Handler {
   for (const ins of h.body) {
     if (!live.has(ins.id)) continue;
     renum.set(ins.id, body.length);
-    body.push(remap(ins, body.length, re));
+    body.push({ ...mapOperands(ins, re), id: body.length });
   }
   return {
     ...h,
@@ -56,27 +64,4 @@ export function eliminateDeadCode(h: Handler): Handler {
     writes: h.writes.map((w) => ({ slot: w.slot, value: re(w.value) })),
     outputs: h.outputs.map((o) => ({ slot: o.slot, value: re(o.value) })),
   };
-}
-
-function remap(ins: Instr, id: ValueId, re: (x: ValueId) => ValueId): Instr {
-  switch (ins.op) {
-    case "const":
-    case "param":
-    case "state":
-    case "input":
-      return { ...ins, id };
-    case "neg":
-    case "abs":
-    case "not":
-    case "shl":
-    case "shr":
-    case "clamp":
-      return { ...ins, id, a: re(ins.a) };
-    case "lut":
-      return { ...ins, id, index: re(ins.index) };
-    case "select":
-      return { ...ins, id, cond: re(ins.cond), a: re(ins.a), b: re(ins.b) };
-    default:
-      return { ...ins, id, a: re(ins.a), b: re(ins.b) } as Instr;
-  }
 }
