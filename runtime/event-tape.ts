@@ -38,3 +38,24 @@ export function allocateTape(length: number): EventTape {
     d: new Float64Array(length),
   };
 }
+
+/**
+ * Row layout of one event in a Float64Array, as rings and batch steppers carry it:
+ * [kind, t, a, b, c, d]. Passing a record (array, offset) instead of six numbers avoids boxing
+ * times above 2^31 on every call.
+ */
+export const RECORD_SIZE = 6;
+
+export function tapeToRecords(tape: EventTape): Float64Array {
+  const out = new Float64Array(tape.length * RECORD_SIZE);
+  for (let i = 0; i < tape.length; i++) {
+    const at = i * RECORD_SIZE;
+    out[at] = tape.kind[i];
+    out[at + 1] = tape.t[i];
+    out[at + 2] = tape.a[i];
+    out[at + 3] = tape.b[i];
+    out[at + 4] = tape.c[i];
+    out[at + 5] = tape.d[i];
+  }
+  return out;
+}

@@ -44,6 +44,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       },
       { name: "state", isReadonly: true, initializer: `new Float64Array(${program.state.length})` },
       { name: "outputs", isReadonly: true, initializer: `new Float64Array(${program.outputs.length})` },
+      { name: "scratch", scope: Scope.Private, isReadonly: true, initializer: "new Float64Array(6)" },
     ],
     ctors: [{ statements: ["this.resetState();"] }],
     methods: [
@@ -70,16 +71,26 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       },
       {
         name: "step",
-        docs: [
-          "Applies one event; returns false, changing nothing and clearing the outputs, when its fields are invalid.",
-        ],
+        docs: ["Applies one event; returns false, changing nothing and clearing the outputs, when its fields are invalid."],
         parameters: ["kind", "t", "a", "b", "c", "d"].map((name) => ({ name, type: "number" })),
         returnType: "boolean",
         statements: [
-          "switch (kind) {",
-          ...program.handlers.map(
-            (h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(t, a, b, c, d);`,
-          ),
+          "const r = this.scratch;",
+          "r[0] = kind; r[1] = t; r[2] = a; r[3] = b; r[4] = c; r[5] = d;",
+          "return this.stepRecord(r, 0);",
+        ],
+      },
+      {
+        name: "stepRecord",
+        docs: ["Applies the event stored at `at` in `events` as [kind, t, a, b, c, d]: the allocation-free path."],
+        parameters: [
+          { name: "events", type: "Float64Array" },
+          { name: "at", type: "number" },
+        ],
+        returnType: "boolean",
+        statements: [
+          "switch (events[at]) {",
+          ...program.handlers.map((h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(events, at);`),
           "default: this.outputs.fill(0); return false;",
           "}",
         ],
@@ -94,7 +105,13 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
 const methodName = (h: Handler) => `on${h.event[0].toUpperCase()}${h.event.slice(1)}`;
 
 function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): MethodDeclarationStructure {
-  const lines = ["const p = this.params;", "const s = this.state;", "const o = this.outputs;"];
+  const fields = ["t", "a", "b", "c", "d"].filter((f) => h.inputs.some((i) => i.field === f));
+  const lines = [
+    "const p = this.params;",
+    "const s = this.state;",
+    "const o = this.outputs;",
+    ...fields.map((f) => `const ${f} = events[at + ${"tabcd".indexOf(f) + 1}];`),
+  ];
   let lastLoc = "";
   for (const ins of h.body) {
     if (ins.op === "const") continue;
@@ -116,10 +133,10 @@ function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): M
     kind: StructureKind.Method,
     name: methodName(h),
     scope: Scope.Private,
-    parameters: ["t", "a", "b", "c", "d"].map((name) => ({
-      name: h.inputs.some((i) => i.field === name) ? name : `_${name}`,
-      type: "number",
-    })),
+    parameters: [
+      { name: "events", type: "Float64Array" },
+      { name: "at", type: "number" },
+    ],
     returnType: "boolean",
     statements: lines,
   };

@@ -12,6 +12,7 @@ export interface TsEngine {
   reset(params: ArrayLike<number>): void;
   reload(params: ArrayLike<number>): void;
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean;
+  stepRecord(events: Float64Array, at: number): boolean;
 }
 
 export interface TsModule {

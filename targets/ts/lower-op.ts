@@ -182,7 +182,9 @@ function lowerShr(x: string, n: number, round: Rounding, int32: boolean, helpers
       const r = `${v(id)}_r`;
       prelude.push(`const ${q} = Math.floor(${x} / ${pow2(n)});`, `const ${r} = ${x} - ${q} * ${pow2(n)};`);
       void helpers;
-      return `${r} > ${pow2(n - 1)} || (${r} === ${pow2(n - 1)} && ${q} % 2 !== 0) ? ${q} + 1 : ${q}`;
+      // parity without %, which calls out to fmod on doubles
+      const odd = int32 ? `(${q} & 1) !== 0` : `Math.floor(${q} * 0.5) * 2 !== ${q}`;
+      return `${r} > ${pow2(n - 1)} || (${r} === ${pow2(n - 1)} && ${odd}) ? ${q} + 1 : ${q}`;
     }
     default: {
       const never: never = round;
