@@ -1,18 +1,21 @@
 import { resolve } from "node:path";
-import { parameterVector } from "../derived-eval.js";
-import { Interpreter } from "../interpret.js";
-import { emitTypeScript } from "../../targets/ts/emit-ts.js";
-import { loadTsModule } from "../../targets/ts/load-module.js";
-import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";
-import { compileFile } from "./read-source.js";
-import { writeOutputs } from "./compile-command.js";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import { RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
+import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";
+import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
+import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
+import { parameterVector } from "../derived-eval.js";
+import { writeOutputs } from "./compile-command.js";
+import { compileFile } from "./read-source.js";
+import { runTest } from "./test-command.js";
 
 const DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+const STREAMS = 2000;
 
 /**
- * The main job on one file: compile to every target built so far, replay the bundled market data
- * through the reference interpreter and each target, and report agreement event by event.
+ * The main job on one file: compile it to every target built so far, replay the bundled market data
+ * through the reference interpreter and each target (comparing every event), run the agreement tests,
+ * and say where the outputs are.
  */
 export async function runDemo(file: string, out: string): Promise<number> {
   const c = compileFile(file);
@@ -26,40 +29,48 @@ export async function runDemo(file: string, out: string): Promise<number> {
   }
   const ir = c.ir;
   const written = await writeOutputs(ir, out);
-  const feed = readBinanceJsonlGz(DATA, { tick: "0.01", lot: "0.00001" });
-  const tape = feed.tape;
-  const pv = parameterVector(
-    ir,
-    ir.params.map((p) => p.default),
-  );
-  const ref = new Interpreter(ir, true);
-  ref.reset(pv);
-  const ts = new (await loadTsModule(await emitTypeScript(ir))).Engine();
-  ts.reset(pv.map(Number));
-  let quotes = 0;
-  for (let i = 0; i < tape.length; i++) {
-    const args = [tape.kind[i], tape.t[i], tape.a[i], tape.b[i], tape.c[i], tape.d[i]] as const;
-    ref.step(...args);
-    ts.step(...args);
-    const same =
-      ref.state.every((x, j) => x === BigInt(ts.state[j])) && ref.outputs.every((x, j) => x === BigInt(ts.outputs[j]));
-    if (!same) {
-      process.stderr.write(
-        `disagreement at event ${i} (${JSON.stringify(args)}): TypeScript differs from the reference interpreter\n`,
-      );
+  process.stdout.write(`compiled ${file} (${ir.name}) to ${SOFTWARE_TARGETS.join(" and ")}: ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} lookup tables\n`);
+  const engines: TargetEngine[] = [interpreterEngine(ir)];
+  for (const t of SOFTWARE_TARGETS) {
+    const e = await loadTarget(ir, t, { kind: "artifacts", dir: out });
+    if ("error" in e) {
+      process.stderr.write(`lockstep: ${e.error}\n`);
       return 2;
     }
-    if (ref.outputs[0] === 1n) quotes++;
+    engines.push(e);
+  }
+  const replayed = replayMarketData(ir, engines);
+  if (typeof replayed === "string") {
+    process.stderr.write(`${replayed}\n`);
+    return 2;
   }
   process.stdout.write(
-    [
-      `compiled ${file} (${ir.name}): ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} tables`,
-      `replayed ${tape.length} events from ${DATA}: reference interpreter and TypeScript agree on every event (${quotes} quotes)`,
-      `last quote: bid ${ref.outputs[1]} ask ${ref.outputs[2]} ticks, qty ${ref.outputs[3]} lots`,
-      "outputs:",
-      ...written.map((p) => `  ${resolve(p)}`),
-      `next: npm test   (the whole suite)`,
-    ].join("\n") + "\n",
+    `replayed ${replayed.events} events of ${DATA} through the interpreter, ts and wasm: identical state and outputs after every event (${replayed.quotes} quotes; last bid ${replayed.bid}, ask ${replayed.ask} ticks)\n`,
   );
-  return 0;
+  process.stdout.write(`\nagreement tests on ${STREAMS} generated streams (the files just written):`);
+  const test = await runTest(file, { runs: STREAMS, seed: 1, targets: [...SOFTWARE_TARGETS], artifacts: out, failures: out });
+  process.stdout.write(["", "outputs:", ...written.map((p) => `  ${resolve(p)}`), "", "next: npm test   (the whole suite)", ""].join("\n"));
+  return test.exitCode;
+}
+
+function replayMarketData(ir: import("../ir.js").IrProgram, engines: TargetEngine[]) {
+  const tape = readBinanceJsonlGz(DATA, { tick: "0.01", lot: "0.00001" }).tape;
+  const records = tapeToRecords(tape);
+  const params = parameterVector(ir, ir.params.map((p) => p.default));
+  for (const e of engines) e.reset(params);
+  let quotes = 0;
+  const [ref, ...others] = engines;
+  for (let at = 0; at < records.length; at += RECORD_SIZE) {
+    const ev = [records[at], records[at + 1], records[at + 2], records[at + 3], records[at + 4], records[at + 5]] as const;
+    ref.step(...ev);
+    for (const e of others) {
+      e.step(...ev);
+      for (let i = 0; i < ir.state.length; i++)
+        if (e.state(i) !== ref.state(i)) return `disagreement at event ${at / RECORD_SIZE}: ${e.name} state ${ir.state[i].name} is ${e.state(i)}, reference ${ref.state(i)}`;
+      for (let i = 0; i < ir.outputs.length; i++)
+        if (e.output(i) !== ref.output(i)) return `disagreement at event ${at / RECORD_SIZE}: ${e.name} output ${ir.outputs[i].name} is ${e.output(i)}, reference ${ref.output(i)}`;
+    }
+    if (ref.output(0) === 1n) quotes++;
+  }
+  return { events: tape.length, quotes, bid: ref.output(1), ask: ref.output(2) };
 }
