@@ -6,7 +6,7 @@ import { readBinanceJsonlGz, repeatTape } from "../runtime/feed/binance-jsonl.js
 import { emitTypeScript } from "../targets/ts/emit-ts.js";
 import { loadTsModule, type TsEngine } from "../targets/ts/load-module.js";
 import { emitWasm } from "../targets/wasm/emit-wasm.js";
-import { loadWasm } from "../targets/wasm/load-wasm.js";
+import { loadWasm, type WasmEngine } from "../targets/wasm/load-wasm.js";
 import { runOptimized } from "./baselines/as-float-optimized.js";
 import { runIdiomatic } from "./baselines/as-idiomatic.js";
 import { formatTable, measure, type Measurement } from "./measure.js";
@@ -50,6 +50,22 @@ function replayRecords(engine: TsEngine, params: ArrayLike<number>, records: Flo
   return checksum;
 }
 
+/** The WebAssembly engine's batch path: 4096 events per call, outputs read from the batch rows. */
+function replayBatches(engine: WasmEngine, params: readonly bigint[], records: Float64Array): number {
+  engine.reset(params);
+  const batch = 4096;
+  const events = records.length / RECORD_SIZE;
+  const width = engine.outputs.length;
+  let checksum = 0;
+  for (let first = 0; first < events; first += batch) {
+    const count = Math.min(batch, events - first);
+    engine.stepBatch(records, first, count);
+    const out = engine.batchOutputs;
+    for (let i = 0; i < count; i++) if (out[i * width] !== 0) checksum += out[i * width + 1] + out[i * width + 2];
+  }
+  return checksum;
+}
+
 async function main(): Promise<void> {
   const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
   const path = "examples/avellaneda.lstep";
@@ -65,7 +81,8 @@ async function main(): Promise<void> {
   rows.push(await measure("compiled TS (exact), step()", () => replay<ArrayLike<number>>(engine, params, tape), tape.length));
   const records = tapeToRecords(tape);
   rows.push(await measure("compiled TS (exact), stepRecord()", () => replayRecords(engine, params, records), tape.length));
-  rows.push(await measure("compiled WebAssembly (exact)", () => replay<readonly bigint[]>(wasm, vector, tape), tape.length));
+  rows.push(await measure("compiled WebAssembly (exact), step()", () => replay<readonly bigint[]>(wasm, vector, tape), tape.length));
+  rows.push(await measure("compiled WebAssembly (exact), stepBatch()", () => replayBatches(wasm, vector, records), tape.length));
   if (new Set(rows.slice(2).map((r) => r.checksum)).size !== 1) throw new Error("the TypeScript and WebAssembly strategies disagree");
   const table = formatTable(rows, "hand-optimized float TS");
   process.stdout.write(`${tape.length} events (${EXCERPT} replayed), node ${process.version}\n${table}\n`);

@@ -27,7 +27,7 @@ export async function withModule(build: (m: BinaryenModule, b: Binaryen) => void
   const b = await loadBinaryen();
   const m = new b.Module();
   try {
-    m.setFeatures(b.Features.MVP | b.Features.NontrappingFPToInt | b.Features.SignExt | b.Features.BulkMemory);
+    m.setFeatures(b.Features.MVP | b.Features.NontrappingFPToInt | b.Features.SignExt | b.Features.BulkMemory | b.Features.BulkMemoryOpt);
     build(m, b);
     if (!m.validate()) throw new Error("internal error: the generated WebAssembly module does not validate");
     b.setOptimizeLevel(3);

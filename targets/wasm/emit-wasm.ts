@@ -7,6 +7,9 @@ import { memoryLayout, type MemoryLayout } from "./memory-layout.js";
 type Expr = number;
 
 const INPUT_INDEX = { t: 0, a: 1, b: 2, c: 3, d: 4 } as const;
+/** Room to grow for batch buffers: 64 MiB. */
+const MAX_PAGES = 1024;
+const RECORD_BYTES = 48;
 const FIRST_VALUE_LOCAL = 5;
 
 /**
@@ -20,13 +23,14 @@ export async function emitWasm(program: IrProgram): Promise<BuiltModule> {
     const pages = Math.max(1, Math.ceil(layout.bytes / 65536));
     m.setMemory(
       pages,
-      pages,
+      MAX_PAGES,
       "memory",
       program.luts.map((l, i) => ({ offset: m.i32.const(layout.luts[i]), data: i64Bytes(l.values), passive: false })),
     );
     exportLayout(m, b, layout);
     for (const h of program.handlers) addHandler(m, b, h, layout, program.outputs.length);
     addStep(m, b, program, layout);
+    addStepBatch(m, b, layout);
     addReset(m, b, program, layout);
   });
 }
@@ -206,7 +210,7 @@ function roundDivide(c: LowerCtx, n: Expr, d: Expr, mode: Rounding): Expr {
     const nn = share(c, m.select(neg(), i64.sub(zero(), n), n));
     const dd = share(c, m.select(neg(), i64.sub(zero(), d0.use()), d0.use()));
     const q0 = share(c, i64.div_s(nn.use(), dd.use()));
-    const r0 = share(c, i64.rem_s(nn.use(), dd.use()));
+    const r0 = share(c, i64.sub(nn.use(), i64.mul(q0.use(), dd.use())));
     const q = share(c, i64.sub(q0.use(), i64.extend_u(i64.lt_s(r0.use(), zero()))));
     const r = share(c, i64.add(r0.use(), m.select(i64.lt_s(r0.use(), zero()), dd.use(), zero())));
     const twice = () => i64.shl(r.use(), c64(m, 1n));
@@ -219,7 +223,8 @@ function roundDivide(c: LowerCtx, n: Expr, d: Expr, mode: Rounding): Expr {
   const nv = share(c, n);
   const dv = share(c, d);
   const q = share(c, i64.div_s(nv.use(), dv.use()));
-  const r = share(c, i64.rem_s(nv.use(), dv.use()));
+  // the remainder from the quotient: a multiply, where rem_s would be a second division
+  const r = share(c, i64.sub(nv.use(), i64.mul(q.use(), dv.use())));
   const signsDiffer = i64.lt_s(i64.xor(r.use(), dv.use()), zero());
   const inexact = i64.ne(r.use(), zero());
   const adjust =
@@ -242,6 +247,47 @@ function addStep(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLa
     m.block(null, [...branches, ...zeroOutputs(m, l), m.return(m.i32.const(0))]),
   );
   m.addFunctionExport("step", "step");
+}
+
+/**
+ * step_batch(events, count, outputs): steps `count` events stored as [kind, t, a, b, c, d] f64 rows at
+ * byte offset `events`, copying each event's outputs to the rows at `outputs`. One call per batch
+ * instead of one per event: the host's ring buffer is drained without crossing into WebAssembly each time.
+ * Returns how many events were accepted.
+ */
+function addStepBatch(m: BinaryenModule, b: Binaryen, l: MemoryLayout): void {
+  const [events, count, outputs, i, accepted, at] = [0, 1, 2, 3, 4, 5];
+  const field = (k: number) => m.f64.load(8 * k, 8, m.local.get(at, b.i32));
+  const body = m.block(null, [
+    m.local.set(i, m.i32.const(0)),
+    m.local.set(accepted, m.i32.const(0)),
+    m.block("done", [
+      m.loop(
+        "next",
+        m.block(null, [
+          m.br("done", m.i32.ge_u(m.local.get(i, b.i32), m.local.get(count, b.i32))),
+          m.local.set(at, m.i32.add(m.local.get(events, b.i32), m.i32.mul(m.local.get(i, b.i32), m.i32.const(RECORD_BYTES)))),
+          m.local.set(
+            accepted,
+            m.i32.add(
+              m.local.get(accepted, b.i32),
+              m.call("step", [m.i32.trunc_s_sat.f64(field(0)), field(1), field(2), field(3), field(4), field(5)], b.i32),
+            ),
+          ),
+          m.memory.copy(
+            m.i32.add(m.local.get(outputs, b.i32), m.i32.mul(m.local.get(i, b.i32), m.i32.const(8 * l.outputCount))),
+            m.i32.const(l.outputs),
+            m.i32.const(8 * l.outputCount),
+          ),
+          m.local.set(i, m.i32.add(m.local.get(i, b.i32), m.i32.const(1))),
+          m.br("next"),
+        ]),
+      ),
+    ]),
+    m.local.get(accepted, b.i32),
+  ], b.i32);
+  m.addFunction("step_batch", b.createType([b.i32, b.i32, b.i32]), b.i32, [b.i32, b.i32, b.i32], body);
+  m.addFunctionExport("step_batch", "step_batch");
 }
 
 function addReset(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLayout): void {

@@ -1,21 +1,67 @@
+const RECORD_SIZE = 6;
+
 /** A compiled WebAssembly strategy in a JavaScript host: parameters in, events in, state and outputs out. */
 export class WasmEngine {
   /** Outputs of the last event, exact integers as f64. */
-  readonly outputs: Float64Array;
-  private readonly params: BigInt64Array;
-  private readonly stateView: BigInt64Array;
+  outputs: Float64Array;
+  private params: BigInt64Array;
+  private stateView: BigInt64Array;
+  private readonly memory: WebAssembly.Memory;
+  private readonly g: (name: string) => number;
+  private readonly stepBatchFn: (events: number, count: number, outputs: number) => number;
+  /** Byte offset where batch buffers start: past everything the module lays out. */
+  private readonly batchBase: number;
+  private batchCapacity = 0;
+  private batchEvents: Float64Array = new Float64Array(0);
+  /** Outputs of each event of the last batch, one row of output_count values per event. */
+  batchOutputs: Float64Array = new Float64Array(0);
   private readonly stepFn: (kind: number, t: number, a: number, b: number, c: number, d: number) => number;
   private readonly resetState: () => void;
 
   constructor(instance: WebAssembly.Instance) {
     const x = instance.exports as Record<string, unknown>;
-    const memory = x.memory as WebAssembly.Memory;
-    const g = (name: string) => (x[name] as WebAssembly.Global).value as number;
-    this.params = new BigInt64Array(memory.buffer, g("params_offset"), g("param_count"));
-    this.stateView = new BigInt64Array(memory.buffer, g("state_offset"), g("state_count"));
-    this.outputs = new Float64Array(memory.buffer, g("outputs_offset"), g("output_count"));
+    this.memory = x.memory as WebAssembly.Memory;
+    this.g = (name: string) => (x[name] as WebAssembly.Global).value as number;
     this.stepFn = x.step as WasmEngine["stepFn"];
+    this.stepBatchFn = x.step_batch as WasmEngine["stepBatchFn"];
     this.resetState = x.reset_state as () => void;
+    this.batchBase = this.memory.buffer.byteLength;
+    this.params = this.stateView = new BigInt64Array(0);
+    this.outputs = new Float64Array(0);
+    this.makeViews();
+  }
+
+  /** Typed-array views detach when memory grows, so they are made again. */
+  private makeViews(): void {
+    const buf = this.memory.buffer;
+    const g = this.g;
+    this.params = new BigInt64Array(buf, g("params_offset"), g("param_count"));
+    this.stateView = new BigInt64Array(buf, g("state_offset"), g("state_count"));
+    this.outputs = new Float64Array(buf, g("outputs_offset"), g("output_count"));
+    if (this.batchCapacity > 0) {
+      this.batchEvents = new Float64Array(buf, this.batchBase, this.batchCapacity * RECORD_SIZE);
+      this.batchOutputs = new Float64Array(buf, this.batchBase + this.batchCapacity * RECORD_SIZE * 8, this.batchCapacity * g("output_count"));
+    }
+  }
+
+  /** Makes room for batches of up to `capacity` events (grows linear memory once). */
+  reserveBatch(capacity: number): void {
+    if (capacity <= this.batchCapacity) return;
+    const bytes = this.batchBase + capacity * (RECORD_SIZE + this.g("output_count")) * 8;
+    const missing = Math.ceil((bytes - this.memory.buffer.byteLength) / 65536);
+    if (missing > 0) this.memory.grow(missing);
+    this.batchCapacity = capacity;
+    this.makeViews();
+  }
+
+  /**
+   * Steps `count` events given as rows [kind, t, a, b, c, d] of `records` from row `first`; each
+   * event's outputs land in `batchOutputs`. Returns how many events were accepted.
+   */
+  stepBatch(records: Float64Array, first: number, count: number): number {
+    this.reserveBatch(count);
+    this.batchEvents.set(records.subarray(first * RECORD_SIZE, (first + count) * RECORD_SIZE));
+    return this.stepBatchFn(this.batchBase, count, this.batchBase + this.batchCapacity * RECORD_SIZE * 8);
   }
 
   /** Loads the full parameter vector (base, then derived) and restores the initial state. */
