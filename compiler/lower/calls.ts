@@ -5,7 +5,7 @@ import type { DerivedUnary, Rounding } from "../ir.js";
 import { LUT_FUNCTIONS, planLut, type LutFunction } from "../lut.js";
 import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { bitsFor } from "../interval.js";
-import { lowerExpr, numVal, requireBool } from "./expr.js";
+import { lowerExpr, numVal, productFrac, requireBool } from "./expr.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -43,7 +43,8 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
   if (!checkArity(call, spec.arity, ctx)) return ERROR;
   const args = call.args.map((a) => lowerExpr(a.value, ctx));
   if (args.some((a) => a.kind === "error")) return ERROR;
-  for (let i = 0; i < args.length; i++) if (!requireBool(args[i], false, call.args[i].value.span, ctx)) return ERROR;
+  for (let i = 0; i < args.length; i++)
+    if (!requireBool(args[i], name === "select" && i === 0, call.args[i].value.span, ctx)) return ERROR;
   return spec.lower(args as Live[], call, ctx);
 }
 
@@ -177,9 +178,18 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: (args, call, ctx) => {
       const unit = sameUnits(args, call, ctx);
       if (!unit) return ERROR;
+      if (args.every((a) => a.kind === "static")) {
+        const [x, lo, hi] = args.map((a) => (a as Extract<Val, { kind: "static" }>).expr);
+        const inner = { kind: "binary" as const, op: "min" as const, a: x, b: hi };
+        return staticVal({ kind: "binary", op: "max", a: inner, b: lo }, unit, false, text(call, ctx), call.span, ctx.model);
+      }
       const [x, lo, hi] = args.map((a, i) => asNum(a, ctx, call.args[i].value.span)!);
       return numVal(ctx.b.max(ctx.b.min(x, hi, call.span), lo, call.span), unit);
     },
+  },
+  select: {
+    arity: 3,
+    lower: (args, call, ctx) => lowerSelect(args, call, ctx),
   },
   sq: {
     arity: 1,
@@ -194,7 +204,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
           call.span,
           ctx.model,
         );
-      return numVal(ctx.b.mul(a.num, a.num, call.span), unit);
+      return numVal(ctx.b.mul(a.num, a.num, call.span, productFrac(a.num, a.num)), unit);
     },
   },
   floor: rounding("floor", "floor"),
@@ -290,6 +300,22 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: (_args, call, ctx) => lowerWeightedMid(call, ctx),
   },
 };
+
+/** select(cond, a, b): a when cond holds, else b; both are computed, as in hardware. */
+function lowerSelect(args: Live[], call: Call, ctx: HandlerContext): Val {
+  const [c, a, b] = args;
+  const unit = sameUnits([a, b], call, ctx);
+  if (!unit) return ERROR;
+  if (c.kind === "static" && a.kind === "static" && b.kind === "static") {
+    // cond * a + (1 - cond) * b, exact on rationals
+    const one = { kind: "const" as const, num: 1n, den: 1n };
+    const pickA = { kind: "binary" as const, op: "mul" as const, a: c.expr, b: a.expr };
+    const pickB = { kind: "binary" as const, op: "mul" as const, a: { kind: "binary" as const, op: "sub" as const, a: one, b: c.expr }, b: b.expr };
+    return staticVal({ kind: "binary", op: "add", a: pickA, b: pickB }, unit, false, text(call, ctx), call.span, ctx.model);
+  }
+  const [cn, an, bn] = args.map((v, i) => asNum(v, ctx, call.args[i].value.span)!);
+  return numVal(ctx.b.select(cn, an, bn, call.span), unit);
+}
 
 /**
  * Per-event transcendental: table lookup at the index, linear interpolation to the next sample. The

@@ -1,6 +1,7 @@
 import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
 import type { Num } from "../ir-builder.js";
+import { bitsFor, mulI, squareI } from "../interval.js";
 import type { DerivedBinary, DerivedExpr } from "../ir.js";
 import { divUnit, isNone, mulUnit, NONE, PRICE, sameUnit, showUnit, type Unit } from "../units.js";
 import { midOf } from "./events.js";
@@ -202,7 +203,7 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
     case "-":
       return numVal(ctx.b.sub(x, y, e.span), unit);
     case "*":
-      return numVal(ctx.b.mul(x, y, e.span), unit);
+      return numVal(ctx.b.mul(x, y, e.span, productFrac(x, y)), unit);
     case "/":
       return numVal(ctx.b.div(x, y, Math.max(x.frac, y.frac, DIV_FRAC), "floor", e.span), unit);
     default:
@@ -221,6 +222,17 @@ function operands(
   if (a.kind === "num") return [a.num, asNumBeside(b, a.num, op, ctx, e.right.span)!];
   if (b.kind === "num") return [asNumBeside(a, b.num, op, ctx, e.left.span)!, b.num];
   return [asNum(a, ctx, e.left.span)!, asNum(b, ctx, e.right.span)!];
+}
+
+/**
+ * Fraction bits of a product: exact (the sum of the operands') when that is at most 32 and the result
+ * fits 53 bits; otherwise as many as fit, but never fewer than the finer operand's. Rounded down.
+ */
+export function productFrac(a: Num, b: Num): number {
+  const exact = a.frac + b.frac;
+  const finer = Math.max(a.frac, b.frac);
+  const product = a.id === b.id ? squareI(a.range) : mulI(a.range, b.range);
+  return Math.max(finer, Math.min(exact, 32, 53 - bitsFor(product) + exact));
 }
 
 /** Division by a constant 2^k only moves the binary point: exact and free. */

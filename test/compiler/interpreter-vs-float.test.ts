@@ -531,7 +531,7 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
       "let tau = precision(seconds(remaining(horizon)), 8)",
       "let m = precision(value(mid) / 10_000, 8)",
       "let var_ticks = min(precision(precision(sigma2_bp * m, 16) * m, 8), 1_000_000)",
-      "let inv_risk = precision(gamma * var_ticks, 8) * tau",
+      "let inv_risk = precision(precision(gamma * var_ticks, 8) * tau, 8)",
       "let q = precision(clamp(value(position) / 1_000, -1_000, 1_000), 4)",
       "let skew = clamp(precision(q * inv_risk, 8), -100_000, 100_000)",
       "let r = precision(mid + pressure * vamp_skew - price(skew), 8)",
@@ -629,13 +629,13 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
 
         // Book. sigma2_bp = ewma(sq(precision(log_return(mid) * 10_000, 16)), halflife = vol_hl) in [0, 128]:
         // the ratio mid / prev rounds down to 24 bits, is clamped to [15/16, 17/16] and goes through the
-        // ln table; * 10_000 is exact; precision(, 16) rounds half-even; sq rounds down to 16 bits.
+        // ln table; * 10_000 is exact; precision(, 16) rounds half-even; sq is exact (32 bits).
         const mid = (ev.a + ev.c) / 2;
         let x = Approx.exact(0);
         if (prevMid > 0) {
           const ratio = new Approx(mid / prevMid, floorUlp(24) + (mid / prevMid) * FLOAT_REL).clamp(15 / 16, 17 / 16);
           const ret = ratio.ln(LN_TABLE).times(Approx.exact(10_000)).round(16);
-          x = ret.times(ret, 16);
+          x = ret.times(ret, 32);
         }
         x = x.clamp(0, 128);
         // s' = s + (x - s) * alpha, the product rounded down to 32 bits, clamped to [0, 128]:
@@ -658,13 +658,15 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
         const m = Approx.exact(mid).div(Approx.exact(10_000), 16).round(8);
         // var_ticks = min(precision(precision(sigma2_bp * m, 16) * m, 8), 1_000_000)
         const s2 = Approx.exact(sigma2Compiled);
-        const varTicks = s2.times(m, 32).round(16).times(m, 16).round(8).clamp(0, 1_000_000);
-        // inv_risk = precision(gamma * var_ticks, 8) * tau   (gamma is a fix<8.24> parameter)
-        const invRisk = Approx.exact(gamma).times(varTicks, 24).round(8).times(tau, 8);
+        // (the second product keeps 23 fraction bits: as many as fit 53 bits)
+        const varTicks = s2.times(m, 32).round(16).times(m, 23).round(8).clamp(0, 1_000_000);
+        // inv_risk = precision(precision(gamma * var_ticks, 8) * tau, 8)   (gamma is a fix<8.24> parameter;
+        // both products are exact: 32 and 16 fraction bits)
+        const invRisk = Approx.exact(gamma).times(varTicks, 32).round(8).times(tau, 16).round(8);
         // q = precision(clamp(value(position) / 1_000, -1_000, 1_000), 4)
         const q = Approx.exact(position).div(Approx.exact(1_000), 16).clamp(-1_000, 1_000).round(4);
         // skew = clamp(precision(q * inv_risk, 8), -100_000, 100_000)
-        const skew = q.times(invRisk, 8).round(8).clamp(-100_000, 100_000);
+        const skew = q.times(invRisk, 10).round(8).clamp(-100_000, 100_000);
         // r = precision(mid + pressure * vamp_skew - price(skew), 8)
         const res = Approx.exact(mid).plus(pressure.times(Approx.exact(vampSkew), 16)).minus(skew).round(8);
         // half = price(precision((inv_risk + (2 / gamma) * ln(1 + gamma / kappa)) / 2, 8))
