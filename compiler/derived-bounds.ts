@@ -22,20 +22,22 @@ const corners = (a: RBounds, b: RBounds, f: (x: X.Rational, y: X.Rational) => X.
   return { lo: rmin(c), hi: rmax(c) };
 };
 
-export function derivedBounds(e: DerivedExpr, params: readonly RBounds[]): BoundsResult {
+export function derivedBounds(e: DerivedExpr, params: readonly RBounds[], derived: readonly RBounds[] = []): BoundsResult {
   switch (e.kind) {
     case "const":
       return { lo: X.rat(e.num, e.den), hi: X.rat(e.num, e.den) };
     case "param":
       return params[e.slot];
+    case "derived":
+      return derived[e.slot];
     case "unary": {
-      const a = derivedBounds(e.a, params);
+      const a = derivedBounds(e.a, params, derived);
       return "error" in a ? a : unaryBounds(e.op, a);
     }
     case "binary": {
-      const a = derivedBounds(e.a, params);
+      const a = derivedBounds(e.a, params, derived);
       if ("error" in a) return a;
-      const b = derivedBounds(e.b, params);
+      const b = derivedBounds(e.b, params, derived);
       return "error" in b ? b : binaryBounds(e.op, a, b);
     }
     default: {

@@ -8,16 +8,18 @@ import type { DerivedExpr, IrProgram } from "./ir.js";
  * slot's format and clamped to its proven range. Every target receives the resulting raw values, so
  * they agree by construction; this function is the single implementation.
  */
-export function evalDerived(e: DerivedExpr, base: readonly X.Rational[]): X.Rational {
+export function evalDerived(e: DerivedExpr, base: readonly X.Rational[], derived: readonly X.Rational[] = []): X.Rational {
   switch (e.kind) {
     case "const":
       return X.rat(e.num, e.den);
     case "param":
       return base[e.slot];
+    case "derived":
+      return derived[e.slot];
     case "unary":
-      return unary(e.op, evalDerived(e.a, base));
+      return unary(e.op, evalDerived(e.a, base, derived));
     case "binary":
-      return binary(e.op, evalDerived(e.a, base), evalDerived(e.b, base));
+      return binary(e.op, evalDerived(e.a, base, derived), evalDerived(e.b, base, derived));
     default: {
       const never: never = e;
       throw new Error(`unknown derived expression ${JSON.stringify(never)}`);
@@ -92,16 +94,25 @@ export function quantize(v: X.Rational, frac: number): bigint {
   return roundDiv(v.n << BigInt(frac), v.d, "half_even");
 }
 
+/** A parameter set that a declared derived parameter's range refuses. */
+export class ParameterError extends Error {}
+
 /**
  * The full parameter vector every target is reset with: the base parameters as given, then each derived
- * slot. Base values must already be validated against their declared ranges.
+ * slot. Base values must already be validated against their declared ranges. Throws ParameterError when
+ * a checked derived parameter falls outside its declared range: such a parameter set is refused.
  */
 export function parameterVector(program: IrProgram, baseRaw: readonly bigint[]): bigint[] {
   const base = program.params.map((p, i) => X.rat(baseRaw[i], 1n << BigInt(p.frac)));
   const out = [...baseRaw];
+  const derived: X.Rational[] = [];
   for (const d of program.derived) {
-    const raw = quantize(evalDerived(d.expr, base), d.frac);
-    out.push(raw < d.range.lo ? d.range.lo : raw > d.range.hi ? d.range.hi : raw);
+    const raw = quantize(evalDerived(d.expr, base, derived), d.frac);
+    if (d.checked && (raw < d.range.lo || raw > d.range.hi))
+      throw new ParameterError(`${d.name} = ${d.text} is ${X.toNumber(X.rat(raw, 1n << BigInt(d.frac)))} with these parameters, outside its declared range (${d.loc})`);
+    const value = raw < d.range.lo ? d.range.lo : raw > d.range.hi ? d.range.hi : raw;
+    out.push(value);
+    derived.push(X.rat(value, 1n << BigInt(d.frac)));
   }
   return out;
 }

@@ -91,6 +91,8 @@ export interface StateSlot extends Slot {
 export type DerivedExpr =
   | { readonly kind: "const"; readonly num: bigint; readonly den: bigint }
   | { readonly kind: "param"; readonly slot: number }
+  /** An earlier derived slot (derived slots are computed in order). */
+  | { readonly kind: "derived"; readonly slot: number }
   | { readonly kind: "unary"; readonly op: DerivedUnary; readonly a: DerivedExpr }
   | { readonly kind: "binary"; readonly op: DerivedBinary; readonly a: DerivedExpr; readonly b: DerivedExpr };
 export type DerivedUnary = "neg" | "abs" | "ln" | "exp" | "sqrt" | "floor" | "ceil" | "not";
@@ -99,6 +101,12 @@ export type DerivedBinary =
 
 export interface DerivedSlot extends Slot {
   readonly expr: DerivedExpr;
+  /**
+   * Declared by the author (`let x : T = ...` on parameters only): its range is the declared one and is
+   * checked at load, so a parameter set that would take it outside is refused. Otherwise the range is
+   * proven and holds for every parameter set.
+   */
+  readonly checked: boolean;
   /** The source text it was hoisted from, for reports and emitted comments. */
   readonly text: string;
 }

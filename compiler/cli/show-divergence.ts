@@ -1,8 +1,7 @@
 import type { IrProgram } from "../ir.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { describeStep, type Divergence } from "../../targets/agreement/run-agreement.js";
+import { describeStep, loadable, type Divergence } from "../../targets/agreement/run-agreement.js";
 import { RELOAD, type StreamStep } from "../../targets/agreement/streams.js";
-import { parameterVector } from "../derived-eval.js";
 
 /** The steps before a divergence and the differing values, side by side, from a fresh run of the reference. */
 export function showDivergence(ir: IrProgram, stream: readonly StreamStep[], d: Divergence, others: readonly TargetEngine[] = []): string {
@@ -16,14 +15,14 @@ export function showDivergence(ir: IrProgram, stream: readonly StreamStep[], d: 
 /** Re-runs the stream up to `step` in every engine and tabulates each slot whose values differ. */
 export function sideBySide(ir: IrProgram, stream: readonly StreamStep[], step: number, engines: readonly TargetEngine[], base?: readonly bigint[]): string {
   const all = [interpreterEngine(ir), ...engines];
-  const params = parameterVector(ir, base ?? ir.params.map((p) => p.default));
+  const params = loadable(ir, base ?? ir.params.map((p) => p.default))!;
   for (const e of all) e.reset(params);
   const accepted: boolean[] = [];
   for (let i = 0; i <= step; i++) {
     const s = stream[i];
     if (s.kind === RELOAD) {
-      const next = parameterVector(ir, s.params!);
-      for (const e of all) e.reload(next);
+      const next = loadable(ir, s.params!);
+      if (next) for (const e of all) e.reload(next);
       continue;
     }
     all.forEach((e, j) => (accepted[j] = e.step(s.kind, s.t, s.a, s.b, s.c, s.d)));

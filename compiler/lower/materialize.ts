@@ -22,7 +22,7 @@ export function staticVal(
   model: ProgramModel,
 ): Val {
   const params: RBounds[] = model.params.map((p) => model.paramInfo.get(p.name)!.bounds);
-  const bounds = derivedBounds(expr, params);
+  const bounds = derivedBounds(expr, params, model.derived.map(slotBounds));
   if ("error" in bounds) {
     model.diags.error(
       "R005",
@@ -43,6 +43,7 @@ function isConstant(e: DerivedExpr): boolean {
     case "const":
       return true;
     case "param":
+    case "derived":
       return false;
     case "unary":
       return isConstant(e.a);
@@ -76,6 +77,10 @@ export function materialize(
   if (v.paramSlot !== undefined) {
     const p = model.params[v.paramSlot];
     return b.param(v.paramSlot, p.frac, p.range, span);
+  }
+  if (v.expr.kind === "derived") {
+    const d = model.derived[v.expr.slot];
+    return b.param(model.params.length + v.expr.slot, d.frac, d.range, span);
   }
   if (v.expr.kind === "const") {
     const value = X.rat(v.expr.num, v.expr.den);
@@ -118,9 +123,40 @@ function derivedSlot(v: Extract<Val, { kind: "static" }>, span: Span, model: Pro
     unit: showUnit(v.unit),
     expr: v.expr,
     text: v.text,
+    checked: false,
   });
   model.derivedByKey.set(key, slot);
   return slot;
+}
+
+const slotBounds = (d: { frac: number; range: { lo: bigint; hi: bigint } }): RBounds => ({
+  lo: X.rat(d.range.lo, 1n << BigInt(d.frac)),
+  hi: X.rat(d.range.hi, 1n << BigInt(d.frac)),
+});
+
+/**
+ * `let x : T = <parameter-only expression>`: a derived parameter with the author's format and range.
+ * Where range analysis cannot prove the range (interval bounds of a product of dependent factors are
+ * often far too wide), the range is checked when parameters load and a parameter set that breaks it
+ * is refused. Uses of x see the declared range.
+ */
+export function declareDerived(
+  v: Extract<Val, { kind: "static" }>,
+  frac: number,
+  range: { lo: bigint; hi: bigint },
+  name: string,
+  span: Span,
+  model: ProgramModel,
+): Val {
+  const proven = rangeAtFrac(v.bounds, frac);
+  const checked = proven.lo < range.lo || proven.hi > range.hi;
+  const slot = model.derived.length;
+  model.derived.push({ name, frac, range, loc: model.loc(span), unit: showUnit(v.unit), expr: v.expr, text: v.text, checked });
+  return { kind: "static", expr: { kind: "derived", slot }, bounds: slotBounds({ frac, range }), unit: v.unit, bool: false, text: name, span };
+}
+
+function rangeAtFrac(b: RBounds, f: number) {
+  return iv(X.floorR(X.mul(b.lo, X.rat(1n << BigInt(f)))), X.ceilR(X.mul(b.hi, X.rat(1n << BigInt(f)))));
 }
 
 const magnitudeBits = (b: RBounds) => {

@@ -6,7 +6,7 @@ import { PRICE, QTY, sameUnit, showUnit, type Unit } from "../units.js";
 import { resolveType, type TypeInfo } from "./declarations.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import type { HandlerContext, QuoteVals } from "./handler-context.js";
-import { asNum } from "./materialize.js";
+import { asNum, declareDerived } from "./materialize.js";
 import type { Val } from "./values.js";
 
 export function lowerBlock(stmts: readonly A.Stmt[], ctx: HandlerContext): void {
@@ -63,6 +63,15 @@ function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): voi
     return;
   }
   const type = resolveType(s.type, ctx.model.instrument, ctx.model.diags);
+  if (type && v.kind === "static" && !v.bool && v.expr.kind !== "const") {
+    if (!sameUnit(v.unit, type.unit)) {
+      ctx.model.diags.error("U001", s.value.span, `'${s.name.name}' holds ${showUnit(type.unit)}, but this is ${showUnit(v.unit)}`, "convert with price(x), qty(x) or value(x) where you mean it");
+      scope.set(s.name.name, { kind: "error" });
+      return;
+    }
+    scope.set(s.name.name, declareDerived(v, type.frac, type.format, s.name.name, s.span, ctx.model));
+    return;
+  }
   const num = type && convert(v, type, sat, s.value.span, ctx, `'${s.name.name}'`);
   scope.set(s.name.name, num ? numVal(num, type!.unit, v.bool) : { kind: "error" });
 }

@@ -1,4 +1,4 @@
-import { parameterVector } from "../../compiler/derived-eval.js";
+import { ParameterError, parameterVector } from "../../compiler/derived-eval.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
 import type { TargetEngine } from "./engine.js";
@@ -24,13 +24,16 @@ export function runStream(
   reference: TargetEngine,
   targets: readonly TargetEngine[],
 ): Divergence | undefined {
-  const params = parameterVector(program, base);
+  const params = loadable(program, base);
+  // a parameter set the program refuses is refused by every target alike: nothing to compare
+  if (!params) return undefined;
   reference.reset(params);
   for (const t of targets) t.reset(params);
   for (let i = 0; i < stream.length; i++) {
     const e = stream[i];
     if (e.kind === RELOAD) {
-      const next = parameterVector(program, e.params!);
+      const next = loadable(program, e.params!);
+      if (!next) continue;
       reference.reload(next);
       for (const t of targets) t.reload(next);
       continue;
@@ -54,6 +57,16 @@ export function runStream(
     }
   }
   return undefined;
+}
+
+/** The parameter vector, or undefined when a checked derived parameter refuses the set. */
+export function loadable(program: IrProgram, base: readonly bigint[]): bigint[] | undefined {
+  try {
+    return parameterVector(program, base);
+  } catch (e) {
+    if (e instanceof ParameterError) return undefined;
+    throw e;
+  }
 }
 
 export function describeStep(e: StreamStep): string {
