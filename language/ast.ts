@@ -91,6 +91,14 @@ export type Stmt =
   | { readonly kind: "assign"; readonly target: Ident; readonly value: Expr; readonly span: Span }
   | { readonly kind: "quote"; readonly fields: readonly Arg[]; readonly span: Span }
   | {
+      /** `for k in [0, 3] { ... }`: unrolled at compile time, k a constant in each copy. */
+      readonly kind: "for";
+      readonly variable: Ident;
+      readonly range: RangeExpr;
+      readonly body: readonly Stmt[];
+      readonly span: Span;
+    }
+  | {
       readonly kind: "if";
       readonly cond: Expr;
       readonly then: readonly Stmt[];

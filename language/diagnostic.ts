@@ -15,8 +15,10 @@ export interface Diagnostic {
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
 
+  /** The same error at the same place is reported once (an unrolled loop lowers its body several times). */
   error(code: string, span: Span, message: string, hint?: string): void {
-    this.items.push({ code, severity: "error", span, message, hint });
+    const seen = this.items.some((d) => d.code === code && d.span.start === span.start && d.span.end === span.end && d.message === message);
+    if (!seen) this.items.push({ code, severity: "error", span, message, hint });
   }
 
   note(code: string, span: Span, message: string, hint?: string): void {

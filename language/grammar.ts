@@ -203,6 +203,7 @@ export class LstepGrammar extends EmbeddedActionsParser {
         { ALT: () => this.SUBRULE(this.letStmt) },
         { ALT: () => this.SUBRULE(this.quoteStmt) },
         { ALT: () => this.SUBRULE(this.ifStmt) },
+        { ALT: () => this.SUBRULE(this.forStmt) },
         { ALT: () => this.SUBRULE(this.assignStmt) },
       ]),
     { recoveryValueFunc: () => undefined },
@@ -267,6 +268,15 @@ export class LstepGrammar extends EmbeddedActionsParser {
         ]);
       }) ?? [];
     return { kind: "if", cond, then: then?.body ?? [], otherwise, span: cover(tokSpan(kw), end) };
+  });
+
+  private forStmt = this.RULE("forStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.For);
+    const variable = this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    const range = this.SUBRULE(this.range);
+    const block = this.SUBRULE(this.block);
+    return { kind: "for", variable: ident(variable), range, body: block?.body ?? [], span: cover(tokSpan(kw), block?.span) };
   });
 
   private risk = this.RULE("risk", (): A.RiskDecl => {

@@ -18,6 +18,7 @@ export const State = keyword("state");
 export const Let = keyword("let");
 export const Quote = keyword("quote");
 export const If = keyword("if");
+export const For = keyword("for");
 export const Else = keyword("else");
 export const In = keyword("in");
 export const And = keyword("and");
@@ -71,6 +72,7 @@ const keywords: TokenType[] = [
   Let,
   Quote,
   If,
+  For,
   Else,
   In,
   And,

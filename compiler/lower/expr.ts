@@ -172,8 +172,9 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
     return numVal(e.op === "and" ? ctx.b.and(x, y, e.span) : ctx.b.or(x, y, e.span), NONE, true);
   }
   if (!requireBool(a, false, e.left.span, ctx) || !requireBool(b, false, e.right.span, ctx)) return ERROR;
-  const [ua, ub] = adoptUnits(a, b);
   const cmp = COMPARE[e.op];
+  // only sums and comparisons let a bare constant take the other side's unit: in 2 * mid it stays a number
+  const [ua, ub] = cmp || e.op === "+" || e.op === "-" ? adoptUnits(a, b) : [a.unit, b.unit];
   if (cmp || e.op === "+" || e.op === "-") {
     if (!sameUnit(ua, ub)) {
       ctx.model.diags.error(

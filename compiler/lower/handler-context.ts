@@ -27,7 +27,8 @@ export class HandlerContext {
   readonly b: IrBuilder;
   readonly stateNow = new Map<number, Num>();
   scopes: Map<string, Val>[] = [new Map()];
-  quote: QuoteVals | undefined;
+  /** The quote of each level issued so far in this event. */
+  quotes = new Map<number, QuoteVals>();
   /** Event fields by name (trade_price, ...), clamped to their declared ranges. */
   readonly fields = new Map<string, Val>();
   /** Set while lowering a state primitive's argument, to reject nested primitives. */

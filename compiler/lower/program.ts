@@ -4,6 +4,7 @@ import type { SourceFile } from "../../language/source-file.js";
 import type { Span } from "../../language/span.js";
 import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
 import { eliminateDeadCode } from "../dead-code.js";
+import type { Num } from "../ir-builder.js";
 import { hull, iv } from "../interval.js";
 import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
 import type { Unit } from "../units.js";
@@ -54,32 +55,41 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   const limits = collectRiskLimits(risk, contexts.get("order")!.ctx);
   for (const [name, v] of limits.values) globals.statics.set(name, v);
   const handlersByEvent = groupHandlers(strategy, diags);
-  const outputs: OutputSlot[] = [];
-  const handlers: Handler[] = [];
-  const invariantCount = limits.invariants.length;
+  // Outputs, by name: each quote level's five values, then the verdict, then one flag per invariant.
+  const named = new Map<EventKindName, Map<string, Num>>();
   for (const event of EVENT_KIND_NAMES) {
-    const { ctx, inputs, guard } = contexts.get(event)!;
+    const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
     if (h) lowerBlock(h.body, ctx);
-    const outs: { slot: number; value: number }[] = [];
-    if (ctx.quote) {
-      const q = ctx.quote;
-      [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.push({ slot: i, value: v.id }));
-    }
+    const outs = new Map<string, Num>();
+    for (const [level, q] of ctx.quotes)
+      [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.set(quoteOutput(i, level), v));
     if (event === "order" && risk) {
       const verdict = lowerOrderCheck(limits, risk.span, ctx);
-      outs.push({ slot: 5, value: verdict.accept.id }, { slot: 6, value: verdict.reason.id });
+      outs.set("accept", verdict.accept).set("reason", verdict.reason);
     }
     limits.invariants.forEach((cond, i) => {
       const v = lowerExpr(cond, ctx);
       if (!requireBool(v, true, cond.span, ctx)) return;
       const n = asNum(v, ctx, cond.span);
-      if (n) outs.push({ slot: 7 + i, value: n.id });
+      if (n) outs.set(`invariant_${i}`, n);
     });
-    const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
-    handlers.push(eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs }));
+    named.set(event, outs);
   }
-  outputs.push(...outputSlots(handlers, invariantCount));
+  const levels = 1 + Math.max(0, ...EVENT_KIND_NAMES.flatMap((e) => [...contexts.get(e)!.ctx.quotes.keys()]));
+  const names = [
+    ...Array.from({ length: levels }, (_, level) => QUOTE_OUTPUTS.map((_n, i) => quoteOutput(i, level))).flat(),
+    "accept",
+    "reason",
+    ...limits.invariants.map((_c, i) => `invariant_${i}`),
+  ];
+  const handlers: Handler[] = EVENT_KIND_NAMES.map((event) => {
+    const { ctx, inputs, guard } = contexts.get(event)!;
+    const outs = [...named.get(event)!].map(([name, v]) => ({ slot: names.indexOf(name), value: v.id }));
+    const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
+    return eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs });
+  });
+  const outputs = outputSlots(handlers, names);
   if (diags.hasErrors) return undefined;
   return {
     name: strategy?.name.name ?? risk?.name.name ?? "program",
@@ -250,14 +260,13 @@ function lowerPrimitives(
   }
 }
 
-/** Outputs: the quote, the verdict, one flag per invariant; each range is the hull over all handlers. */
-function outputSlots(handlers: Handler[], invariants: number): OutputSlot[] {
-  const names = [
-    ...QUOTE_OUTPUTS,
-    "accept",
-    "reason",
-    ...Array.from({ length: invariants }, (_, i) => `invariant_${i}`),
-  ];
+/** Level 0 keeps the plain names (quote_bid); level k adds a suffix (quote_bid_1). */
+function quoteOutput(field: number, level: number): string {
+  return level === 0 ? QUOTE_OUTPUTS[field] : `${QUOTE_OUTPUTS[field]}_${level}`;
+}
+
+/** Each output's range is the hull over every handler that writes it (0 where none does). */
+function outputSlots(handlers: Handler[], names: readonly string[]): OutputSlot[] {
   return names.map((name, slot) => {
     let range = iv(0n, 0n);
     for (const h of handlers)

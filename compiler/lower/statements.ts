@@ -2,11 +2,11 @@ import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
 import { contains, formatInterval } from "../interval.js";
 import type { Num } from "../ir-builder.js";
-import { PRICE, QTY, sameUnit, showUnit, type Unit } from "../units.js";
-import { resolveType, type TypeInfo } from "./declarations.js";
+import { NONE, PRICE, QTY, sameUnit, showUnit, type Unit } from "../units.js";
+import { integerRange, resolveType, type TypeInfo } from "./declarations.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import type { HandlerContext, QuoteVals } from "./handler-context.js";
-import { asNum, declareDerived } from "./materialize.js";
+import { asNum, declareDerived, staticVal } from "./materialize.js";
 import type { Val } from "./values.js";
 
 export function lowerBlock(stmts: readonly A.Stmt[], ctx: HandlerContext): void {
@@ -25,6 +25,8 @@ function lowerStmt(s: A.Stmt, ctx: HandlerContext): void {
       return lowerQuote(s, ctx);
     case "if":
       return lowerIf(s, ctx);
+    case "for":
+      return lowerFor(s, ctx);
     default: {
       const never: never = s;
       throw new Error(`unknown statement ${JSON.stringify(never)}`);
@@ -151,7 +153,7 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
   const given = new Map<string, A.Arg>();
   for (const f of s.fields) {
     const name = f.name?.name;
-    if (!name || !["bid", "ask", "qty", "bid_qty", "ask_qty"].includes(name) || given.has(name)) {
+    if (!name || !["bid", "ask", "qty", "bid_qty", "ask_qty", "level"].includes(name) || given.has(name)) {
       ctx.model.diags.error(
         "N010",
         f.span,
@@ -181,8 +183,20 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
   const ask = field(parts.ask!, PRICE, "the ask");
   const bidQty = field(parts.bidQty!, QTY, "the quantity");
   const askQty = parts.askQty === parts.bidQty ? bidQty : field(parts.askQty!, QTY, "the quantity");
-  if (!bid || !ask || !bidQty || !askQty) return;
-  ctx.quote = { valid: ctx.b.constant(1n, 0, s.span), bid, ask, bidQty, askQty };
+  const level = quoteLevel(given.get("level"), ctx);
+  if (!bid || !ask || !bidQty || !askQty || level === undefined) return;
+  ctx.quotes.set(level, { valid: ctx.b.constant(1n, 0, s.span), bid, ask, bidQty, askQty });
+}
+
+/** `level = K`: which quote of a layered maker this is; a constant from 0 to 15, 0 by default. */
+function quoteLevel(arg: A.Arg | undefined, ctx: HandlerContext): number | undefined {
+  if (!arg) return 0;
+  const v = lowerExpr(arg.value, ctx);
+  if (v.kind === "static" && v.expr.kind === "const" && v.expr.den === 1n && v.expr.num >= 0n && v.expr.num < BigInt(MAX_LEVELS))
+    return Number(v.expr.num);
+  if (v.kind !== "error")
+    ctx.model.diags.error("N014", arg.value.span, `a quote level must be a whole-number constant from 0 to ${MAX_LEVELS - 1}`, "write level = 0, level = 1, ... or use the variable of a for loop");
+  return undefined;
 }
 
 /** Quote prices and sizes are whole ticks and lots: the author chooses the rounding. */
@@ -218,13 +232,13 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
   const cond = asNum(c, ctx, s.cond.span);
   if (!cond) return;
   const before = new Map(ctx.stateNow);
-  const quoteBefore = ctx.quote;
+  const quotesBefore = new Map(ctx.quotes);
   lowerBlock(s.then, ctx);
   const thenState = new Map(ctx.stateNow);
-  const thenQuote = ctx.quote;
+  const thenQuotes = ctx.quotes;
   ctx.stateNow.clear();
   for (const [k, v] of before) ctx.stateNow.set(k, v);
-  ctx.quote = quoteBefore;
+  ctx.quotes = new Map(quotesBefore);
   lowerBlock(s.otherwise, ctx);
   const slots = new Set([...thenState.keys(), ...ctx.stateNow.keys()]);
   for (const slot of slots) {
@@ -232,7 +246,27 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
     const b = ctx.stateNow.get(slot) ?? ctx.readEventStart(slot, s.span);
     ctx.writeState(slot, ctx.b.select(cond, a, b, s.span));
   }
-  ctx.quote = mergeQuotes(cond, thenQuote, ctx.quote, s.span, ctx);
+  const elseQuotes = ctx.quotes;
+  ctx.quotes = new Map();
+  for (const level of new Set([...thenQuotes.keys(), ...elseQuotes.keys()]))
+    ctx.quotes.set(level, mergeQuotes(cond, thenQuotes.get(level), elseQuotes.get(level), s.span, ctx)!);
+}
+
+const MAX_LEVELS = 16;
+
+/** Unrolls the body once per value of the variable, which is a constant in each copy. */
+function lowerFor(s: Extract<A.Stmt, { kind: "for" }>, ctx: HandlerContext): void {
+  const range = integerRange(s.range, ctx.model.diags);
+  if (!range) return;
+  if (range.hi - range.lo >= 64n) {
+    ctx.model.diags.error("T013", s.range.span, "a for loop is unrolled at compile time and may run at most 64 times", "narrow the range");
+    return;
+  }
+  for (let k = range.lo; k <= range.hi; k++) {
+    ctx.scopes.push(new Map([[s.variable.name, staticVal({ kind: "const", num: k, den: 1n }, NONE, false, String(k), s.variable.span, ctx.model)]]));
+    lowerBlock(s.body, ctx);
+    ctx.scopes.pop();
+  }
 }
 
 function mergeQuotes(

@@ -713,20 +713,23 @@ describe("(d) examples/grid.lstep on random streams", () => {
 
   it("still computes what the float model restates", () =>
     expectModelledLines(text, [
-      "let offset = grid_step * (1 + level)",
       "let skew = price(precision(skew_per_lot * value(position), 16))",
+      "for level in [0, 3] {",
+      "let offset = grid_step * (1 + level)",
       "let bid_px = floor_tick(mid - offset - skew)",
       "let ask_px = ceil_tick(mid + offset - skew)",
       "if position + order_qty > max_pos {",
-      "quote bid = bid_px, ask = ask_px, bid_qty = 0, ask_qty = order_qty",
+      "quote level = level, bid = bid_px, ask = ask_px, bid_qty = 0, ask_qty = order_qty",
       "} else if position - order_qty < -max_pos {",
-      "quote bid = bid_px, ask = ask_px, bid_qty = order_qty, ask_qty = 0",
-      "quote bid = bid_px, ask = ask_px, qty = order_qty",
+      "quote level = level, bid = bid_px, ask = ask_px, bid_qty = order_qty, ask_qty = 0",
+      "quote level = level, bid = bid_px, ask = ask_px, qty = order_qty",
     ]));
 
-  const out = (name: string) => ir.outputs.findIndex((o) => o.name === name);
-  const [oValid, oBid, oAsk, oBidQty, oAskQty] = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"].map(out);
+  const LEVELS = [0, 1, 2, 3];
+  const out = (name: string, level: number) => ir.outputs.findIndex((o) => o.name === (level ? `${name}_${level}` : name));
+  const slotsOf = (level: number) => ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"].map((n) => out(n, level));
   const posSlot = stateSlot(ir, "position");
+  // the offsets grid_step * (1 + level) are derived slots; whole numbers, exact unless a slot is coarser
   const fOffset = derivedFrac(ir, "grid_step * (1 + level)");
 
   it("every quote is within its bound and the max-position guard picks the sides exactly", () => {
@@ -737,7 +740,6 @@ describe("(d) examples/grid.lstep on random streams", () => {
     for (let run = 0; run < 12; run++) {
       const base = baseWith(ir, {
         grid_step: int(r, 1, 200),
-        level: int(r, 0, 63),
         skew_per_lot: r() < 0.2 ? 0 : logUniform(r, 1e-4, 1),
         order_qty: int(r, 1, 5_000),
         max_pos: int(r, 1, 40_000),
@@ -745,9 +747,7 @@ describe("(d) examples/grid.lstep on random streams", () => {
       const interp = new Interpreter(ir, true);
       interp.reset(parameterVector(ir, base));
       const p = (n: string) => loaded(ir, base, n);
-      const [gridStep, level, skewPerLot, orderQty, maxPos] = ["grid_step", "level", "skew_per_lot", "order_qty", "max_pos"].map(p);
-      // offset = grid_step * (1 + level): a derived slot (a whole number, so exact unless its slot is coarser).
-      const offset = Approx.exact(gridStep * (1 + level)).round(fOffset);
+      const [gridStep, skewPerLot, orderQty, maxPos] = ["grid_step", "skew_per_lot", "order_qty", "max_pos"].map(p);
       let position = 0;
       const stream = marketStream(r, 1_500, run % 2 === 0 ? 300_000 : 5_000_000, 5, 4_000, 30_000);
       const edges = [maxPos - orderQty, maxPos - orderQty + 1, orderQty - maxPos, orderQty - maxPos - 1, 0];
@@ -760,25 +760,34 @@ describe("(d) examples/grid.lstep on random streams", () => {
         // skew = price(precision(skew_per_lot * value(position), 16)): the product is exact at 32 bits
         // (skew_per_lot is fix<4.32>, position whole), then half-even to 16 bits.
         const skew = Approx.exact(skewPerLot).times(Approx.exact(position), 32).round(16);
-        const bidX = Approx.exact(mid).minus(offset).minus(skew);
-        const askX = Approx.exact(mid).plus(offset).minus(skew);
-        const [bLo, bHi] = floorRange(bidX);
-        const [aLo, aHi] = ceilRange(askX);
-        const bid = Number(interp.outputs[oBid]);
-        const ask = Number(interp.outputs[oAsk]);
-        expect(Number(interp.outputs[oValid])).toBe(1);
-        expect(bid).toBeGreaterThanOrEqual(bLo);
-        expect(bid).toBeLessThanOrEqual(bHi);
-        expect(ask).toBeGreaterThanOrEqual(aLo);
-        expect(ask).toBeLessThanOrEqual(aHi);
         // The guard: a side whose fill would take |position| past max_pos is quoted with size 0.
         const longFull = position + orderQty > maxPos;
         const shortFull = !longFull && position - orderQty < -maxPos;
-        expect(Number(interp.outputs[oBidQty])).toBe(longFull ? 0 : orderQty);
-        expect(Number(interp.outputs[oAskQty])).toBe(shortFull ? 0 : orderQty);
+        for (const level of LEVELS) {
+          const [oValid, oBid, oAsk, oBidQty, oAskQty] = slotsOf(level);
+          const offset = Approx.exact(gridStep * (1 + level)).round(fOffset);
+          const bidX = Approx.exact(mid).minus(offset).minus(skew);
+          const askX = Approx.exact(mid).plus(offset).minus(skew);
+          const [bLo, bHi] = floorRange(bidX);
+          const [aLo, aHi] = ceilRange(askX);
+          const bid = Number(interp.outputs[oBid]);
+          const ask = Number(interp.outputs[oAsk]);
+          expect(Number(interp.outputs[oValid])).toBe(1);
+          expect(bid).toBeGreaterThanOrEqual(bLo);
+          expect(bid).toBeLessThanOrEqual(bHi);
+          expect(ask).toBeGreaterThanOrEqual(aLo);
+          expect(ask).toBeLessThanOrEqual(aHi);
+          expect(Number(interp.outputs[oBidQty])).toBe(longFull ? 0 : orderQty);
+          expect(Number(interp.outputs[oAskQty])).toBe(shortFull ? 0 : orderQty);
+          worstBound = Math.max(worstBound, bidX.e, askX.e);
+        }
+        // the layers are laid out outward: each bid below the previous, each ask above
+        for (const level of LEVELS.slice(1)) {
+          expect(Number(interp.outputs[slotsOf(level)[1]])).toBeLessThan(Number(interp.outputs[slotsOf(level - 1)[1]]));
+          expect(Number(interp.outputs[slotsOf(level)[2]])).toBeGreaterThan(Number(interp.outputs[slotsOf(level - 1)[2]]));
+        }
         quotes++;
         if (longFull || shortFull) oneSided++;
-        worstBound = Math.max(worstBound, bidX.e, askX.e);
       }
     }
     expect(quotes).toBeGreaterThan(5_000);
