@@ -55,7 +55,13 @@ export class ProgramModel {
     return `${this.file.path.split("/").pop()}:${line}:${col}`;
   };
 
-  text = (span: Span): string => this.file.text.slice(span.start, span.end).replace(/\s+/g, " ");
+  /** Loop variables of the for loops being unrolled, e.g. "level = 2", so reports tell the copies apart. */
+  readonly unrolling: string[] = [];
+
+  text = (span: Span): string => {
+    const source = this.file.text.slice(span.start, span.end).replace(/\s+/g, " ");
+    return this.unrolling.length ? `${source} [${this.unrolling.join(", ")}]` : source;
+  };
 
   addState(slot: Omit<StateSlot, "unit">, unit: Unit): number {
     this.state.push({

@@ -264,7 +264,9 @@ function lowerFor(s: Extract<A.Stmt, { kind: "for" }>, ctx: HandlerContext): voi
   }
   for (let k = range.lo; k <= range.hi; k++) {
     ctx.scopes.push(new Map([[s.variable.name, staticVal({ kind: "const", num: k, den: 1n }, NONE, false, String(k), s.variable.span, ctx.model)]]));
+    ctx.model.unrolling.push(`${s.variable.name} = ${k}`);
     lowerBlock(s.body, ctx);
+    ctx.model.unrolling.pop();
     ctx.scopes.pop();
   }
 }

@@ -155,7 +155,8 @@ function letText(text: string, name: string): string {
 
 /** Derived slots hoisted from an expression with this source text (one per precision it is used at). */
 function derivedSlots(ir: IrProgram, text: string): number[] {
-  const slots = ir.derived.flatMap((d, i) => (d.text === text ? [i] : []));
+  // copies unrolled from a for loop carry their loop variable: "text [level = 2]"
+  const slots = ir.derived.flatMap((d, i) => (d.text === text || d.text.startsWith(`${text} [`) ? [i] : []));
   if (slots.length === 0) throw new Error(`no derived parameter for '${text}'; derived: ${ir.derived.map((d) => d.text).join(" | ")}`);
   return slots;
 }
