@@ -201,5 +201,6 @@ function lowerMul(ins: Extract<Instr, { op: "mul" }>, body: readonly Instr[], he
   if (!exact) return splitProduct(ins, body, helpers);
   const product = `${ref(ins.a)} * ${ref(ins.b)}`;
   if (ins.shift === 0) return product;
-  return lowerShr(`(${product})`, ins.shift, ins.round, false, helpers, ins.id);
+  const productFitsInt32 = corners.every((c) => c < 2n ** 31n && c >= -(2n ** 31n));
+  return lowerShr(`(${product})`, ins.shift, ins.round, productFitsInt32, helpers, ins.id);
 }
