@@ -84,6 +84,8 @@ export function ln(a: Rational): Rational {
 }
 
 export function exp(a: Rational): Rational {
+  // below -100 the result is under 2^-144: zero at this precision (and 2^k would not fit memory)
+  if (cmp(a, rat(-100n)) < 0) return rat(0n);
   const x = toFixed(a);
   const k = (x + LN2 / 2n) / LN2 - (x < -LN2 / 2n ? 1n : 0n);
   const r = x - k * LN2;

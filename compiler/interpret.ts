@@ -34,8 +34,10 @@ export class Interpreter {
 
   /** Applies one event; returns false, changing nothing but clearing outputs, when the guard rejects it. */
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
-    const handler = this.program.handlers.find((h) => h.event === EVENT_KIND_NAMES[kind]);
     this.outputs.fill(0n);
+    // the engine contract: the kind and every field are safe integers, or the event is invalid
+    if (![kind, t, a, b, c, d].every(Number.isSafeInteger)) return false;
+    const handler = this.program.handlers.find((h) => h.event === EVENT_KIND_NAMES[kind]);
     if (!handler) return false;
     const inputs = { t: BigInt(t), a: BigInt(a), b: BigInt(b), c: BigInt(c), d: BigInt(d) };
     const values = evaluate(handler, inputs, this.params, this.state, this.program);
@@ -111,7 +113,7 @@ function apply(
     case "div": {
       const d = v[ins.b];
       const n = v[ins.a] << BigInt(ins.shift);
-      return d < 0n ? roundDiv(-n, -d, ins.round) : roundDiv(n, d, ins.round);
+      return d < 0n ? roundDiv(-n, -d, "floor") : roundDiv(n, d, "floor");
     }
     case "mod": {
       const r = v[ins.a] % v[ins.b];

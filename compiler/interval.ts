@@ -102,9 +102,9 @@ export function mulShiftI(a: Interval, b: Interval, shift: number, mode: Roundin
 }
 
 /** The quotient is monotonic in each argument on a divisor interval that excludes zero: corners suffice. */
-export function divI(a: Interval, b: Interval, shift: number, mode: Rounding): Interval {
+export function divI(a: Interval, b: Interval, shift: number): Interval {
   const s = 1n << BigInt(shift);
-  const q = [a.lo, a.hi].flatMap((n) => [b.lo, b.hi].map((d) => roundDivSigned(n * s, d, mode)));
+  const q = [a.lo, a.hi].flatMap((n) => [b.lo, b.hi].map((d) => roundDivSigned(n * s, d, "floor")));
   return iv(min(...q), max(...q));
 }
 

@@ -131,8 +131,8 @@ export class IrBuilder {
     );
   }
 
-  /** a / b at `frac` fraction bits (at least a's), rounded as asked; b's interval must exclude zero. */
-  div(a: Num, b: Num, frac: number, round: Rounding, span: Span): Num {
+  /** a / b at `frac` fraction bits, rounded down; b's interval must exclude zero. */
+  div(a: Num, b: Num, frac: number, span: Span): Num {
     if (b.range.lo <= 0n && b.range.hi >= 0n) {
       this.diags.error(
         "R004",
@@ -143,9 +143,10 @@ export class IrBuilder {
       return this.constant(0n, frac, span);
     }
     const shift = frac - a.frac + b.frac;
-    if (shift < 0) return this.div(this.rescale(a, a.frac - shift, round, span), b, frac, round, span);
+    // fewer fraction bits in the dividend make the shift zero
+    if (shift < 0) return this.div(this.rescale(a, a.frac + shift, "floor", span), b, frac, span);
     this.checkWide(I.shlI(a.range, shift), span, "shifted dividend", I.LIMIT_53);
-    return this.emit({ op: "div", a: a.id, b: b.id, shift, round }, frac, I.divI(a.range, b.range, shift, round), span);
+    return this.emit({ op: "div", a: a.id, b: b.id, shift }, frac, I.divI(a.range, b.range, shift), span);
   }
 
   mod(a: Num, b: Num, span: Span): Num {

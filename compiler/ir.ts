@@ -30,8 +30,8 @@ export type Op =
   | { readonly op: "and" | "or"; readonly a: ValueId; readonly b: ValueId }
   /** round(a * b / 2^shift) */
   | { readonly op: "mul"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly round: Rounding }
-  /** round(a * 2^shift / b); b's interval excludes 0 */
-  | { readonly op: "div"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly round: Rounding }
+  /** floor(a * 2^shift / b); b's interval excludes 0. (ceil and round of a quotient are a later shr.) */
+  | { readonly op: "div"; readonly a: ValueId; readonly b: ValueId; readonly shift: number }
   /** a - b * floor(a / b); b > 0 */
   | { readonly op: "mod"; readonly a: ValueId; readonly b: ValueId }
   | { readonly op: "shl"; readonly a: ValueId; readonly n: number }

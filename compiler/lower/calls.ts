@@ -257,7 +257,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
         );
       const d = a.num;
       const frac = Math.max(0, Math.min(32, 52 - bitsFor(d.range) + d.frac));
-      return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, "floor", call.span), NONE);
+      return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, call.span), NONE);
     },
   },
   remaining: {
@@ -385,7 +385,7 @@ function lowerWeightedMid(call: Call, ctx: HandlerContext): Val {
   const frac = Math.max(0, Math.min(16, 52 - bitsFor(num.range)));
   // a weighted average of bid and ask lies between them: the clamp tells range analysis so
   const hi = ctx.model.instrument.price.hi << BigInt(frac);
-  const wm = b.clamp(b.div(num, safe, frac, "floor", call.span), 0n, hi, call.span);
+  const wm = b.clamp(b.div(num, safe, frac, call.span), 0n, hi, call.span);
   const mid = { ...b.add(bid, ask, call.span), frac: 1 };
   const empty = b.cmp("eq", total, b.constant(0n, 0, call.span), call.span);
   return numVal(b.select(empty, mid, wm, call.span), PRICE);
@@ -432,7 +432,7 @@ function lowerLogReturnCall(call: Call, ctx: HandlerContext): Val {
   const prev = ctx.readState(slot, call.span);
   ctx.writeState(slot, x);
   const safePrev = b.max(prev, b.constant(x.range.lo, x.frac, call.span), call.span);
-  const ratio = b.div(x, safePrev, 24, "floor", call.span);
+  const ratio = b.div(x, safePrev, 24, call.span);
   const clamped = b.clamp(ratio, 15n << 20n, 17n << 20n, call.span);
   const ln = lutCall(LUT_FUNCTIONS.ln, clamped, call.span, ctx);
   if (ln.kind !== "num") return ERROR;

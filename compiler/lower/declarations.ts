@@ -3,7 +3,7 @@ import type { Diagnostics } from "../../language/diagnostic.js";
 import type { Span } from "../../language/span.js";
 import * as X from "../exact-math.js";
 import { quantize } from "../derived-eval.js";
-import { formatRaw, iv } from "../interval.js";
+import { bitsFor, fits, formatRaw, iv, LIMIT_53 } from "../interval.js";
 import type { Interval } from "../ir.js";
 import { NONE, PRICE, QTY, TIME, showUnit, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
@@ -89,6 +89,10 @@ export function lowerInstrument(decl: A.InstrumentDecl | undefined, diags: Diagn
       info[name] = v;
     } else if ((name === "price" || name === "qty" || name === "position") && f.range) {
       const r = integerRange(f.range, diags);
+      if (r && !fits(r, LIMIT_53)) {
+        diags.error("R001", f.range.span, `the ${name} range needs ${bitsFor(r)} bits; market values are limited to 53 bits`, "declare a narrower range");
+        continue;
+      }
       if (r) info[name] = r;
     } else {
       diags.error(

@@ -12,6 +12,8 @@ import { asNum, asNumBeside, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
 
 const DIV_FRAC = 16;
+/** No value carries more fraction bits: every shift stays below 64 on every target. */
+const MAX_FRAC = 52;
 
 export function lowerExpr(e: A.Expr, ctx: HandlerContext): Val {
   switch (e.kind) {
@@ -192,7 +194,7 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
     return staticVal({ kind: "binary", op: ARITH[e.op]!, a: a.expr, b: b.expr }, unit, false, text, e.span, ctx.model);
   if (e.op === "/" && b.kind === "static") {
     const k = powerOfTwo(b.expr);
-    if (k !== undefined) {
+    if (k !== undefined && (a.kind !== "num" || a.num.frac + k <= MAX_FRAC)) {
       const x = asNum(a, ctx, e.left.span)!;
       return numVal({ id: x.id, frac: x.frac + k, range: x.range }, unit);
     }
@@ -206,7 +208,7 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
     case "*":
       return numVal(ctx.b.mul(x, y, e.span, productFrac(x, y)), unit);
     case "/":
-      return numVal(ctx.b.div(x, y, Math.max(x.frac, y.frac, DIV_FRAC), "floor", e.span), unit);
+      return numVal(ctx.b.div(x, y, Math.max(x.frac, y.frac, DIV_FRAC), e.span), unit);
     default:
       throw new Error(`unhandled operator ${e.op}`);
   }

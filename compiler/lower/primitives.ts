@@ -152,6 +152,15 @@ export function lowerEwma(
   if (decl.type && !type) return;
   const frac = type?.frac ?? xn.frac;
   const declared = decl.range && type ? rangeOf(decl.range, frac, model) : type?.format;
+  if (declared && (declared.lo > 0n || declared.hi < 0n)) {
+    model.diags.error(
+      "T009",
+      decl.range?.span ?? decl.name.span,
+      "an ewma starts at 0, which is outside the declared range",
+      "include 0 in the range, e.g. in [0, 128]",
+    );
+    return;
+  }
   const shift = BigInt(Math.max(0, frac - xn.frac));
   const pre =
     declared && frac >= xn.frac ? b.clamp(xn, declared.lo >> shift, declared.hi >> shift, value.value.span) : xn;
@@ -220,7 +229,7 @@ export function lowerVamp(
   const isBuy = b.cmp("gt", side, zero, call.span);
   const update = (s: number, mine: Num) => {
     const c = ctx.readState(s, call.span);
-    const decayed = b.sub(c, b.div(c, n, 0, "floor", call.span), call.span);
+    const decayed = b.sub(c, b.div(c, n, 0, call.span), call.span);
     const next = b.clamp(b.add(decayed, mine, call.span), 0n, cap, call.span);
     ctx.writeState(s, next);
     return next;
@@ -228,6 +237,6 @@ export function lowerVamp(
   const buy = update(buySlot, b.select(isBuy, qty, zero, call.span));
   const sell = update(sellSlot, b.select(isBuy, zero, qty, call.span));
   const total = b.max(b.add(buy, sell, call.span), b.constant(1n, 0, call.span), call.span);
-  const pressure = b.div(b.sub(buy, sell, call.span), total, 16, "floor", call.span);
+  const pressure = b.div(b.sub(buy, sell, call.span), total, 16, call.span);
   ctx.writeState(slot, b.clamp(pressure, -(1n << 16n), 1n << 16n, call.span));
 }

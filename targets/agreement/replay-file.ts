@@ -16,8 +16,19 @@ export interface Replay {
 
 const FORMAT = "lockstep-replay/1";
 
+/** JSON has no BigInt, NaN or Infinity: BigInts are written "123n", the others "#NaN", "#Infinity". */
+const encode = (_k: string, v: unknown) =>
+  typeof v === "bigint" ? `${v}n` : typeof v === "number" && !Number.isFinite(v) ? `#${v}` : v;
+
+const decode = (_k: string, v: unknown) => {
+  if (typeof v !== "string") return v;
+  if (/^-?\d+n$/.test(v)) return BigInt(v.slice(0, -1));
+  if (v === "#NaN" || v === "#Infinity" || v === "#-Infinity") return Number(v.slice(1));
+  return v;
+};
+
 export function writeReplay(path: string, r: Replay): void {
-  const json = JSON.stringify({ format: FORMAT, ...r }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v), 2);
+  const json = JSON.stringify({ format: FORMAT, ...r }, encode, 2);
   writeFileSync(path, `${json}\n`);
 }
 
@@ -25,7 +36,7 @@ export function writeReplay(path: string, r: Replay): void {
 export function readReplay(path: string): Replay | { error: string } {
   let data: unknown;
   try {
-    data = JSON.parse(readFileSync(path, "utf8"), (_k, v) => (typeof v === "string" && /^-?\d+n$/.test(v) ? BigInt(v.slice(0, -1)) : v));
+    data = JSON.parse(readFileSync(path, "utf8"), decode);
   } catch (e) {
     return { error: `${path}: not a readable replay file (${e instanceof Error ? e.message : String(e)})` };
   }

@@ -15,6 +15,9 @@ export interface StreamStep {
 
 export const RELOAD = -1;
 
+/** The end of the session clock: times are nanoseconds in [0, 2^50]. */
+const TIME_END = 2 ** 50;
+
 /**
  * Integer constants the program compares or clamps against: random values rarely land on them, and
  * off-by-one bugs live exactly there. Raw values of every parameter default are added too.
@@ -44,6 +47,8 @@ function fieldValue(r: Interval, marks: number[]): fc.Arbitrary<number> {
   const near = marks.filter((m) => m >= lo - 1 && m <= hi + 1);
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(lo, hi, lo - 1, hi + 1, 0, lo + 1, hi - 1) },
+    // not integers at all: the engine contract makes such an event invalid on every target
+    { weight: 1, arbitrary: fc.constantFrom(0.5, lo + 0.5, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53)) },
     { weight: near.length ? 2 : 0, arbitrary: near.length ? fc.constantFrom(...near) : fc.constant(lo) },
     { weight: 5, arbitrary: fc.integer({ min: lo, max: hi }) },
     { weight: 2, arbitrary: fc.integer({ min: Math.max(lo, -1000), max: Math.min(hi, 1000) }) },
@@ -99,16 +104,27 @@ export function eventStream(program: IrProgram, maxLength = 40): fc.Arbitrary<St
     return aimed ? [plain, aimed] : [plain];
   });
   const reload = baseParams(program).map((params) => ({ kind: RELOAD, a: 0, b: 0, c: 0, d: 0, params }));
-  const step = fc.oneof({ weight: 20, arbitrary: fc.oneof(...perKind) }, { weight: program.params.length ? 1 : 0, arbitrary: reload });
+  const unknownKind = fc.record({ kind: fc.constantFrom(6, 2.5, NaN), a: fc.constant(1), b: fc.constant(1), c: fc.constant(1), d: fc.constant(0) });
+  const step = fc.oneof(
+    { weight: 20, arbitrary: fc.oneof(...perKind) },
+    { weight: program.params.length ? 1 : 0, arbitrary: reload },
+    { weight: 1, arbitrary: unknownKind },
+  );
   const dt = fc.oneof(
     { weight: 4, arbitrary: fc.constant(0) },
     { weight: 6, arbitrary: fc.integer({ min: 1, max: 2_000_000 }) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 120_000_000_000 }) },
     { weight: 1, arbitrary: fc.constant(-1) },
+    // a jump to the end of the session clock (2^50 ns) and past it
+    { weight: 1, arbitrary: fc.constantFrom(TIME_END - 1, TIME_END, TIME_END + 1).map((at) => ({ at })) },
   );
   return fc.array(fc.tuple(step, dt), { minLength: 1, maxLength, size: "large" }).map((items) => {
     let t = 0;
     return items.map(([e, delta]) => {
+      if (typeof delta !== "number") {
+        t = Math.max(t, delta.at);
+        return { ...e, t: delta.at };
+      }
       t = Math.max(0, t + delta);
       return { ...e, t: delta < 0 ? Math.max(0, t - 5) : t };
     });

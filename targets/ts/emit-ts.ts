@@ -89,6 +89,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
         ],
         returnType: "boolean",
         statements: [
+          "if (!wellFormed(events, at)) { this.outputs.fill(0); return false; }",
           "switch (events[at]) {",
           ...program.handlers.map((h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(events, at);`),
           "default: this.outputs.fill(0); return false;",
@@ -98,7 +99,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       ...methods,
     ],
   });
-  for (const name of [...helpers].sort()) file.addStatements(helperSource(name));
+  for (const name of ["wellFormed", ...[...helpers].sort()]) file.addStatements(helperSource(name));
   return format(file.getFullText(), { parser: "typescript", printWidth: 110 });
 }
 

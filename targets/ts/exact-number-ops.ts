@@ -1,39 +1,18 @@
 /**
- * Exact integer operations on JavaScript numbers, inlined by name into emitted TypeScript modules
- * (the emitter copies their source, so a compiled strategy has no runtime dependency). Every value is
- * an integer with |x| < 2^53, so + - * (when the product is < 2^53), % and division by powers of two are
- * exact on doubles. The one place that needs more is a product of up to 64 bits followed by a right
- * shift: mulShr splits both operands into 24-bit limbs, whose partial products are exact.
+ * Helpers copied by name into emitted TypeScript modules (the emitter copies their source, so a compiled
+ * strategy has no runtime dependency). Every value is an integer with |x| < 2^53, so + - * (when the
+ * product is < 2^53) and division by powers of two are exact on doubles. The one place that needs more
+ * is a product of up to 64 bits that no single split keeps exact: mulShr splits both operands into
+ * 24-bit limbs, whose partial products are exact.
  */
 
-/** round-half-even(x / 2^n) for an integer x and n >= 1. */
-export function shrHalfEven(x: number, n: number): number {
-  const p = 2 ** n;
-  const q = Math.floor(x / p);
-  const r = x - q * p;
-  const half = p / 2;
-  return r > half || (r === half && q % 2 !== 0) ? q + 1 : q;
-}
-
-/** round(n / d) for integers with |n|, |d| < 2^53 and d != 0; mode 0 floor, 1 ceil, 2 half-even. */
-export function divRound(n: number, d: number, mode: number): number {
-  if (d < 0) {
-    n = -n;
-    d = -d;
-  }
-  let r = n % d;
-  let q = (n - r) / d;
-  if (r < 0) {
-    q -= 1;
-    r += d;
-  }
-  if (r === 0) return q;
-  if (mode === 1) return q + 1;
-  if (mode === 2) {
-    const twice = 2 * r;
-    if (twice > d || (twice === d && q % 2 !== 0)) return q + 1;
-  }
-  return q;
+/**
+ * The engine contract: an event's kind and five fields are safe integers. Anything else (NaN, a
+ * fraction, a value beyond 2^53) makes the event invalid on every target.
+ */
+export function wellFormed(events: Float64Array, at: number): boolean {
+  for (let i = 0; i < 6; i++) if (!Number.isSafeInteger(events[at + i])) return false;
+  return true;
 }
 
 const L = 16777216; // 2^24

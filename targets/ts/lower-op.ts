@@ -138,10 +138,7 @@ export function lowerOp(ins: Instr, body: readonly Instr[], helpers: Set<string>
       // |dividend| < 2^53 (checked when the IR is built), so the double quotient is within
       // 2^-53 * |q| < 1/|d| of the true one and cannot cross an integer: floor and ceil are exact.
       const n = ins.shift ? `${ref(ins.a)} * ${pow2(ins.shift)}` : ref(ins.a);
-      if (ins.round === "floor") return `Math.floor(${n} / ${ref(ins.b)})`;
-      if (ins.round === "ceil") return `Math.ceil(${n} / ${ref(ins.b)})`;
-      helpers.add("divRound");
-      return `divRound(${n}, ${ref(ins.b)}, ${MODE[ins.round]})`;
+      return `Math.floor(${n} / ${ref(ins.b)})`;
     }
     case "mod":
       // a - floor(a / b) * b: exact for |a| < 2^53 (see div), and unlike % it does not call out to fmod

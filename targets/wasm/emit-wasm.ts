@@ -167,7 +167,7 @@ function lowerInstr(ins: Instr, c: LowerCtx): Expr {
     case "mul":
       return roundShift(c, i64.mul(num(c, ins.a), num(c, ins.b)), ins.shift, ins.round);
     case "div":
-      return roundDivide(c, ins.shift ? i64.shl(num(c, ins.a), c64(m, BigInt(ins.shift))) : num(c, ins.a), num(c, ins.b), ins.round);
+      return floorDivide(c, ins.shift ? i64.shl(num(c, ins.a), c64(m, BigInt(ins.shift))) : num(c, ins.a), num(c, ins.b));
     case "mod": {
       const r = share(c, i64.rem_s(num(c, ins.a), num(c, ins.b)));
       return m.block(null, [r.set, i64.add(r.use(), m.select(i64.lt_s(r.use(), c64(m, 0n)), num(c, ins.b), c64(m, 0n)))], c.b.i64);
@@ -198,28 +198,11 @@ function roundShift(c: LowerCtx, x: Expr, n: number, mode: Rounding): Expr {
   return m.block(null, [v.set, i64.add(q(), i64.extend_u(up))], c.b.i64);
 }
 
-/** round(n / d) from the truncating i64.div_s: step the quotient down (floor) or up (ceil) on a remainder. */
-function roundDivide(c: LowerCtx, n: Expr, d: Expr, mode: Rounding): Expr {
+/** floor(n / d) from the truncating i64.div_s: one step down when the remainder and divisor differ in sign. */
+function floorDivide(c: LowerCtx, n: Expr, d: Expr): Expr {
   const { m } = c;
   const i64 = m.i64;
   const zero = () => c64(m, 0n);
-  if (mode === "half_even") {
-    // make the divisor positive, floor, then compare twice the remainder with the divisor
-    const d0 = share(c, d);
-    const neg = () => i64.lt_s(d0.use(), zero());
-    const nn = share(c, m.select(neg(), i64.sub(zero(), n), n));
-    const dd = share(c, m.select(neg(), i64.sub(zero(), d0.use()), d0.use()));
-    const q0 = share(c, i64.div_s(nn.use(), dd.use()));
-    const r0 = share(c, i64.sub(nn.use(), i64.mul(q0.use(), dd.use())));
-    const q = share(c, i64.sub(q0.use(), i64.extend_u(i64.lt_s(r0.use(), zero()))));
-    const r = share(c, i64.add(r0.use(), m.select(i64.lt_s(r0.use(), zero()), dd.use(), zero())));
-    const twice = () => i64.shl(r.use(), c64(m, 1n));
-    const up = m.i32.or(
-      i64.gt_s(twice(), dd.use()),
-      m.i32.and(i64.eq(twice(), dd.use()), i64.ne(i64.and(q.use(), c64(m, 1n)), zero())),
-    );
-    return m.block(null, [d0.set, nn.set, dd.set, q0.set, r0.set, q.set, r.set, i64.add(q.use(), i64.extend_u(up))], c.b.i64);
-  }
   const nv = share(c, n);
   const dv = share(c, d);
   const q = share(c, i64.div_s(nv.use(), dv.use()));
@@ -227,24 +210,34 @@ function roundDivide(c: LowerCtx, n: Expr, d: Expr, mode: Rounding): Expr {
   const r = share(c, i64.sub(nv.use(), i64.mul(q.use(), dv.use())));
   const signsDiffer = i64.lt_s(i64.xor(r.use(), dv.use()), zero());
   const inexact = i64.ne(r.use(), zero());
-  const adjust =
-    mode === "floor"
-      ? i64.sub(q.use(), i64.extend_u(m.i32.and(inexact, signsDiffer)))
-      : i64.add(q.use(), i64.extend_u(m.i32.and(inexact, m.i32.eqz(signsDiffer))));
-  return m.block(null, [nv.set, dv.set, q.set, r.set, adjust], c.b.i64);
+  const floor = i64.sub(q.use(), i64.extend_u(m.i32.and(inexact, signsDiffer)));
+  return m.block(null, [nv.set, dv.set, q.set, r.set, floor], c.b.i64);
 }
 
+/**
+ * step(kind, t, a, b, c, d), all f64. The engine contract: the kind and every field are safe integers
+ * (a whole number of magnitude at most 2^53 - 1), or the event is invalid; then the kind picks the handler.
+ */
 function addStep(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLayout): void {
-  const args = () => [0, 1, 2, 3, 4].map((i) => m.local.get(i + 1, b.f64));
+  const arg = (i: number) => m.local.get(i, b.f64);
+  const safeInteger = (i: number) =>
+    m.i32.and(m.f64.eq(m.f64.trunc(arg(i)), arg(i)), m.f64.le(m.f64.abs(arg(i)), m.f64.const(2 ** 53 - 1)));
+  const wellFormed = [1, 2, 3, 4, 5].reduce((acc, i) => m.i32.and(acc, safeInteger(i)), safeInteger(0));
+  // a binaryen expression may appear in one place only, so each use builds its own
+  const kind = () => m.i32.trunc_s_sat.f64(arg(0));
   const branches = program.handlers.map((h) =>
-    m.if(m.i32.eq(m.local.get(0, b.i32), m.i32.const(EVENT_KIND_NAMES.indexOf(h.event))), m.return(m.call(handlerName(h), args(), b.i32))),
+    m.if(
+      m.i32.eq(kind(), m.i32.const(EVENT_KIND_NAMES.indexOf(h.event))),
+      m.return(m.call(handlerName(h), [1, 2, 3, 4, 5].map(arg), b.i32)),
+    ),
   );
+  const invalid = m.block(null, [...zeroOutputs(m, l), m.return(m.i32.const(0))]);
   m.addFunction(
     "step",
-    b.createType([b.i32, b.f64, b.f64, b.f64, b.f64, b.f64]),
+    b.createType([b.f64, b.f64, b.f64, b.f64, b.f64, b.f64]),
     b.i32,
     [],
-    m.block(null, [...branches, ...zeroOutputs(m, l), m.return(m.i32.const(0))]),
+    m.block(null, [m.if(m.i32.eqz(wellFormed), invalid), ...branches, ...zeroOutputs(m, l), m.return(m.i32.const(0))]),
   );
   m.addFunctionExport("step", "step");
 }
@@ -271,7 +264,7 @@ function addStepBatch(m: BinaryenModule, b: Binaryen, l: MemoryLayout): void {
             accepted,
             m.i32.add(
               m.local.get(accepted, b.i32),
-              m.call("step", [m.i32.trunc_s_sat.f64(field(0)), field(1), field(2), field(3), field(4), field(5)], b.i32),
+              m.call("step", [field(0), field(1), field(2), field(3), field(4), field(5)], b.i32),
             ),
           ),
           m.memory.copy(

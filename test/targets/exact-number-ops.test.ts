@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { roundDiv } from "../../compiler/interval.js";
 import type { Rounding } from "../../compiler/ir.js";
-import { divRound, mulShr, shrHalfEven } from "../../targets/ts/exact-number-ops.js";
+import { mulShr, wellFormed } from "../../targets/ts/exact-number-ops.js";
 
 const MODES: Rounding[] = ["floor", "ceil", "half_even"];
 const LIMIT = 2n ** 53n - 1n;
@@ -38,20 +38,15 @@ describe("exact number helpers agree with BigInt", () => {
       for (let m = 0; m < 3; m++) expect(mulShr(Number(a), Number(b), n, m)).toBe(Number(reference(a, b, n, MODES[m])));
   });
 
-  it("divRound and shrHalfEven", () => {
-    fc.assert(
-      fc.property(safe, safe, fc.integer({ min: 0, max: 2 }), (n, d, m) => {
-        fc.pre(d !== 0n);
-        const want = d < 0n ? roundDiv(-n, -d, MODES[m]) : roundDiv(n, d, MODES[m]);
-        expect(divRound(Number(n), Number(d), m) + 0).toBe(Number(want));
-      }),
-      { numRuns: 20000 },
-    );
-    fc.assert(
-      fc.property(safe, fc.integer({ min: 1, max: 52 }), (x, n) => {
-        expect(shrHalfEven(Number(x), n) + 0).toBe(Number(roundDiv(x, 1n << BigInt(n), "half_even")));
-      }),
-      { numRuns: 20000 },
-    );
+  it("wellFormed accepts exactly rows of six safe integers", () => {
+    const row = (...xs: number[]) => new Float64Array(xs);
+    expect(wellFormed(row(0, 1, 2, 3, 4, 5), 0)).toBe(true);
+    expect(wellFormed(row(0, 2 ** 53 - 1, -(2 ** 53 - 1), 0, 0, 0), 0)).toBe(true);
+    for (const bad of [0.5, NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53)])
+      for (let i = 0; i < 6; i++) {
+        const r = row(1, 1, 1, 1, 1, 1);
+        r[i] = bad;
+        expect(wellFormed(r, 0), `${bad} at ${i}`).toBe(false);
+      }
   });
 });
