@@ -94,6 +94,15 @@ export function quantize(v: X.Rational, frac: number): bigint {
   return roundDiv(v.n << BigInt(frac), v.d, "half_even");
 }
 
+/** Why a base parameter vector does not fit the program (count, declared ranges), or undefined. */
+export function baseProblem(program: IrProgram, base: readonly bigint[]): string | undefined {
+  if (base.length !== program.params.length) return `expected ${program.params.length} parameters, got ${base.length}`;
+  const i = program.params.findIndex((p, k) => base[k] < p.range.lo || base[k] > p.range.hi);
+  if (i < 0) return undefined;
+  const p = program.params[i];
+  return `${p.name} = ${base[i]} (raw) is outside its declared range [${p.range.lo}, ${p.range.hi}]`;
+}
+
 /** A parameter set that a declared derived parameter's range refuses. */
 export class ParameterError extends Error {}
 

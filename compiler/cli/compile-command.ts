@@ -31,7 +31,15 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
-  const written = await writeOutputs(c.ir, out, target === "all" ? [...TARGETS] : [target as (typeof TARGETS)[number]]);
+  let written: string[];
+  try {
+    written = await writeOutputs(c.ir, out, target === "all" ? [...TARGETS] : [target as (typeof TARGETS)[number]]);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    process.stderr.write(`lockstep: cannot write to ${out} (${code}): choose another --out directory\n`);
+    return 1;
+  }
   for (const path of written) process.stdout.write(`wrote ${path}\n`);
   return 0;
 }

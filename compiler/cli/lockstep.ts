@@ -1,10 +1,23 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { runCheck } from "./check-command.js";
 import { runCompile } from "./compile-command.js";
 import { runDemo } from "./demo-command.js";
 import { runReplay } from "./replay-command.js";
 import { runTest } from "./test-command.js";
+
+function wholeNumber(v: string, flag: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError(`${flag} needs a whole number, got '${v}'`);
+  return n;
+}
+
+function targetList(v: string): string[] {
+  const list = v.split(",").map((t) => t.trim());
+  if (list.some((t) => t === "") || new Set(list).size !== list.length)
+    throw new InvalidArgumentError(`--targets needs distinct names separated by commas, got '${v}'`);
+  return list;
+}
 
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
@@ -25,7 +38,7 @@ program
   .command("check")
   .description("parse and analyse .lstep files; print diagnostics")
   .argument("<files...>", ".lstep source files")
-  .option("--format <format>", "text or json", "text")
+  .addOption(new Option("--format <format>", "diagnostics as text or json").choices(["text", "json"]).default("text"))
   .action((files: string[], opts: { format: string }) => {
     process.exitCode = runCheck(files, opts.format === "json" ? "json" : "text");
   });
@@ -36,7 +49,7 @@ program
   .argument("<file>", ".lstep source file")
   .option("--target <target>", "ts, wasm or all", "all")
   .option("--out <dir>", "output directory", "build")
-  .option("--format <format>", "diagnostics as text or json", "text")
+  .addOption(new Option("--format <format>", "diagnostics as text or json").choices(["text", "json"]).default("text"))
   .action(async (file: string, opts: { target: string; out: string; format: string }) => {
     process.exitCode = await runCompile(file, opts.target, opts.out, opts.format === "json" ? "json" : "text");
   });
@@ -46,16 +59,16 @@ program
   .description("run every target against the reference interpreter on generated event streams")
   .argument("<file>", ".lstep source file")
   .option("--runs <n>", "number of streams", (v) => positiveInt(v, "--runs"), 1000)
-  .option("--seed <s>", "random seed (a run is reproducible from its seed)", (v) => Number.parseInt(v, 10), Date.now() % 2 ** 31)
-  .option("--targets <list>", "comma-separated targets", "ts,wasm")
+  .option("--seed <s>", "random seed (a run is reproducible from its seed)", (v) => wholeNumber(v, "--seed"), Date.now() % 2 ** 31)
+  .option("--targets <list>", "comma-separated targets", targetList, ["ts", "wasm"])
   .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
   .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh")
   .option("--failures <dir>", "where replay files of failures are written", "lockstep-failures")
-  .action(async (file: string, o: { runs: number; seed: number; targets: string; timeBudget?: number; artifacts?: string; failures: string }) => {
+  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string }) => {
     const outcome = await runTest(file, {
       runs: o.runs,
       seed: o.seed,
-      targets: o.targets.split(",").map((t) => t.trim()).filter(Boolean),
+      targets: o.targets,
       timeBudgetSeconds: o.timeBudget,
       artifacts: o.artifacts,
       failures: o.failures,

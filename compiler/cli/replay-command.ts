@@ -1,4 +1,6 @@
 import { readReplay } from "../../targets/agreement/replay-file.js";
+import { RELOAD } from "../../targets/agreement/streams.js";
+import { baseProblem } from "../derived-eval.js";
 import { loadTarget } from "../../targets/agreement/load-targets.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
@@ -15,6 +17,12 @@ export async function runReplay(path: string): Promise<number> {
   const c = compileFile(r.source);
   if ("error" in c || !c.ir) {
     process.stderr.write(`lockstep: ${"error" in c ? c.error : `${r.source} no longer compiles`}\n`);
+    return 1;
+  }
+  const paramSets = [r.params, ...r.stream.filter((s) => s.kind === RELOAD).map((s) => s.params!)];
+  const problem = paramSets.map((p) => baseProblem(c.ir!, p)).find((x) => x !== undefined);
+  if (problem) {
+    process.stderr.write(`lockstep: ${path} does not fit ${r.source} as it is now: ${problem}\n`);
     return 1;
   }
   const engines: TargetEngine[] = [];

@@ -89,10 +89,15 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
       mkdirSync(opts.failures, { recursive: true });
       const path = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}.json`);
       writeReplay(path, { source: file, targets: opts.targets as SoftwareTarget[], origin, seed: opts.seed, params: base, stream, divergence });
-      out(`\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${stream.length}-step stream (shrunk)\n`);
+      const internal = divergence.target === "interpreter";
+      out(
+        internal
+          ? `\nINTERNAL ERROR: ${divergence.what} at step ${divergence.step}; please report it with the replay file\n`
+          : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${stream.length}-step stream (shrunk)\n`,
+      );
       out(showDivergence(ir, stream, divergence));
       out(`replay it: lockstep replay ${path}\n`);
-      outcome = { exitCode: 1, streams, divergence, replayPath: path };
+      outcome = { exitCode: internal ? 2 : 1, streams, divergence, replayPath: path };
     } else if (result.errorInstance) {
       out(`\nERROR while testing: ${String(result.errorInstance)}\n`);
       outcome = { exitCode: 2, streams };

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Divergence } from "./run-agreement.js";
-import type { StreamStep } from "./streams.js";
-import type { Origin, SoftwareTarget } from "./load-targets.js";
+import { RELOAD, type StreamStep } from "./streams.js";
+import { SOFTWARE_TARGETS, type Origin, type SoftwareTarget } from "./load-targets.js";
 
 /** A failing stream, saved so that `lockstep replay FILE` can run it again. BigInts are decimal strings. */
 export interface Replay {
@@ -40,8 +40,29 @@ export function readReplay(path: string): Replay | { error: string } {
   } catch (e) {
     return { error: `${path}: not a readable replay file (${e instanceof Error ? e.message : String(e)})` };
   }
-  const r = data as Partial<Replay> & { format?: string };
-  if (r?.format !== FORMAT || typeof r.source !== "string" || !Array.isArray(r.stream) || !Array.isArray(r.params) || !Array.isArray(r.targets))
-    return { error: `${path}: not a ${FORMAT} file` };
-  return r as Replay;
+  const problem = shapeProblem(data);
+  return problem ? { error: `${path}: not a valid ${FORMAT} file: ${problem}` } : (data as Replay);
+}
+
+const isBigints = (x: unknown): x is bigint[] => Array.isArray(x) && x.every((v) => typeof v === "bigint");
+
+/** What is wrong with a parsed replay, checked field by field, or undefined. */
+function shapeProblem(data: unknown): string | undefined {
+  const r = data as Record<string, unknown> | null;
+  if (typeof r !== "object" || r === null || r.format !== FORMAT) return `the format is not ${FORMAT}`;
+  if (typeof r.source !== "string") return "no source file";
+  if (!isBigints(r.params)) return "params must be a list of integers";
+  if (!Array.isArray(r.targets) || r.targets.length === 0 || !r.targets.every((t) => (SOFTWARE_TARGETS as readonly unknown[]).includes(t)))
+    return `targets must be a non-empty list of ${SOFTWARE_TARGETS.join(", ")}`;
+  const o = r.origin as Record<string, unknown> | null;
+  if (typeof o !== "object" || o === null || !(o.kind === "fresh" || (o.kind === "artifacts" && typeof o.dir === "string")))
+    return 'origin must be {"kind": "fresh"} or {"kind": "artifacts", "dir": "..."}';
+  if (!Array.isArray(r.stream)) return "stream must be a list of steps";
+  for (const [i, s] of r.stream.entries()) {
+    const step = s as Record<string, unknown> | null;
+    if (typeof step !== "object" || step === null || !["kind", "t", "a", "b", "c", "d"].every((k) => typeof step[k] === "number"))
+      return `step ${i} needs numbers kind, t, a, b, c, d`;
+    if (step.kind === RELOAD && !isBigints(step.params)) return `step ${i} reloads without a list of integer params`;
+  }
+  return undefined;
 }

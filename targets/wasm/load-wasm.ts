@@ -88,6 +88,10 @@ export class WasmEngine {
   get stateCount(): number {
     return this.stateView.length;
   }
+
+  get paramCount(): number {
+    return this.params.length;
+  }
 }
 
 export async function loadWasm(bytes: Uint8Array): Promise<WasmEngine> {
