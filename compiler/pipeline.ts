@@ -20,5 +20,7 @@ export function compileSource(path: string, text: string): Compilation {
   const ast = parseProgram(file, diagnostics);
   if (diagnostics.hasErrors) return { file, diagnostics, ast };
   const ir = lowerProgram(ast, file, diagnostics);
+  // lowering goes event by event, not line by line: report in source order
+  diagnostics.items.sort((a, b) => a.span.start - b.span.start);
   return { file, diagnostics, ast, ir: diagnostics.hasErrors ? undefined : ir };
 }

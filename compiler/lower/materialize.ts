@@ -159,10 +159,8 @@ function rangeAtFrac(b: RBounds, f: number) {
   return iv(X.floorR(X.mul(b.lo, X.rat(1n << BigInt(f)))), X.ceilR(X.mul(b.hi, X.rat(1n << BigInt(f)))));
 }
 
-const magnitudeBits = (b: RBounds) => {
-  const m = Math.max(Math.abs(X.toNumber(b.lo)), Math.abs(X.toNumber(b.hi)));
-  return Math.max(1, Math.ceil(Math.log2(m + 1)) + 1);
-};
+/** Signed bits of the whole-number part of a static value's bounds (exact, on BigInt). */
+const magnitudeBits = (b: RBounds) => bitsFor(iv(X.floorR(b.lo), X.ceilR(b.hi)));
 
 /**
  * A parameter-only operand next to a per-event one gets as many fraction bits (at most 32) as keep the

@@ -207,7 +207,9 @@ function reference(name: string, span: Span, ctx: HandlerContext): Num {
  */
 function rateLimited(rate: NonNullable<RiskLimits["rate"]>, span: Span, ctx: HandlerContext): Num {
   const { b } = ctx;
-  const { tolerance } = rateParams(rate, span, ctx);
+  const params = rateParams(rate, span, ctx);
+  if (!params) return b.constant(0n, 0, span);
+  const { tolerance } = params;
   const tat = ctx.readState(ctx.globals.states.get("rate_tat")!, span);
   const now = asNum(ctx.fields.get("now")!, ctx, span)!;
   return b.cmp("lt", b.add(now, tolerance, span), tat, span);
@@ -220,7 +222,7 @@ function rateParams(rate: NonNullable<RiskLimits["rate"]>, span: Span, ctx: Hand
     op: "floor" as const,
     a: { kind: "binary" as const, op: "div" as const, a: rate.per.expr, b: rate.count.expr },
   };
-  const interval = staticVal(iExpr, TIME, false, `floor(${rate.per.text} / ${rate.count.text})`, span, model) as Static;
+  const interval = staticVal(iExpr, TIME, false, `floor(${rate.per.text} / ${rate.count.text})`, span, model);
   const tExpr = {
     kind: "binary" as const,
     op: "mul" as const,
@@ -239,14 +241,19 @@ function rateParams(rate: NonNullable<RiskLimits["rate"]>, span: Span, ctx: Hand
     `(${rate.count.text} - 1) * interval`,
     span,
     model,
-  ) as Static;
-  return { interval: asNum(interval, ctx, span)!, tolerance: asNum(tolerance, ctx, span)! };
+  );
+  // an error in either was reported where it arose, and the program will not compile
+  const i = asNum(interval, ctx, span);
+  const t = asNum(tolerance, ctx, span);
+  return i && t ? { interval: i, tolerance: t } : undefined;
 }
 
 function consumeToken(rate: NonNullable<RiskLimits["rate"]>, accept: Num, span: Span, ctx: HandlerContext): void {
   const { b } = ctx;
   const slot = ctx.globals.states.get("rate_tat")!;
-  const { interval } = rateParams(rate, span, ctx);
+  const params = rateParams(rate, span, ctx);
+  if (!params) return;
+  const { interval } = params;
   const tat = ctx.readState(slot, span);
   const now = asNum(ctx.fields.get("now")!, ctx, span)!;
   const next = b.clamp(b.add(b.max(now, tat, span), interval, span), 0n, ctx.model.state[slot].range.hi, span);
@@ -271,7 +278,8 @@ export function declareRiskStates(
     states.set(
       "rate_tat",
       model.addState(
-        { name: "rate_tat", frac: 0, range: iv(0n, TIME_MAX + (1n << 40n)), init: 0n, loc: model.loc(risk.span) },
+        // tat <= now + interval <= 2^50 + 2^50 (intervals are durations): the clamp never binds
+        { name: "rate_tat", frac: 0, range: iv(0n, 2n * TIME_MAX), init: 0n, loc: model.loc(risk.span) },
         TIME,
       ),
     );

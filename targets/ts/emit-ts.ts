@@ -5,7 +5,7 @@ import { format } from "prettier";
 import { Project, Scope, StructureKind, VariableDeclarationKind, type MethodDeclarationStructure } from "ts-morph";
 import type { Handler, IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
-import { condition, lowerOpLines, numeric, v } from "./lower-op.js";
+import { TsOpLowering } from "./lower-op.js";
 
 /**
  * The TypeScript target: one self-contained module per program. State, parameters and outputs live in
@@ -106,6 +106,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
 const methodName = (h: Handler) => `on${h.event[0].toUpperCase()}${h.event.slice(1)}`;
 
 function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): MethodDeclarationStructure {
+  const ops = new TsOpLowering(h.body, helpers);
   const fields = ["t", "a", "b", "c", "d"].filter((f) => h.inputs.some((i) => i.field === f));
   const lines = [
     "const p = this.params;",
@@ -122,13 +123,13 @@ function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): M
       );
       lastLoc = ins.loc;
     }
-    lines.push(...lowerOpLines(ins, h.body, helpers));
+    lines.push(...ops.lines(ins));
   }
-  lines.push(`if (!(${condition(h.guard, h.body)})) { o.fill(0); return false; }`);
-  for (const w of h.writes) lines.push(`s[${w.slot}] = ${numeric(w.value, h.body)};`);
+  lines.push(`if (!(${ops.cond(h.guard)})) { o.fill(0); return false; }`);
+  for (const w of h.writes) lines.push(`s[${w.slot}] = ${ops.ref(w.value)};`);
   const written = new Set(h.outputs.map((x) => x.slot));
   for (let slot = 0; slot < outputCount; slot++) if (!written.has(slot)) lines.push(`o[${slot}] = 0;`);
-  for (const x of h.outputs) lines.push(`o[${x.slot}] = ${numeric(x.value, h.body)};`);
+  for (const x of h.outputs) lines.push(`o[${x.slot}] = ${ops.ref(x.value)};`);
   lines.push("return true;");
   return {
     kind: StructureKind.Method,

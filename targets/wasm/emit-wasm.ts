@@ -1,6 +1,6 @@
 import type { Handler, Instr, IrProgram, Rounding } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
-import { isBoolean } from "../ts/lower-op.js";
+import { isCondition } from "../../compiler/conditions.js";
 import { withModule, type Binaryen, type BinaryenModule, type BuiltModule } from "./binaryen-module.js";
 import { memoryLayout, type MemoryLayout } from "./memory-layout.js";
 
@@ -28,7 +28,7 @@ export async function emitWasm(program: IrProgram): Promise<BuiltModule> {
       program.luts.map((l, i) => ({ offset: m.i32.const(layout.luts[i]), data: i64Bytes(l.values), passive: false })),
     );
     exportLayout(m, b, layout);
-    for (const h of program.handlers) addHandler(m, b, h, layout, program.outputs.length);
+    for (const h of program.handlers) addHandler(m, b, h, layout);
     addStep(m, b, program, layout);
     addStepBatch(m, b, layout);
     addReset(m, b, program, layout);
@@ -67,9 +67,9 @@ function zeroOutputs(m: BinaryenModule, l: MemoryLayout, except: Set<number> = n
 }
 
 /** Lowers one handler; each IR value becomes a local (i32 for conditions, i64 otherwise). */
-function addHandler(m: BinaryenModule, b: Binaryen, h: Handler, l: MemoryLayout, outputCount: number): void {
+function addHandler(m: BinaryenModule, b: Binaryen, h: Handler, l: MemoryLayout): void {
   const body = h.body;
-  const vars: number[] = body.map((ins) => (isBoolean(ins, body) ? b.i32 : b.i64));
+  const vars: number[] = body.map((ins) => (isCondition(ins, body) ? b.i32 : b.i64));
   const scratch = (): number => {
     vars.push(b.i64);
     return FIRST_VALUE_LOCAL + vars.length - 1;
@@ -82,7 +82,6 @@ function addHandler(m: BinaryenModule, b: Binaryen, h: Handler, l: MemoryLayout,
   stmts.push(...zeroOutputs(m, l, written));
   for (const o of h.outputs) stmts.push(m.f64.store(l.outputs + 8 * o.slot, 8, m.i32.const(0), m.f64.convert_s.i64(num(ctx, o.value))));
   stmts.push(m.return(m.i32.const(1)));
-  void outputCount;
   m.addFunction(handlerName(h), b.createType([b.f64, b.f64, b.f64, b.f64, b.f64]), b.i32, vars, m.block(null, stmts, b.none));
 }
 
@@ -95,18 +94,18 @@ interface LowerCtx {
 }
 
 const get = (c: LowerCtx, id: number): Expr =>
-  c.m.local.get(FIRST_VALUE_LOCAL + id, isBoolean(c.body[id], c.body) ? c.b.i32 : c.b.i64);
+  c.m.local.get(FIRST_VALUE_LOCAL + id, isCondition(c.body[id], c.body) ? c.b.i32 : c.b.i64);
 
 /** A value as i64. */
 function num(c: LowerCtx, id: number): Expr {
   const ins = c.body[id];
   if (ins.op === "const") return c64(c.m, ins.value);
-  return isBoolean(ins, c.body) ? c.m.i64.extend_u(get(c, id)) : get(c, id);
+  return isCondition(ins, c.body) ? c.m.i64.extend_u(get(c, id)) : get(c, id);
 }
 
 /** A value as an i32 condition. */
 function cond(c: LowerCtx, id: number): Expr {
-  return isBoolean(c.body[id], c.body) ? get(c, id) : c.m.i64.ne(num(c, id), c64(c.m, 0n));
+  return isCondition(c.body[id], c.body) ? get(c, id) : c.m.i64.ne(num(c, id), c64(c.m, 0n));
 }
 
 /** Stores an expression in a scratch local and returns a reader for it, so it can be used twice. */
@@ -150,7 +149,7 @@ function lowerInstr(ins: Instr, c: LowerCtx): Expr {
       return f(num(c, ins.a), num(c, ins.b));
     }
     case "select":
-      return isBoolean(ins, c.body)
+      return isCondition(ins, c.body)
         ? m.select(cond(c, ins.cond), get(c, ins.a), get(c, ins.b))
         : m.select(cond(c, ins.cond), num(c, ins.a), num(c, ins.b));
     case "clamp": {
