@@ -1,7 +1,9 @@
-import { EmbeddedActionsParser, type IToken, type TokenType } from "chevrotain";
 import type * as A from "./ast.js";
 import type { Span } from "./span.js";
 import * as T from "./tokens.js";
+
+import { ExpressionGrammar } from "./expression-grammar.js";
+import { cover, ident, NO_SPAN, tokSpan } from "./grammar-support.js";
 
 /**
  * The grammar, with the AST built in embedded actions. A visitor over a CST would allocate a second
@@ -9,28 +11,9 @@ import * as T from "./tokens.js";
  * Recovery is on, so one parse reports several syntax errors; recovered rules return `error` nodes.
  */
 
-const NO_SPAN: Span = { start: 0, end: 0 };
-
-function tokSpan(t: IToken | undefined): Span {
-  return t === undefined || Number.isNaN(t.startOffset)
-    ? NO_SPAN
-    : { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
-}
-
-/** Tolerates missing parts: during chevrotain's grammar recording and after recovery, children may be absent. */
-function cover(first: Span | undefined, last: Span | undefined): Span {
-  if (first === undefined) return last ?? NO_SPAN;
-  if (last === undefined || last === NO_SPAN) return first;
-  if (first === NO_SPAN) return last;
-  return { start: first.start, end: Math.max(first.end, last.end) };
-}
-
-const errorExpr = (): A.Expr => ({ kind: "error", span: NO_SPAN });
-const ident = (t: IToken | undefined): A.Ident => ({ name: t?.image ?? "", span: tokSpan(t) });
-
-export class LstepGrammar extends EmbeddedActionsParser {
+export class LstepGrammar extends ExpressionGrammar {
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    super();
     this.performSelfAnalysis();
   }
 
@@ -131,10 +114,19 @@ export class LstepGrammar extends EmbeddedActionsParser {
           this.CONSUME(T.Less);
           const format = this.CONSUME(T.NumberLiteral);
           const close = this.CONSUME(T.Greater);
-          const unit = this.OPTION2(() => this.OR2([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]));
+          const unit = this.OPTION2(() =>
+            this.OR2([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]),
+          );
           const [intBits, fracBits] = this.ACTION(() => parseFormat(format.image)) ?? [0, 0];
-          const unitName = unit === undefined ? undefined : unit.tokenType === T.Ticks ? ("ticks" as const) : ("lots" as const);
-          return { kind: "fix" as const, intBits, fracBits, unit: unitName, span: cover(tokSpan(kw), tokSpan(unit ?? close)) };
+          const unitName =
+            unit === undefined ? undefined : unit.tokenType === T.Ticks ? ("ticks" as const) : ("lots" as const);
+          return {
+            kind: "fix" as const,
+            intBits,
+            fracBits,
+            unit: unitName,
+            span: cover(tokSpan(kw), tokSpan(unit ?? close)),
+          };
         },
       },
       { ALT: () => ({ kind: "named" as const, name: ident(this.CONSUME(T.Identifier)) }) },
@@ -276,7 +268,13 @@ export class LstepGrammar extends EmbeddedActionsParser {
     this.CONSUME(T.In);
     const range = this.SUBRULE(this.range);
     const block = this.SUBRULE(this.block);
-    return { kind: "for", variable: ident(variable), range, body: block?.body ?? [], span: cover(tokSpan(kw), block?.span) };
+    return {
+      kind: "for",
+      variable: ident(variable),
+      range,
+      body: block?.body ?? [],
+      span: cover(tokSpan(kw), block?.span),
+    };
   });
 
   private risk = this.RULE("risk", (): A.RiskDecl => {
@@ -344,177 +342,6 @@ export class LstepGrammar extends EmbeddedActionsParser {
         },
       ]),
     { recoveryValueFunc: () => undefined },
-  );
-
-  private arg = this.RULE("arg", (): A.Arg => {
-    const name = this.OPTION({
-      GATE: () => this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.Equals,
-      DEF: () => {
-        const n = this.CONSUME(T.Identifier);
-        this.CONSUME(T.Equals);
-        return ident(n);
-      },
-    });
-    const value = this.SUBRULE(this.expr);
-    return { name, value, span: name ? cover(name?.span, value?.span) : value?.span };
-  });
-
-  expr = this.RULE("expr", (): A.Expr => this.SUBRULE(this.orExpr), { recoveryValueFunc: errorExpr });
-
-  /** Left-associative chain; chevrotain needs distinct call sites (SUBRULE vs SUBRULE1) for the first and later operands. */
-  private binaryChain(first: () => A.Expr, next: () => A.Expr, operators: readonly TokenType[]): A.Expr {
-    let left = first();
-    this.MANY({
-      DEF: () => {
-        const op = this.OR(operators.map((t) => ({ ALT: () => this.CONSUME(t) })));
-        const right = next();
-        left = this.ACTION(() => ({
-          kind: "binary" as const,
-          op: op.image as A.BinaryOp,
-          left,
-          right,
-          span: cover(left?.span, right?.span),
-        }));
-      },
-    });
-    return left;
-  }
-
-  private orExpr = this.RULE("orExpr", (): A.Expr =>
-    this.binaryChain(
-      () => this.SUBRULE(this.andExpr),
-      () => this.SUBRULE1(this.andExpr),
-      [T.Or],
-    ),
-  );
-  private andExpr = this.RULE("andExpr", (): A.Expr =>
-    this.binaryChain(
-      () => this.SUBRULE(this.notExpr),
-      () => this.SUBRULE1(this.notExpr),
-      [T.And],
-    ),
-  );
-
-  private notExpr = this.RULE("notExpr", (): A.Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const kw = this.CONSUME(T.Not);
-          const operand = this.SUBRULE(this.notExpr);
-          return { kind: "unary" as const, op: "not" as const, operand, span: cover(tokSpan(kw), operand?.span) };
-        },
-      },
-      { ALT: () => this.SUBRULE(this.cmpExpr) },
-    ]),
-  );
-
-  private cmpExpr = this.RULE("cmpExpr", (): A.Expr => {
-    const left = this.SUBRULE(this.addExpr);
-    return (
-      this.OPTION(() => {
-        const op = this.OR([
-          { ALT: () => this.CONSUME(T.Less) },
-          { ALT: () => this.CONSUME(T.LessEq) },
-          { ALT: () => this.CONSUME(T.Greater) },
-          { ALT: () => this.CONSUME(T.GreaterEq) },
-          { ALT: () => this.CONSUME(T.EqEq) },
-          { ALT: () => this.CONSUME(T.NotEq) },
-        ]);
-        const right = this.SUBRULE1(this.addExpr);
-        return {
-          kind: "binary" as const,
-          op: op.image as A.BinaryOp,
-          left,
-          right,
-          span: cover(left?.span, right?.span),
-        };
-      }) ?? left
-    );
-  });
-
-  private addExpr = this.RULE("addExpr", (): A.Expr =>
-    this.binaryChain(
-      () => this.SUBRULE(this.mulExpr),
-      () => this.SUBRULE1(this.mulExpr),
-      [T.Plus, T.Minus],
-    ),
-  );
-  private mulExpr = this.RULE("mulExpr", (): A.Expr =>
-    this.binaryChain(
-      () => this.SUBRULE(this.unaryExpr),
-      () => this.SUBRULE1(this.unaryExpr),
-      [T.Star, T.Slash],
-    ),
-  );
-
-  private unaryExpr = this.RULE("unaryExpr", (): A.Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const kw = this.CONSUME(T.Minus);
-          const operand = this.SUBRULE(this.unaryExpr);
-          return { kind: "unary" as const, op: "-" as const, operand, span: cover(tokSpan(kw), operand?.span) };
-        },
-      },
-      { ALT: () => this.SUBRULE(this.primary) },
-    ]),
-  );
-
-  private primary = this.RULE("primary", (): A.Expr =>
-    this.OR([
-      {
-        ALT: () => {
-          const n = this.CONSUME(T.NumberLiteral);
-          const unit = this.OPTION(() =>
-            this.OR1([{ ALT: () => this.CONSUME(T.Ticks) }, { ALT: () => this.CONSUME(T.Lots) }]),
-          );
-          const kind = unit === undefined ? "number" : unit.tokenType === T.Ticks ? "ticks" : "lots";
-          return { kind, text: n.image, span: cover(tokSpan(n), unit ? tokSpan(unit) : NO_SPAN) } as A.Expr;
-        },
-      },
-      {
-        ALT: () => {
-          const d = this.CONSUME(T.DurationLiteral);
-          const [, text, unit] = this.ACTION(() => /^([\d_.]+)([a-z]+)$/.exec(d.image)) ?? ["", "0", "ns"];
-          return { kind: "duration" as const, text, unit: unit as A.DurationUnit, span: tokSpan(d) };
-        },
-      },
-      { ALT: () => ({ kind: "bool" as const, value: true, span: tokSpan(this.CONSUME(T.True)) }) },
-      { ALT: () => ({ kind: "bool" as const, value: false, span: tokSpan(this.CONSUME(T.False)) }) },
-      {
-        ALT: () => {
-          const open = this.CONSUME(T.LParen);
-          const inner = this.SUBRULE(this.expr);
-          const close = this.CONSUME(T.RParen);
-          return this.ACTION(() => ({ ...inner, span: cover(tokSpan(open), tokSpan(close)) })) ?? inner;
-        },
-      },
-      {
-        ALT: () => {
-          const name = this.CONSUME(T.Identifier);
-          const call = this.OPTION1(() => {
-            this.CONSUME1(T.LParen);
-            const args: A.Arg[] = [];
-            this.MANY_SEP({
-              SEP: T.Comma,
-              DEF: () => {
-                const a = this.SUBRULE(this.arg);
-                this.ACTION(() => args.push(a));
-              },
-            });
-            const close = this.CONSUME1(T.RParen);
-            return { args, close };
-          });
-          if (call === undefined) return { kind: "name" as const, name: name.image, span: tokSpan(name) };
-          return {
-            kind: "call" as const,
-            callee: ident(name),
-            args: call.args,
-            span: cover(tokSpan(name), tokSpan(call.close)),
-          };
-        },
-      },
-    ]),
   );
 }
 
