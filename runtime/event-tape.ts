@@ -16,6 +16,16 @@ export type EventKindName = keyof typeof EventKind;
 export type EventKindCode = (typeof EventKind)[EventKindName];
 export const EVENT_KIND_NAMES: readonly EventKindName[] = ["book", "trade", "fill", "timer", "order", "kill"];
 
+/** One event as plain fields (a row of a tape). */
+export interface EventFields {
+  readonly kind: number;
+  readonly t: number;
+  readonly a: number;
+  readonly b: number;
+  readonly c: number;
+  readonly d: number;
+}
+
 /** A stream of events stored column-wise so that replaying it allocates nothing. */
 export interface EventTape {
   readonly length: number;

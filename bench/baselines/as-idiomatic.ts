@@ -3,7 +3,7 @@
  * event, a class holding the state, a quote object per book update. It is the "no compiler" baseline
  * that the generated code is measured against, so it is deliberately not tuned.
  */
-import { EventKind, type EventTape } from "../../runtime/event-tape.js";
+import { EventKind, type EventFields, type EventTape } from "../../runtime/event-tape.js";
 
 export const AS_PARAMS = {
   gamma: 0.1,
@@ -15,14 +15,7 @@ export const AS_PARAMS = {
   vampSkew: 2, // ticks
 } as const;
 
-interface MarketEvent {
-  kind: number;
-  t: number;
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-}
+type MarketEvent = EventFields;
 
 interface Quote {
   bid: number;

@@ -1,15 +1,9 @@
 import fc from "fast-check";
 import type { Instr, Interval, IrProgram } from "../../compiler/ir.js";
-import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
+import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
 
 /** One step of a stream: an event, or (kind -1) a hot reload of the base parameters. */
-export interface StreamStep {
-  readonly kind: number;
-  readonly t: number;
-  readonly a: number;
-  readonly b: number;
-  readonly c: number;
-  readonly d: number;
+export interface StreamStep extends EventFields {
   readonly params?: readonly bigint[];
 }
 

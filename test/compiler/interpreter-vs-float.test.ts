@@ -26,7 +26,7 @@ import { Interpreter } from "../../compiler/interpret.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { EventKind } from "../../runtime/event-tape.js";
+import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 
 // ---------------------------------------------------------------------------------------------------
 // Error-bounded float arithmetic
@@ -451,14 +451,7 @@ describe("(c) examples/glft.lstep: c1 and c2 are derived parameters and match Ma
 // ---------------------------------------------------------------------------------------------------
 // (d) Random streams through the examples
 
-interface Event {
-  kind: number;
-  t: number;
-  a: number;
-  b: number;
-  c: number;
-  d: number;
-}
+type Event = EventFields;
 
 /**
  * A random walk of the book around `mid0` ticks, with trades and our fills mixed in. Fills lean
