@@ -142,6 +142,8 @@ export interface IrProgram {
   readonly luts: readonly Lut[];
   readonly handlers: readonly Handler[];
   readonly notes: readonly NumericNote[];
+  /** The source text, line by line: debug information, so emitted code can quote what a Loc points at. */
+  readonly sourceLines: readonly string[];
 }
 
 export const REJECT_REASONS = [

@@ -101,6 +101,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     luts: model.luts,
     handlers,
     notes: model.notes,
+    sourceLines: file.text.split("\n"),
   };
 }
 

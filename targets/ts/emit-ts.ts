@@ -14,7 +14,7 @@ import { TsOpLowering } from "./lower-op.js";
  */
 export async function emitTypeScript(program: IrProgram): Promise<string> {
   const helpers = new Set<string>();
-  const methods = program.handlers.map((h) => handlerMethod(h, program.outputs.length, helpers));
+  const methods = program.handlers.map((h) => handlerMethod(program, h, helpers));
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile("engine.ts", "", { overwrite: true });
   file.addStatements([
@@ -103,9 +103,17 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
   return format(file.getFullText(), { parser: "typescript", printWidth: 110 });
 }
 
+/** The source line a location points at, trimmed, for the comment above the code it became. */
+function quote(program: IrProgram, loc: string): string {
+  const line = Number(loc.split(":")[1]);
+  const text = (program.sourceLines[line - 1] ?? "").replace(/#.*$/, "").trim();
+  return text.length > 90 ? `${text.slice(0, 87)}...` : text;
+}
+
 const methodName = (h: Handler) => `on${h.event[0].toUpperCase()}${h.event.slice(1)}`;
 
-function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): MethodDeclarationStructure {
+function handlerMethod(program: IrProgram, h: Handler, helpers: Set<string>): MethodDeclarationStructure {
+  const outputCount = program.outputs.length;
   const ops = new TsOpLowering(h.body, helpers);
   const fields = ["t", "a", "b", "c", "d"].filter((f) => h.inputs.some((i) => i.field === f));
   const lines = [
@@ -114,14 +122,16 @@ function handlerMethod(h: Handler, outputCount: number, helpers: Set<string>): M
     "const o = this.outputs;",
     ...fields.map((f) => `const ${f} = events[at + ${"tabcd".indexOf(f) + 1}];`),
   ];
-  let lastLoc = "";
+  // one comment per source line the code comes from: its location and its text
+  let lastLine = "";
   for (const ins of h.body) {
     if (ins.op === "const") continue;
-    if (ins.loc !== lastLoc) {
+    const line = ins.loc.split(":").slice(0, 2).join(":");
+    if (line !== lastLine) {
       lines.push(
-        ins.loc === "builtin" ? "// the event's fields, validated, and Lockstep's own updates" : `// ${ins.loc}`,
+        ins.loc === "builtin" ? "// the event's fields, validated, and Lockstep's own updates" : `// ${ins.loc}  ${quote(program, ins.loc)}`,
       );
-      lastLoc = ins.loc;
+      lastLine = line;
     }
     lines.push(...ops.lines(ins));
   }
