@@ -81,6 +81,7 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
     },
   );
   progress(-1);
+  if (result.interrupted) out(`time budget of ${opts.timeBudgetSeconds} s reached after ${streams} of ${opts.runs} streams\n`);
   let outcome: TestOutcome = { exitCode: 0, streams };
   if (result.failed && result.counterexample) {
     const [base, stream] = result.counterexample as [bigint[], StreamStep[]];
