@@ -1,7 +1,7 @@
 import type * as A from "../../language/ast.js";
 import type { EventKindName } from "../../runtime/event-tape.js";
 import * as X from "../exact-math.js";
-import { hull, iv } from "../interval.js";
+import { bitsFor, hull, iv } from "../interval.js";
 import { NONE, type Unit } from "../units.js";
 import { resolveType } from "./declarations.js";
 import { constantValue } from "./constants.js";
@@ -9,7 +9,10 @@ import { quantize } from "../derived-eval.js";
 import { lowerExpr } from "./expr.js";
 import type { HandlerContext } from "./handler-context.js";
 import type { Num } from "../ir-builder.js";
-import { asNum, asNumBeside, staticVal } from "./materialize.js";
+import { asNum, materialize, staticVal } from "./materialize.js";
+
+const ALPHA_FRAC = 32;
+const DIFF_BITS = 30;
 import type { ProgramModel } from "./program-model.js";
 import type { Val } from "./values.js";
 
@@ -125,8 +128,8 @@ function rangeOf(r: A.RangeExpr, frac: number, model: ProgramModel) {
 }
 
 /**
- * ewma(x, halflife = h): s += (x - s) * alpha with alpha = 1 - 2^(-1/h), a derived parameter. The
- * product rounds down to s's precision; s stays within the hull of x's range and its start value,
+ * ewma(x, halflife = h): s += floor(x - s, to 30 bits) * alpha with alpha = 1 - 2^(-1/h), a derived
+ * parameter with 32 fraction bits. The product rounds down to s's precision; s stays within the hull of x's range and its start value,
  * which a clamp makes visible to range analysis. With a declared type (and range), x is first
  * saturated into it, so the average is too.
  */
@@ -187,9 +190,14 @@ export function lowerEwma(
   const alpha = staticVal(alphaExpr, NONE, false, `1 - 2^(-1/${half.text})`, hl.span, model);
   if (alpha.kind !== "static") return;
   const s = ctx.readState(slot, call.span);
+  // alpha keeps all 32 fraction bits (long half-lives make it tiny); the difference gives up the low bits
+  // that would not fit the 64-bit product: it is floored to at most 30 bits first
+  const a32 = materialize(alpha, ctx, hl.span, ALPHA_FRAC);
   const diff = b.sub(scaled, s, call.span);
-  const step = b.mul(diff, asNumBeside(alpha, diff, "mul", ctx, hl.span)!, call.span);
-  const next = b.add(s, b.rescale(step, frac, "floor", call.span), call.span);
+  const drop = Math.min(diff.frac, Math.max(0, bitsFor(diff.range) - DIFF_BITS));
+  const coarse = b.rescale(diff, diff.frac - drop, "floor", call.span);
+  const step = b.mul(coarse, a32, call.span, frac, "floor");
+  const next = b.add(s, step, call.span);
   ctx.writeState(slot, b.clamp(next, range.lo, range.hi, call.span));
 }
 

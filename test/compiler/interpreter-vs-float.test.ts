@@ -632,11 +632,16 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
           x = ret.times(ret, 32);
         }
         x = x.clamp(0, 128);
-        // s' = s + (x - s) * alpha, the product rounded down to 32 bits, clamped to [0, 128]:
-        // s'_c - s'_f = (1 - alpha_c)(s_c - s_f) + alpha_c (x_c - x_f) + (alpha_c - alpha)(x_f - s_f) + floor.
+        // s' = s + floor(x - s, to 21 bits) * alpha, the product rounded down to 32 bits, clamped to [0, 128]
+        // (the difference spans 41 bits at 32 fraction bits; 11 are dropped so the product fits 64 bits):
+        // s'_c - s'_f = (1 - alpha_c)(s_c - s_f) + alpha_c (x_c - x_f + floor) + (alpha_c - alpha)(x_f - s_f) + floor.
         const next = Math.min(Math.max(sigma2 + (x.v - sigma2) * alpha, 0), 128);
         eSigma2 =
-          (1 - alpha + eAlpha) * eSigma2 + (alpha + eAlpha) * x.e + eAlpha * Math.abs(x.v - sigma2) + floorUlp(32) + next * FLOAT_REL;
+          (1 - alpha + eAlpha) * eSigma2 +
+          (alpha + eAlpha) * (x.e + floorUlp(21)) +
+          eAlpha * Math.abs(x.v - sigma2) +
+          floorUlp(32) +
+          next * FLOAT_REL;
         sigma2 = next;
         prevMid = mid;
         const sigma2Compiled = Number(interp.state[slots.sigma2]) / 2 ** 32;
@@ -889,7 +894,13 @@ describe("(d) examples/glft.lstep on random streams", () => {
         const move = Math.min(Math.max(mid - prevMid, -8), 8);
         const x = prevMid > 0 ? move * move : 0;
         const next = Math.min(Math.max(varMid + (x - varMid) * alpha, 0), 64);
-        eVar = (1 - alpha + eAlpha) * eVar + eAlpha * Math.abs(x - varMid) + floorUlp(varFrac) + next * FLOAT_REL;
+        // the difference x - var_mid spans 36 bits at 28 fraction bits: floored to 22 before the product
+        eVar =
+          (1 - alpha + eAlpha) * eVar +
+          (alpha + eAlpha) * floorUlp(22) +
+          eAlpha * Math.abs(x - varMid) +
+          floorUlp(varFrac) +
+          next * FLOAT_REL;
         varMid = next;
         prevMid = mid;
         expect(Number(interp.state[slots.prevMid]) / 2).toBe(mid);
