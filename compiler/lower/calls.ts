@@ -1,7 +1,7 @@
 import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
 import type { Num } from "../ir-builder.js";
-import type { DerivedUnary, Rounding } from "../ir.js";
+import type { DerivedExpr, DerivedUnary, Rounding } from "../ir.js";
 import { LUT_FUNCTIONS, planLut, type LutFunction } from "../lut.js";
 import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { bitsFor } from "../interval.js";
@@ -71,6 +71,10 @@ export function checkArity(call: Call, arity: number, ctx: HandlerContext): bool
 
 const text = (call: Call, ctx: HandlerContext) => ctx.model.text(call.span);
 
+/** A parameter-only result of a call, named by the call's source text. */
+const staticOf = (expr: DerivedExpr, unit: Unit, call: Call, ctx: HandlerContext): Val =>
+  staticVal(expr, unit, false, text(call, ctx), call.span, ctx.model);
+
 function sameUnits(args: Live[], call: Call, ctx: HandlerContext): Unit | undefined {
   const consts = (v: Live) => v.kind === "static" && v.expr.kind === "const" && isNone(v.unit);
   const ref = args.find((a) => !consts(a))?.unit ?? NONE;
@@ -106,14 +110,7 @@ function minMax(op: "min" | "max"): FnSpec {
       const unit = sameUnits([a, b], call, ctx);
       if (!unit) return ERROR;
       if (a.kind === "static" && b.kind === "static")
-        return staticVal(
-          { kind: "binary", op, a: a.expr, b: b.expr },
-          unit,
-          false,
-          text(call, ctx),
-          call.span,
-          ctx.model,
-        );
+        return staticOf({ kind: "binary", op, a: a.expr, b: b.expr }, unit, call, ctx);
       const x = asNum(a, ctx, call.args[0].value.span)!;
       const y = asNum(b, ctx, call.args[1].value.span)!;
       return numVal(op === "min" ? ctx.b.min(x, y, call.span) : ctx.b.max(x, y, call.span), unit);
@@ -127,7 +124,7 @@ function rounding(op: "floor" | "ceil", mode: Rounding, unit?: Unit): FnSpec {
     lower: ([a], call, ctx) => {
       if (unit && !requireUnit(a, unit, call.args[0].value.span, `${call.callee.name}(...)`, ctx)) return ERROR;
       if (a.kind === "static" && mode !== "half_even")
-        return staticVal({ kind: "unary", op, a: a.expr }, a.unit, false, text(call, ctx), call.span, ctx.model);
+        return staticOf({ kind: "unary", op, a: a.expr }, a.unit, call, ctx);
       const x = asNum(a, ctx, call.args[0].value.span)!;
       return numVal(ctx.b.rescale(x, 0, mode, call.span), a.unit);
     },
@@ -139,15 +136,7 @@ function transcendental(op: "ln" | "exp" | "sqrt"): FnSpec {
     arity: 1,
     lower: ([a], call, ctx) => {
       if (!requireUnit(a, NONE, call.args[0].value.span, `${op}(...)`, ctx)) return ERROR;
-      if (a.kind === "static")
-        return staticVal(
-          { kind: "unary", op: op as DerivedUnary, a: a.expr },
-          NONE,
-          false,
-          text(call, ctx),
-          call.span,
-          ctx.model,
-        );
+      if (a.kind === "static") return staticOf({ kind: "unary", op: op as DerivedUnary, a: a.expr }, NONE, call, ctx);
       return lutCall(LUT_FUNCTIONS[op], a.num, call.span, ctx);
     },
   };
@@ -170,7 +159,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
     arity: 1,
     lower: ([a], call, ctx) =>
       a.kind === "static"
-        ? staticVal({ kind: "unary", op: "abs", a: a.expr }, a.unit, false, text(call, ctx), call.span, ctx.model)
+        ? staticOf({ kind: "unary", op: "abs", a: a.expr }, a.unit, call, ctx)
         : numVal(ctx.b.abs(a.num, call.span), a.unit),
   },
   clamp: {
@@ -181,7 +170,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
       if (args.every((a) => a.kind === "static")) {
         const [x, lo, hi] = args.map((a) => (a as Extract<Val, { kind: "static" }>).expr);
         const inner = { kind: "binary" as const, op: "min" as const, a: x, b: hi };
-        return staticVal({ kind: "binary", op: "max", a: inner, b: lo }, unit, false, text(call, ctx), call.span, ctx.model);
+        return staticOf({ kind: "binary", op: "max", a: inner, b: lo }, unit, call, ctx);
       }
       const [x, lo, hi] = args.map((a, i) => asNum(a, ctx, call.args[i].value.span)!);
       return numVal(ctx.b.max(ctx.b.min(x, hi, call.span), lo, call.span), unit);
@@ -195,15 +184,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
     arity: 1,
     lower: ([a], call, ctx) => {
       const unit = { price: a.unit.price * 2, qty: a.unit.qty * 2, time: a.unit.time * 2 };
-      if (a.kind === "static")
-        return staticVal(
-          { kind: "binary", op: "mul", a: a.expr, b: a.expr },
-          unit,
-          false,
-          text(call, ctx),
-          call.span,
-          ctx.model,
-        );
+      if (a.kind === "static") return staticOf({ kind: "binary", op: "mul", a: a.expr, b: a.expr }, unit, call, ctx);
       return numVal(ctx.b.mul(a.num, a.num, call.span, productFrac(a.num, a.num)), unit);
     },
   },
@@ -228,14 +209,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
         return ERROR;
       }
       if (!requireUnit(a, NONE, call.args[0].value.span, "pow(...)", ctx)) return ERROR;
-      return staticVal(
-        { kind: "binary", op: "pow", a: a.expr, b: b.expr },
-        NONE,
-        false,
-        text(call, ctx),
-        call.span,
-        ctx.model,
-      );
+      return staticOf({ kind: "binary", op: "pow", a: a.expr, b: b.expr }, NONE, call, ctx);
     },
   },
   price: unitCast(NONE, PRICE, "price"),
@@ -246,15 +220,7 @@ const FUNCTIONS: Record<string, FnSpec> = {
     lower: ([a], call, ctx) => {
       if (!requireUnit(a, TIME, call.args[0].value.span, "seconds(...)", ctx)) return ERROR;
       const ns = { kind: "const" as const, num: 1_000_000_000n, den: 1n };
-      if (a.kind === "static")
-        return staticVal(
-          { kind: "binary", op: "div", a: a.expr, b: ns },
-          NONE,
-          false,
-          text(call, ctx),
-          call.span,
-          ctx.model,
-        );
+      if (a.kind === "static") return staticOf({ kind: "binary", op: "div", a: a.expr, b: ns }, NONE, call, ctx);
       const d = a.num;
       const frac = Math.max(0, Math.min(32, 52 - bitsFor(d.range) + d.frac));
       return numVal(ctx.b.div(d, ctx.b.constant(1_000_000_000n, 0, call.span), frac, call.span), NONE);
@@ -310,8 +276,13 @@ function lowerSelect(args: Live[], call: Call, ctx: HandlerContext): Val {
     // cond * a + (1 - cond) * b, exact on rationals
     const one = { kind: "const" as const, num: 1n, den: 1n };
     const pickA = { kind: "binary" as const, op: "mul" as const, a: c.expr, b: a.expr };
-    const pickB = { kind: "binary" as const, op: "mul" as const, a: { kind: "binary" as const, op: "sub" as const, a: one, b: c.expr }, b: b.expr };
-    return staticVal({ kind: "binary", op: "add", a: pickA, b: pickB }, unit, false, text(call, ctx), call.span, ctx.model);
+    const pickB = {
+      kind: "binary" as const,
+      op: "mul" as const,
+      a: { kind: "binary" as const, op: "sub" as const, a: one, b: c.expr },
+      b: b.expr,
+    };
+    return staticOf({ kind: "binary", op: "add", a: pickA, b: pickB }, unit, call, ctx);
   }
   const [cn, an, bn] = args.map((v, i) => asNum(v, ctx, call.args[i].value.span)!);
   return numVal(ctx.b.select(cn, an, bn, call.span), unit);
