@@ -6,8 +6,6 @@ import type * as X from "../exact-math.js";
 import type { DerivedSlot, Interval, Loc, Lut, NumericNote, ParamSlot, StateSlot } from "../ir.js";
 import { showUnit, type Unit } from "../units.js";
 
-/** Marks a state slot that holds a condition (0 or 1). */
-export const BOOL_UNIT: Unit = { price: 0, qty: 0, time: 0 };
 
 export interface InstrumentInfo {
   readonly name: string;
@@ -63,12 +61,9 @@ export class ProgramModel {
     return this.unrolling.length ? `${source} [${this.unrolling.join(", ")}]` : source;
   };
 
-  addState(slot: Omit<StateSlot, "unit">, unit: Unit): number {
-    this.state.push({
-      ...slot,
-      unit:
-        slot.range.lo === 0n && slot.range.hi === 1n && slot.frac === 0 && unit === BOOL_UNIT ? "bool" : showUnit(unit),
-    });
+  /** A state slot; a condition (`bool`) is said so explicitly, as it reads as true/false in expressions. */
+  addState(slot: Omit<StateSlot, "unit">, unit: Unit, condition = false): number {
+    this.state.push({ ...slot, unit: condition ? "bool" : showUnit(unit) });
     this.stateUnits.set(this.state.length - 1, unit);
     return this.state.length - 1;
   }

@@ -215,10 +215,9 @@ function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNa
     );
     return;
   }
-  const unit: Unit = type.name === "bool" ? { price: 0, qty: 0, time: 0 } : type.unit;
   globals.states.set(
     m.name.name,
-    model.addState({ name: m.name.name, frac: type.frac, range, init: raw, loc: model.loc(m.span) }, unit),
+    model.addState({ name: m.name.name, frac: type.frac, range, init: raw, loc: model.loc(m.span) }, type.unit, type.name === "bool"),
   );
 }
 

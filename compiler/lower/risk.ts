@@ -270,7 +270,7 @@ export function declareRiskStates(
   if (risk.rules.some((r) => r.kind === "kill_switch")) {
     states.set(
       "kill_switch",
-      model.addState({ name: "kill_switch", frac: 0, range: iv(0n, 1n), init: 0n, loc: model.loc(risk.span) }, NONE),
+      model.addState({ name: "kill_switch", frac: 0, range: iv(0n, 1n), init: 0n, loc: model.loc(risk.span) }, NONE, true),
     );
     model.builtinStates.add("kill_switch");
   }
