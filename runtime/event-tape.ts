@@ -13,7 +13,6 @@ export const EventKind = {
   kill: 5, // a = 1 engages the kill switch, 0 releases it
 } as const;
 export type EventKindName = keyof typeof EventKind;
-export type EventKindCode = (typeof EventKind)[EventKindName];
 export const EVENT_KIND_NAMES: readonly EventKindName[] = ["book", "trade", "fill", "timer", "order", "kill"];
 
 /** One event as plain fields (a row of a tape). */
