@@ -70,7 +70,8 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
       case "max_messages": {
         const count = staticLimit(rule.count, NONE, ctx);
         const per = staticLimit(rule.per, TIME, ctx);
-        if (count && per) mutable.rate = { count, per, span: rule.span };
+        if (count && per && refillsEveryNanosecond(count, per, rule.span, ctx.model))
+          mutable.rate = { count, per, span: rule.span };
         break;
       }
       case "kill_switch":
@@ -121,6 +122,75 @@ function staticLimit(e: A.Expr, unit: Unit, ctx: HandlerContext): Static | undef
     return undefined;
   }
   return { ...v, unit };
+}
+
+/**
+ * GCRA refills one message every floor(T / N) ns; at 0 ns the bucket never empties and the limit never
+ * rejects. Limits are positive, so the smallest interval over every parameter set is floor(T.lo / N.hi).
+ */
+function refillsEveryNanosecond(count: Static, per: Static, span: Span, model: ProgramModel): boolean {
+  const worstCount = count.bounds.hi;
+  const worstPer = per.bounds.lo;
+  if (X.cmp(worstPer, worstCount) >= 0) return true;
+  const isConst = (v: Static) => v.expr.kind === "const";
+  const worst = [
+    ...(isConst(count) ? [] : [`${count.text} = ${showCount(worstCount)}`]),
+    ...(isConst(per) ? [] : [`${per.text} = ${showDuration(worstPer)}`]),
+  ];
+  model.diags.error(
+    "R008",
+    span,
+    `max_messages ${count.text} per ${per.text} refills one message every floor(${per.text} / ${count.text}) ns, ` +
+      `which is 0 ns${worst.length ? ` for ${worst.join(" and ")}` : ""}: the limit would never reject an order`,
+    rateHint(count, per, model),
+  );
+  return false;
+}
+
+/** The smallest period that works for the largest count, and the range to tighten to get there. */
+function rateHint(count: Static, per: Static, model: ProgramModel): string {
+  const needPer = X.rat(X.ceilR(count.bounds.hi));
+  const maxCount = X.floorR(per.bounds.lo);
+  const messages = (n: X.Rational | bigint) => {
+    const text = typeof n === "bigint" ? n.toString() : showCount(n);
+    return `${text} message${text === "1" ? "" : "s"}`;
+  };
+  if (count.expr.kind === "const" && per.expr.kind === "const")
+    return (
+      `with ${messages(count.bounds.hi)} the period must be at least ${showDuration(needPer)}` +
+      (maxCount >= 1n ? `; with a period of ${showDuration(per.bounds.lo)}, at most ${messages(maxCount)}` : "")
+    );
+  const fixes: string[] = [];
+  const declared = (v: Static) => (v.paramSlot === undefined ? undefined : model.params[v.paramSlot]);
+  const perParam = declared(per);
+  if (perParam && X.cmp(needPer, per.bounds.hi) <= 0)
+    fixes.push(`declare ${perParam.name} in [${showDuration(needPer)}, ${showDuration(per.bounds.hi)}]`);
+  const countParam = declared(count);
+  if (countParam && X.cmp(X.rat(maxCount), count.bounds.lo) >= 0)
+    fixes.push(`declare ${countParam.name} in [${showCount(count.bounds.lo)}, ${maxCount}]`);
+  const lead = `with ${count.text} up to ${messages(count.bounds.hi)} the period must be at least ${showDuration(needPer)}`;
+  return fixes.length
+    ? `${lead}: ${fixes.join(", or ")}`
+    : `${lead}: narrow the parameter ranges so that ${per.text} is at least ${count.text} nanoseconds for every parameter set`;
+}
+
+function showCount(v: X.Rational): string {
+  return v.d === 1n ? v.n.toString() : String(X.toNumber(v));
+}
+
+const DURATION_UNITS: [string, bigint][] = [
+  ["h", 3_600_000_000_000n],
+  ["m", 60_000_000_000n],
+  ["s", 1_000_000_000n],
+  ["ms", 1_000_000n],
+  ["us", 1_000n],
+];
+
+/** A duration in the largest unit that writes it exactly, as the author would: 1s, 250ms, 3ns. */
+function showDuration(ns: X.Rational): string {
+  if (ns.d !== 1n) return `${X.toNumber(ns)}ns`;
+  const unit = DURATION_UNITS.find(([, size]) => ns.n !== 0n && ns.n % size === 0n);
+  return unit ? `${ns.n / unit[1]}${unit[0]}` : `${ns.n}ns`;
 }
 
 /** Reason codes, in the order the checks are applied: the first failing check is reported. */
