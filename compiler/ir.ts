@@ -58,6 +58,7 @@ export type InputField = "t" | "a" | "b" | "c" | "d";
 export interface InputSpec {
   readonly field: InputField;
   readonly name: string;
+  /** The field's declared range (a book level's quantity may also be 0, an empty level). */
   readonly range: Interval;
 }
 

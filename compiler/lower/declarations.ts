@@ -111,6 +111,14 @@ export function lowerInstrument(decl: A.InstrumentDecl | undefined, diags: Diagn
       "prices must be at least 1 tick",
       "declare price in [1, N] ticks",
     );
+  const qtyField = decl?.fields.find((f) => f.name.name === "qty");
+  if (info.qty.lo < 0n)
+    diags.error(
+      "T004",
+      qtyField?.span ?? decl?.span ?? { start: 0, end: 0 },
+      "quantities must be at least 0 lots",
+      `declare qty in [0, ${info.qty.hi}] lots, or with the smallest quantity the market trades as the lower bound`,
+    );
   return info;
 }
 

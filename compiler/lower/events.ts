@@ -12,39 +12,60 @@ import type { InstrumentInfo, ProgramModel } from "./program-model.js";
 const NO_SPAN: Span = { start: 0, end: 0 };
 const SIDE = iv(-1n, 1n);
 
+/** What a valid event holds in a field, beyond being a safe integer. */
+type Validity =
+  /** within `range` */
+  | "range"
+  /** within `range`, or 0: a book level's quantity, where 0 is an empty level */
+  | "range_or_zero"
+  /** exactly -1 or +1 */
+  | "side";
+
 interface FieldSpec {
   readonly field: InputField;
   readonly name: string;
   readonly range: Interval;
   readonly unit: Unit;
-  readonly side?: boolean;
+  readonly validity: Validity;
 }
 
-/** The fields of each event kind, named as the language sees them, with the ranges a valid event has. */
+/**
+ * The fields of each event kind, named as the language sees them, with what a valid event holds (the
+ * rule is written down in the README's numeric model). Trade and fill quantities are in the declared
+ * quantity range; a book level's is too, or 0 for an empty level. An order's quantity only has to be a
+ * quantity the market can express, [0, max]: one below the declared minimum is refused by the risk
+ * check (reason order_qty), as an order of 0 lots is, not dropped as an invalid event.
+ */
 export function eventFields(kind: EventKindName, ins: InstrumentInfo): FieldSpec[] {
   const px = ins.price;
-  const positiveQty = iv(1n, ins.qty.hi);
   const trio = (prefix: string, qty: Interval): FieldSpec[] => [
-    { field: "a", name: `${prefix}_price`, range: px, unit: PRICE },
-    { field: "b", name: `${prefix}_qty`, range: qty, unit: QTY },
-    { field: "c", name: `${prefix}_side`, range: SIDE, unit: NONE, side: true },
+    { field: "a", name: `${prefix}_price`, range: px, unit: PRICE, validity: "range" },
+    { field: "b", name: `${prefix}_qty`, range: qty, unit: QTY, validity: "range" },
+    { field: "c", name: `${prefix}_side`, range: SIDE, unit: NONE, validity: "side" },
   ];
+  const level = (field: InputField, name: string): FieldSpec => ({
+    field,
+    name,
+    range: ins.qty,
+    unit: QTY,
+    validity: "range_or_zero",
+  });
   switch (kind) {
     case "book":
       return [
-        { field: "a", name: "bid", range: px, unit: PRICE },
-        { field: "b", name: "bid_qty", range: iv(0n, ins.qty.hi), unit: QTY },
-        { field: "c", name: "ask", range: px, unit: PRICE },
-        { field: "d", name: "ask_qty", range: iv(0n, ins.qty.hi), unit: QTY },
+        { field: "a", name: "bid", range: px, unit: PRICE, validity: "range" },
+        level("b", "bid_qty"),
+        { field: "c", name: "ask", range: px, unit: PRICE, validity: "range" },
+        level("d", "ask_qty"),
       ];
     case "trade":
-      return trio("trade", positiveQty);
+      return trio("trade", ins.qty);
     case "fill":
-      return trio("fill", positiveQty);
+      return trio("fill", ins.qty);
     case "order":
       return trio("order", iv(0n, ins.qty.hi));
     case "kill":
-      return [{ field: "a", name: "kill_on", range: iv(0n, 1n), unit: NONE }];
+      return [{ field: "a", name: "kill_on", range: iv(0n, 1n), unit: NONE, validity: "range" }];
     case "timer":
       return [];
     default: {
@@ -83,25 +104,41 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
   const anyRaw = iv(-LIMIT_53, LIMIT_53);
   let guard: Num | undefined;
   const require = (ok: Num) => (guard = guard ? b.and(guard, ok, NO_SPAN) : ok);
-  const readField = (field: InputField, name: string, range: Interval, side = false): Num => {
+  const readField = (field: InputField, name: string, range: Interval, validity: Validity): Num => {
     inputs.push({ field, name, range });
+    // what the program sees: the hull of the valid values, 0 included for an empty book level
+    const widened = validity === "range_or_zero" && range.lo > 0n;
+    const seen = widened ? iv(0n, range.hi) : range;
     const raw = b.input(field, anyRaw, NO_SPAN);
-    const clamped = b.clamp(raw, range.lo, range.hi, NO_SPAN);
-    if (side) {
-      const one = b.constant(1n, 0, NO_SPAN);
-      require(b.cmp("eq", b.abs(raw, NO_SPAN), one, NO_SPAN));
-    } else {
-      require(b.cmp("eq", clamped, raw, NO_SPAN));
+    const clamped = b.clamp(raw, seen.lo, seen.hi, NO_SPAN);
+    switch (validity) {
+      case "range":
+      case "range_or_zero": {
+        if (!widened) {
+          require(b.cmp("eq", clamped, raw, NO_SPAN));
+          break;
+        }
+        const inRange = b.cmp("eq", b.clamp(raw, range.lo, range.hi, NO_SPAN), raw, NO_SPAN);
+        require(b.or(inRange, b.cmp("eq", raw, b.constant(0n, 0, NO_SPAN), NO_SPAN), NO_SPAN));
+        break;
+      }
+      case "side":
+        require(b.cmp("eq", b.abs(raw, NO_SPAN), b.constant(1n, 0, NO_SPAN), NO_SPAN));
+        break;
+      default: {
+        const never: never = validity;
+        throw new Error(`unknown validity ${String(never)}`);
+      }
     }
     return clamped;
   };
-  const t = readField("t", "t", iv(0n, TIME_MAX));
+  const t = readField("t", "t", iv(0n, TIME_MAX), "range");
   require(b.cmp("ge", t, ctx.readState(states.get("last_time")!, NO_SPAN), NO_SPAN));
   ctx.writeState(states.get("last_time")!, t);
   ctx.fields.set("now", numVal(t, TIME));
   const values = new Map<string, Num>();
   for (const f of eventFields(ctx.event, model.instrument)) {
-    const v = readField(f.field, f.name, f.range, f.side);
+    const v = readField(f.field, f.name, f.range, f.validity);
     values.set(f.name, v);
     if (ctx.event !== "book" && ctx.event !== "kill") ctx.fields.set(f.name, numVal(v, f.unit));
   }

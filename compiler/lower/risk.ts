@@ -217,8 +217,10 @@ export function lowerOrderCheck(limits: RiskLimits, span: Span, ctx: HandlerCont
   const failures: [number, Num][] = [];
   if (limits.killSwitch) failures.push([CODE.kill_switch, ctx.readState(states.get("kill_switch")!, span)]);
   const maxQty = limit("max_order_qty");
-  const zeroQty = b.cmp("eq", qty, c(0n), span);
-  failures.push([CODE.order_qty, maxQty ? b.or(zeroQty, b.cmp("gt", qty, maxQty, span), span) : zeroQty]);
+  // an order of 0 lots, or of fewer than the instrument's declared minimum, is refused like an oversized one
+  const minQty = ctx.model.instrument.qty.lo;
+  const tooSmall = minQty > 1n ? b.cmp("lt", qty, c(minQty), span) : b.cmp("eq", qty, c(0n), span);
+  failures.push([CODE.order_qty, maxQty ? b.or(tooSmall, b.cmp("gt", qty, maxQty, span), span) : tooSmall]);
   const boundedQty = maxQty ? b.min(qty, maxQty, span) : qty;
   const maxPos = limit("max_position");
   if (maxPos) {
