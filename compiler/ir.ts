@@ -156,4 +156,13 @@ export const REJECT_REASONS = [
   "no_reference",
   "price_band",
   "message_rate",
+  /** position is outside the instrument's declared range (a risk block without a kill switch) */
+  "position_range",
 ] as const;
+
+/**
+ * The built-in output `halt_reason`, after every event: why orders are being refused. position_range
+ * while position is outside its declared range; else kill_switch while the kill switch is engaged (by a
+ * kill event, or latched by an earlier position breach and not yet released).
+ */
+export const HALT_REASONS = ["none", "kill_switch", "position_range"] as const;

@@ -119,6 +119,14 @@ export function lowerInstrument(decl: A.InstrumentDecl | undefined, diags: Diagn
       "quantities must be at least 0 lots",
       `declare qty in [0, ${info.qty.hi}] lots, or with the smallest quantity the market trades as the lower bound`,
     );
+  const widest = info.position.hi > -info.position.lo ? info.position.hi : -info.position.lo;
+  if (widest + info.qty.hi >= 1n << 52n)
+    diags.error(
+      "R001",
+      decl?.fields.find((f) => f.name.name === "position")?.span ?? decl?.span ?? { start: 0, end: 0 },
+      `the position range and the largest quantity (${info.qty.hi} lots) reach 2^52 lots together: the exact position register must hold more than the declared range, and position + an order's quantity must fit 53 bits`,
+      `declare position within [-${(1n << 52n) - info.qty.hi - 1n}, ${(1n << 52n) - info.qty.hi - 1n}] lots, or a smaller qty maximum`,
+    );
   return info;
 }
 

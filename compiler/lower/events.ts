@@ -7,6 +7,7 @@ import { NONE, PRICE, QTY, TIME, type Unit } from "../units.js";
 import { TIME_MAX } from "./declarations.js";
 import { numVal } from "./expr.js";
 import type { HandlerContext } from "./handler-context.js";
+import { currentPosition, exactPositionRange, settleFill } from "./position.js";
 import type { InstrumentInfo, ProgramModel } from "./program-model.js";
 
 const NO_SPAN: Span = { start: 0, end: 0 };
@@ -84,7 +85,7 @@ export function declareBuiltinStates(model: ProgramModel, states: Map<string, nu
     states.set(name, model.addState({ name, frac: 0, range, init: 0n, loc: "builtin" }, unit));
     model.builtinStates.add(name);
   };
-  add("position", ins.position, QTY);
+  add("position", exactPositionRange(ins), QTY);
   add("bid", iv(0n, ins.price.hi), PRICE);
   add("bid_qty", iv(0n, ins.qty.hi), QTY);
   add("ask", iv(0n, ins.price.hi), PRICE);
@@ -143,11 +144,12 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
     if (ctx.event !== "book" && ctx.event !== "kill") ctx.fields.set(f.name, numVal(v, f.unit));
   }
   applyBuiltinUpdates(ctx, values);
+  ctx.fields.set("position", numVal(currentPosition(ctx).view, QTY));
   return guard!;
 }
 
 function applyBuiltinUpdates(ctx: HandlerContext, values: Map<string, Num>): void {
-  const { b, model } = ctx;
+  const { b } = ctx;
   const states = ctx.globals.states;
   switch (ctx.event) {
     case "book":
@@ -160,12 +162,17 @@ function applyBuiltinUpdates(ctx: HandlerContext, values: Map<string, Num>): voi
       const slot = states.get("position")!;
       const signed = b.mul(values.get("fill_side")!, values.get("fill_qty")!, NO_SPAN);
       const next = b.add(ctx.readState(slot, NO_SPAN), signed, NO_SPAN);
-      ctx.writeState(slot, b.clamp(next, model.instrument.position.lo, model.instrument.position.hi, NO_SPAN));
+      const { exact, outside } = settleFill(next, ctx);
+      ctx.writeState(slot, exact);
+      const kill = states.get("kill_switch");
+      if (kill !== undefined) ctx.writeState(kill, b.or(ctx.readState(kill, NO_SPAN), outside, NO_SPAN));
       return;
     }
     case "kill": {
       const slot = states.get("kill_switch");
-      if (slot !== undefined) ctx.writeState(slot, values.get("kill_on")!);
+      if (slot === undefined) return;
+      // a release is refused while position is outside its declared range: the breach still holds
+      ctx.writeState(slot, b.or(values.get("kill_on")!, currentPosition(ctx).outside, NO_SPAN));
       return;
     }
     case "order":

@@ -7,18 +7,20 @@ import { eliminateDeadCode } from "../dead-code.js";
 import type { Num } from "../ir-builder.js";
 import { hull, iv } from "../interval.js";
 import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
-import type { Unit } from "../units.js";
+import { QTY, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
 import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
 import { declareBuiltinStates, lowerPrologue } from "./events.js";
-import { lowerExpr, requireBool } from "./expr.js";
+import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
 import { classifyPrimitive, lowerEwma, lowerVamp, type Primitive } from "./primitives.js";
+import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
 import { lowerBlock } from "./statements.js";
 
+const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
 
 /** AST to IR: names, units, types and range analysis, reported as diagnostics; undefined on any error. */
@@ -55,7 +57,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   const limits = collectRiskLimits(risk, contexts.get("order")!.ctx);
   for (const [name, v] of limits.values) globals.statics.set(name, v);
   const handlersByEvent = groupHandlers(strategy, diags);
-  // Outputs, by name: each quote level's five values, then the verdict, then one flag per invariant.
+  // Outputs, by name: each quote level's five values, then the verdict and the halt reason, then one flag per invariant.
   const named = new Map<EventKindName, Map<string, Num>>();
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
@@ -68,12 +70,16 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       const verdict = lowerOrderCheck(limits, risk.span, ctx);
       outs.set("accept", verdict.accept).set("reason", verdict.reason);
     }
+    outs.set("halt_reason", haltReason(risk?.span ?? NO_SPAN, ctx));
+    // the risk block judges the exact position, not the strategy's view clamped to the declared range
+    ctx.scopes.push(new Map([["position", numVal(currentPosition(ctx).exact, QTY)]]));
     limits.invariants.forEach((cond, i) => {
       const v = lowerExpr(cond, ctx);
       if (!requireBool(v, true, cond.span, ctx)) return;
       const n = asNum(v, ctx, cond.span);
       if (n) outs.set(`invariant_${i}`, n);
     });
+    ctx.scopes.pop();
     named.set(event, outs);
   }
   const levels = 1 + Math.max(0, ...EVENT_KIND_NAMES.flatMap((e) => [...contexts.get(e)!.ctx.quotes.keys()]));
@@ -81,6 +87,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     ...Array.from({ length: levels }, (_, level) => QUOTE_OUTPUTS.map((_n, i) => quoteOutput(i, level))).flat(),
     "accept",
     "reason",
+    "halt_reason",
     ...limits.invariants.map((_c, i) => `invariant_${i}`),
   ];
   const handlers: Handler[] = EVENT_KIND_NAMES.map((event) => {

@@ -10,6 +10,7 @@ import { lowerExpr } from "./expr.js";
 import { midOf } from "./events.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, staticVal } from "./materialize.js";
+import { currentPosition } from "./position.js";
 import type { ProgramModel } from "./program-model.js";
 import type { Val } from "./values.js";
 
@@ -215,7 +216,10 @@ export function lowerOrderCheck(limits: RiskLimits, span: Span, ctx: HandlerCont
   };
   const [px, qty, side] = [field("order_price"), field("order_qty"), field("order_side")];
   const failures: [number, Num][] = [];
+  const position = currentPosition(ctx);
+  // with a kill switch, a position outside its declared range has engaged it (and holds it engaged)
   if (limits.killSwitch) failures.push([CODE.kill_switch, ctx.readState(states.get("kill_switch")!, span)]);
+  else failures.push([CODE.position_range, position.outside]);
   const maxQty = limit("max_order_qty");
   // an order of 0 lots, or of fewer than the instrument's declared minimum, is refused like an oversized one
   const minQty = ctx.model.instrument.qty.lo;
@@ -224,7 +228,7 @@ export function lowerOrderCheck(limits: RiskLimits, span: Span, ctx: HandlerCont
   const boundedQty = maxQty ? b.min(qty, maxQty, span) : qty;
   const maxPos = limit("max_position");
   if (maxPos) {
-    const after = b.add(ctx.readState(states.get("position")!, span), b.mul(side, boundedQty, span), span);
+    const after = b.add(position.exact, b.mul(side, boundedQty, span), span);
     failures.push([CODE.position, b.cmp("gt", b.abs(after, span), maxPos, span)]);
   }
   const notional = limits.values.get("max_notional");

@@ -547,7 +547,8 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
   };
   const out = (name: string) => ir.outputs.findIndex((o) => o.name === name);
   const [oValid, oBid, oAsk, oBidQty, oAskQty] = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"].map(out);
-  const posRange = ir.state[slots.position].range;
+  // examples/avellaneda.lstep declares position in [-1_000_000, 1_000_000]: the strategy reads it clamped
+  const seenPosition = (exact: number) => Math.min(Math.max(exact, -1_000_000), 1_000_000);
   const qtyHi = 10_000_000;
 
   // ln per event: log_return's table over [15/16, 17/16]; |ln''| <= (16/15)^2 there.
@@ -604,7 +605,7 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
       for (const ev of marketStream(r, 1_500, mid0, run % 2 === 0 ? 2 : 6, 1_000, 3_000)) {
         expect(interp.step(ev.kind, ev.t, ev.a, ev.b, ev.c, ev.d)).toBe(true);
         if (ev.kind === EventKind.fill) {
-          position = Math.min(Math.max(position + ev.c * ev.b, Number(posRange.lo)), Number(posRange.hi));
+          position += ev.c * ev.b; // the register is exact
           expect(Number(interp.state[slots.position])).toBe(position);
           continue;
         }
@@ -663,7 +664,7 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
         // both products are exact: 32 and 16 fraction bits)
         const invRisk = Approx.exact(gamma).times(varTicks, 32).round(8).times(tau, 16).round(8);
         // q = precision(clamp(value(position) / 1_000, -1_000, 1_000), 4)
-        const q = Approx.exact(position).div(Approx.exact(1_000), 16).clamp(-1_000, 1_000).round(4);
+        const q = Approx.exact(seenPosition(position)).div(Approx.exact(1_000), 16).clamp(-1_000, 1_000).round(4);
         // skew = clamp(precision(q * inv_risk, 8), -100_000, 100_000)
         const skew = q.times(invRisk, 10).round(8).clamp(-100_000, 100_000);
         // r = precision(mid + pressure * vamp_skew - price(skew), 8)
@@ -747,13 +748,15 @@ describe("(d) examples/grid.lstep on random streams", () => {
       interp.reset(parameterVector(ir, base));
       const p = (n: string) => loaded(ir, base, n);
       const [gridStep, skewPerLot, orderQty, maxPos] = ["grid_step", "skew_per_lot", "order_qty", "max_pos"].map(p);
-      let position = 0;
+      let exactPosition = 0;
       const stream = marketStream(r, 1_500, run % 2 === 0 ? 300_000 : 5_000_000, 5, 4_000, 30_000);
       const edges = [maxPos - orderQty, maxPos - orderQty + 1, orderQty - maxPos, orderQty - maxPos - 1, 0];
       for (const ev of [...stream, ...edgeWalk(stream, edges, -1_000_000, 1_000_000)]) {
         expect(interp.step(ev.kind, ev.t, ev.a, ev.b, ev.c, ev.d)).toBe(true);
-        if (ev.kind === EventKind.fill) position = Math.min(Math.max(position + ev.c * ev.b, -1_000_000), 1_000_000);
-        expect(Number(interp.state[posSlot])).toBe(position);
+        if (ev.kind === EventKind.fill) exactPosition += ev.c * ev.b;
+        expect(Number(interp.state[posSlot])).toBe(exactPosition);
+        // the strategy reads position clamped to the declared [-1_000_000, 1_000_000]
+        const position = Math.min(Math.max(exactPosition, -1_000_000), 1_000_000);
         if (ev.kind !== EventKind.book) continue;
         const mid = (ev.a + ev.c) / 2;
         // skew = price(precision(skew_per_lot * value(position), 16)): the product is exact at 32 bits
@@ -880,12 +883,14 @@ describe("(d) examples/glft.lstep on random streams", () => {
       let prevMid = 0;
       let varMid = 0;
       let eVar = 0;
-      let position = 0;
+      let exactPosition = 0;
       const stream = marketStream(r, 1_500, 600_000, 2, 50, maxPos);
       for (const ev of [...stream, ...edgeWalk(stream, [maxPos - 1, maxPos, 1 - maxPos, -maxPos, 0], -100_000, 100_000)]) {
         expect(interp.step(ev.kind, ev.t, ev.a, ev.b, ev.c, ev.d)).toBe(true);
-        if (ev.kind === EventKind.fill) position = Math.min(Math.max(position + ev.c * ev.b, -100_000), 100_000);
-        expect(Number(interp.state[slots.position])).toBe(position);
+        if (ev.kind === EventKind.fill) exactPosition += ev.c * ev.b;
+        expect(Number(interp.state[slots.position])).toBe(exactPosition);
+        // the strategy reads position clamped to the declared [-100_000, 100_000]
+        const position = Math.min(Math.max(exactPosition, -100_000), 100_000);
         if (ev.kind !== EventKind.book) continue;
         const mid = (ev.a + ev.c) / 2;
 
