@@ -17,3 +17,11 @@ export function isCondition(ins: Instr, body: readonly Instr[]): boolean {
       return false;
   }
 }
+
+/** isCondition for every value of a body in one forward pass (operands precede their uses): linear, no recursion. */
+export function conditionFlags(body: readonly Instr[]): boolean[] {
+  const flags: boolean[] = [];
+  for (const ins of body)
+    flags[ins.id] = ins.op === "select" ? flags[ins.a] && flags[ins.b] : isCondition(ins, body);
+  return flags;
+}

@@ -2,6 +2,7 @@ import type { IRecognitionException, IToken } from "chevrotain";
 import type { Program } from "./ast.js";
 import type { Diagnostics } from "./diagnostic.js";
 import { LstepGrammar } from "./grammar.js";
+import { checkNesting } from "./nesting.js";
 import type { SourceFile } from "./source-file.js";
 import { lstepLexer } from "./tokens.js";
 
@@ -25,6 +26,7 @@ export function parseProgram(file: SourceFile, diags: Diagnostics): Program {
   }
   const lexed = lstepLexer.tokenize(file.text);
   reportLexErrors(file, lexed.errors, diags);
+  if (!checkNesting(lexed.tokens, diags)) return { items: [], span: whole };
   grammar ??= new LstepGrammar();
   grammar.input = lexed.tokens;
   const program = grammar.program();

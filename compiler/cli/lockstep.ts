@@ -1,10 +1,40 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { runCheck } from "./check-command.js";
-import { runCompile } from "./compile-command.js";
-import { runDemo } from "./demo-command.js";
-import { runReplay } from "./replay-command.js";
-import { runTest } from "./test-command.js";
+import { inputDirProblem, outputDirProblem } from "./output-dir.js";
+
+/**
+ * A reader that went away (`lockstep replay X | head -1`) is not an error: stop quietly, with the exit
+ * code so far. Without this, the next write raises EPIPE and Node prints a stack trace.
+ */
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    throw e;
+  });
+
+/** fast-check seeds are 32-bit: a larger seed would silently run the stream of seed mod 2^32. */
+const MAX_SEED = 2 ** 32 - 1;
+
+function seed(v: string): number {
+  const n = wholeNumber(v, "--seed");
+  if (n > MAX_SEED) throw new InvalidArgumentError(`--seed must be at most ${MAX_SEED} (seeds are 32-bit), got '${v}'`);
+  return n;
+}
+
+/** An output directory, checked before any work: exists as a directory or can be created, writable, not special. */
+function outputDir(flag: string) {
+  return (v: string): string => {
+    const problem = outputDirProblem(v);
+    if (problem) throw new InvalidArgumentError(`${flag} '${v}' cannot hold output: ${problem}`);
+    return v;
+  };
+}
+
+function artifactsDir(v: string): string {
+  const problem = inputDirProblem(v);
+  if (problem) throw new InvalidArgumentError(`--artifacts '${v}' cannot be read: ${problem}; give the --out directory of lockstep compile`);
+  return v;
+}
 
 function wholeNumber(v: string, flag: string): number {
   const n = Number(v);
@@ -39,7 +69,8 @@ program
   .description("parse and analyse .lstep files; print diagnostics")
   .argument("<files...>", ".lstep source files")
   .addOption(new Option("--format <format>", "diagnostics as text or json").choices(["text", "json"]).default("text"))
-  .action((files: string[], opts: { format: string }) => {
+  .action(async (files: string[], opts: { format: string }) => {
+    const { runCheck } = await import("./check-command.js");
     process.exitCode = runCheck(files, opts.format === "json" ? "json" : "text");
   });
 
@@ -48,9 +79,10 @@ program
   .description("compile a .lstep file to a target")
   .argument("<file>", ".lstep source file")
   .option("--target <target>", "ts, wasm or all", "all")
-  .option("--out <dir>", "output directory", "build")
+  .option("--out <dir>", "output directory", outputDir("--out"), "build")
   .addOption(new Option("--format <format>", "diagnostics as text or json").choices(["text", "json"]).default("text"))
   .action(async (file: string, opts: { target: string; out: string; format: string }) => {
+    const { runCompile } = await import("./compile-command.js");
     process.exitCode = await runCompile(file, opts.target, opts.out, opts.format === "json" ? "json" : "text");
   });
 
@@ -59,12 +91,13 @@ program
   .description("run every target against the reference interpreter on generated event streams")
   .argument("<file>", ".lstep source file")
   .option("--runs <n>", "number of streams", (v) => positiveInt(v, "--runs"), 1000)
-  .option("--seed <s>", "random seed (a run is reproducible from its seed)", (v) => wholeNumber(v, "--seed"), Date.now() % 2 ** 31)
+  .option("--seed <s>", "random seed (a run is reproducible from its seed)", seed, Date.now() % 2 ** 31)
   .option("--targets <list>", "comma-separated targets", targetList, ["ts", "wasm"])
   .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
-  .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh")
-  .option("--failures <dir>", "where replay files of failures are written", "lockstep-failures")
+  .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
+  .option("--failures <dir>", "where replay files of failures are written", outputDir("--failures"), "lockstep-failures")
   .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string }) => {
+    const { runTest } = await import("./test-command.js");
     const outcome = await runTest(file, {
       runs: o.runs,
       seed: o.seed,
@@ -81,6 +114,7 @@ program
   .description("re-run a failing stream saved by `lockstep test` and show where the targets diverge")
   .argument("<file>", "replay file (.json)")
   .action(async (file: string) => {
+    const { runReplay } = await import("./replay-command.js");
     process.exitCode = await runReplay(file);
   });
 
@@ -88,8 +122,9 @@ program
   .command("demo")
   .description("compile a file to every target, check agreement on the bundled market data, print where outputs are")
   .argument("<file>", ".lstep source file")
-  .option("--out <dir>", "output directory", "build/demo")
+  .option("--out <dir>", "output directory", outputDir("--out"), "build/demo")
   .action(async (file: string, opts: { out: string }) => {
+    const { runDemo } = await import("./demo-command.js");
     process.exitCode = await runDemo(file, opts.out);
   });
 

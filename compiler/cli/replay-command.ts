@@ -4,11 +4,18 @@ import { baseProblem } from "../derived-eval.js";
 import { loadTarget } from "../../targets/agreement/load-targets.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
-import { compileFile } from "./read-source.js";
+import { compileFile, MAX_ARTIFACT_BYTES, readBoundedFile } from "./read-source.js";
 import { showDivergence, sideBySide } from "./show-divergence.js";
 
 /** `lockstep replay FILE`: re-runs a saved failing stream and shows the first divergent step side by side. */
 export async function runReplay(path: string): Promise<number> {
+  // the same refusals as for sources (devices, pipes, directories, oversized files) before parsing it
+  const readable = readBoundedFile(path, MAX_ARTIFACT_BYTES);
+  if ("error" in readable) {
+    process.stderr.write(`lockstep: ${readable.error}
+`);
+    return 1;
+  }
   const r = readReplay(path);
   if ("error" in r) {
     process.stderr.write(`lockstep: ${r.error}\n`);

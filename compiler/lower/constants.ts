@@ -27,30 +27,46 @@ export function literalValue(e: A.Expr): { value: X.Rational; unit: Unit } | und
   }
 }
 
-/** Folds an expression made only of literals and + - * / into an exact rational, or undefined. */
+/**
+ * Folds an expression made only of literals and + - * / into an exact rational, or undefined. A chain
+ * (`1 + 1 + ... + 1`) is folded along its left spine with a loop, so its length costs no stack.
+ */
 export function constantValue(e: A.Expr): X.Rational | undefined {
+  const spine: Extract<A.Expr, { kind: "binary" }>[] = [];
+  let leftmost = e;
+  while (leftmost.kind === "binary") {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
+  }
+  let acc = constantLeaf(leftmost);
+  for (let i = spine.length - 1; i >= 0 && acc; i--) {
+    const b = constantValue(spine[i].right);
+    acc = b && foldBinary(spine[i].op, acc, b);
+  }
+  return acc;
+}
+
+function constantLeaf(e: A.Expr): X.Rational | undefined {
   const lit = literalValue(e);
   if (lit) return lit.value;
   if (e.kind === "unary" && e.op === "-") {
     const v = constantValue(e.operand);
     return v && X.rat(-v.n, v.d);
   }
-  if (e.kind === "binary") {
-    const a = constantValue(e.left);
-    const b = constantValue(e.right);
-    if (!a || !b) return undefined;
-    switch (e.op) {
-      case "+":
-        return X.add(a, b);
-      case "-":
-        return X.sub(a, b);
-      case "*":
-        return X.mul(a, b);
-      case "/":
-        return b.n === 0n ? undefined : X.div(a, b);
-      default:
-        return undefined;
-    }
-  }
   return undefined;
+}
+
+function foldBinary(op: A.BinaryOp, a: X.Rational, b: X.Rational): X.Rational | undefined {
+  switch (op) {
+    case "+":
+      return X.add(a, b);
+    case "-":
+      return X.sub(a, b);
+    case "*":
+      return X.mul(a, b);
+    case "/":
+      return b.n === 0n ? undefined : X.div(a, b);
+    default:
+      return undefined;
+  }
 }

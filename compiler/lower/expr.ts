@@ -160,15 +160,34 @@ function adoptUnits(a: Val, b: Val): [Unit, Unit] {
   return [ua, ub];
 }
 
-function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext): Val {
-  const a = lowerExpr(e.left, ctx);
-  const b = lowerExpr(e.right, ctx);
-  if (a.kind === "error" || b.kind === "error") return ERROR;
-  const text = ctx.model.text(e.span);
+type Binary = Extract<A.Expr, { kind: "binary" }>;
+
+/**
+ * A left-associative chain (`a + b + c + ...`) is a left-deep tree as long as the chain: it is walked
+ * along its left spine with a loop, so only the right operands (bounded by the nesting limit) recurse.
+ */
+function lowerBinary(e: Binary, ctx: HandlerContext): Val {
+  const spine: Binary[] = [];
+  let leftmost: A.Expr = e;
+  while (leftmost.kind === "binary") {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
+  }
+  let acc = lowerExpr(leftmost, ctx);
+  for (let i = spine.length - 1; i >= 0; i--) {
+    const b = lowerExpr(spine[i].right, ctx);
+    acc = acc.kind === "error" || b.kind === "error" ? ERROR : combineBinary(spine[i], acc, b, ctx);
+  }
+  return acc;
+}
+
+function combineBinary(e: Binary, a: Exclude<Val, { kind: "error" }>, b: Exclude<Val, { kind: "error" }>, ctx: HandlerContext): Val {
+  // the source text only where a static value keeps it: computing it for every link of a chain is quadratic
+  const text = () => ctx.model.text(e.span);
   if (e.op === "and" || e.op === "or") {
     if (!requireBool(a, true, e.left.span, ctx) || !requireBool(b, true, e.right.span, ctx)) return ERROR;
     if (a.kind === "static" && b.kind === "static")
-      return staticVal({ kind: "binary", op: e.op, a: a.expr, b: b.expr }, NONE, true, text, e.span, ctx.model);
+      return staticVal({ kind: "binary", op: e.op, a: a.expr, b: b.expr }, NONE, true, text(), e.span, ctx.model);
     const x = asNum(a, ctx, e.left.span)!;
     const y = asNum(b, ctx, e.right.span)!;
     return numVal(e.op === "and" ? ctx.b.and(x, y, e.span) : ctx.b.or(x, y, e.span), NONE, true);
@@ -191,7 +210,7 @@ function lowerBinary(e: Extract<A.Expr, { kind: "binary" }>, ctx: HandlerContext
   if (cmp) return compare(cmp, a, b, e, ctx);
   const unit = e.op === "*" ? mulUnit(ua, ub) : e.op === "/" ? divUnit(ua, ub) : ua;
   if (a.kind === "static" && b.kind === "static")
-    return staticVal({ kind: "binary", op: ARITH[e.op]!, a: a.expr, b: b.expr }, unit, false, text, e.span, ctx.model);
+    return staticVal({ kind: "binary", op: ARITH[e.op]!, a: a.expr, b: b.expr }, unit, false, text(), e.span, ctx.model);
   if (e.op === "/" && b.kind === "static") {
     const k = powerOfTwo(b.expr);
     if (k !== undefined && (a.kind !== "num" || a.num.frac + k <= MAX_FRAC)) {

@@ -11,6 +11,38 @@ import type { ProgramModel } from "./program-model.js";
 import { ERROR, type Val } from "./values.js";
 
 const STATIC_FRAC = 32;
+/**
+ * Parameter-only expressions are evaluated exactly (derived-eval.ts, derived-bounds.ts) by recursion on
+ * the expression tree; a `p + p + ... + p` chain is as deep as it is long. 256 levels is far beyond
+ * any real formula and far below where those walks would overflow the stack.
+ */
+export const MAX_STATIC_DEPTH = 256;
+
+const depths = new WeakMap<DerivedExpr, number>();
+
+function children(e: DerivedExpr): DerivedExpr[] {
+  return e.kind === "unary" ? [e.a] : e.kind === "binary" ? [e.a, e.b] : [];
+}
+
+/** Levels of a derived expression, without recursion, remembered for the trees it is part of later. */
+function depthOf(root: DerivedExpr): number {
+  const stack: DerivedExpr[] = [root];
+  while (stack.length) {
+    const e = stack[stack.length - 1];
+    if (depths.has(e)) {
+      stack.pop();
+      continue;
+    }
+    const pending = children(e).filter((c) => !depths.has(c));
+    if (pending.length) {
+      stack.push(...pending);
+      continue;
+    }
+    depths.set(e, 1 + Math.max(0, ...children(e).map((c) => depths.get(c)!)));
+    stack.pop();
+  }
+  return depths.get(root)!;
+}
 
 /** A parameter-only value as a static Val, with sound bounds; reports undefined operations. */
 export function staticVal(
@@ -21,6 +53,15 @@ export function staticVal(
   span: Span,
   model: ProgramModel,
 ): Val {
+  if (depthOf(expr) > MAX_STATIC_DEPTH) {
+    model.diags.error(
+      "T014",
+      span,
+      `this parameter-only expression is more than ${MAX_STATIC_DEPTH} operations deep; Lockstep evaluates such expressions exactly, at most ${MAX_STATIC_DEPTH} levels deep`,
+      "group it, (a + b) + (c + d) instead of a + b + c + d, or round a part once with a typed let (let part : fix<I.F> = ...)",
+    );
+    return ERROR;
+  }
   const params: RBounds[] = model.params.map((p) => model.paramInfo.get(p.name)!.bounds);
   const bounds = derivedBounds(expr, params, model.derived.map(slotBounds));
   if ("error" in bounds) {

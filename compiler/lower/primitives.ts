@@ -38,23 +38,27 @@ const EVENT_OF_NAME: Record<string, EventKindName> = {
   fill_side: "fill",
 };
 
-function marketEvents(e: A.Expr, out: Set<EventKindName>): void {
-  switch (e.kind) {
-    case "name":
-      if (EVENT_OF_NAME[e.name]) out.add(EVENT_OF_NAME[e.name]);
-      return;
-    case "call":
-      if (EVENT_OF_NAME[e.callee.name]) out.add(EVENT_OF_NAME[e.callee.name]);
-      for (const a of e.args) marketEvents(a.value, out);
-      return;
-    case "unary":
-      return marketEvents(e.operand, out);
-    case "binary":
-      marketEvents(e.left, out);
-      marketEvents(e.right, out);
-      return;
-    default:
-      return;
+/** With an explicit stack: an operator chain is a tree as deep as it is long. */
+function marketEvents(root: A.Expr, out: Set<EventKindName>): void {
+  const todo: A.Expr[] = [root];
+  for (let e = todo.pop(); e !== undefined; e = todo.pop()) {
+    switch (e.kind) {
+      case "name":
+        if (EVENT_OF_NAME[e.name]) out.add(EVENT_OF_NAME[e.name]);
+        break;
+      case "call":
+        if (EVENT_OF_NAME[e.callee.name]) out.add(EVENT_OF_NAME[e.callee.name]);
+        for (const a of e.args) todo.push(a.value);
+        break;
+      case "unary":
+        todo.push(e.operand);
+        break;
+      case "binary":
+        todo.push(e.left, e.right);
+        break;
+      default:
+        break;
+    }
   }
 }
 

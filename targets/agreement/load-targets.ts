@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../compiler/cli/read-source.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { emitTypeScript } from "../ts/emit-ts.js";
-import { loadTsModule } from "../ts/load-module.js";
+import { loadTsModule, type TsEngine } from "../ts/load-module.js";
 import { emitWasm } from "../wasm/emit-wasm.js";
 import { loadWasm } from "../wasm/load-wasm.js";
 import { typeScriptEngine, wasmEngine, type TargetEngine } from "./engine.js";
@@ -28,16 +28,43 @@ function checkShape(program: IrProgram, params: number, state: number, outputs: 
     );
 }
 
-/** Loads one target engine; an unreadable or corrupt artifact is reported as an error message. */
+/** An artifact's bytes, or an Error saying why it cannot be read (missing, special file, too large). */
+function readArtifact(path: string): Buffer {
+  const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
+  if ("error" in bytes) throw new Error(bytes.error);
+  return bytes;
+}
+
+const ENGINE_METHODS = ["reset", "reload", "step", "stepRecord"] as const;
+const ENGINE_ARRAYS = ["params", "state", "outputs"] as const;
+
+/** A module that loads but is not a Lockstep engine (an unrelated or hand-edited file) is refused. */
+function checkEngineShape(module: unknown): asserts module is { Engine: new () => TsEngine } {
+  const Engine = (module as { Engine?: unknown } | undefined)?.Engine;
+  if (typeof Engine !== "function") throw new Error("it exports no Engine class; it was not written by lockstep compile");
+  const engine = new (Engine as new () => Record<string, unknown>)();
+  const missing = [
+    ...ENGINE_METHODS.filter((m) => typeof engine[m] !== "function"),
+    ...ENGINE_ARRAYS.filter((a) => !(engine[a] instanceof Float64Array)),
+  ];
+  if (missing.length) throw new Error(`its Engine lacks ${missing.join(", ")}; it was not written by lockstep compile`);
+}
+
+/**
+ * Loads one target engine. An artifact that cannot be read, does not parse, or is not an engine of this
+ * program is reported as an error message (the caller exits 1: cannot load), never tested as if it ran.
+ */
 export async function loadTarget(program: IrProgram, target: SoftwareTarget, origin: Origin): Promise<TargetEngine | { error: string }> {
   try {
     if (target === "ts") {
-      const source = origin.kind === "fresh" ? await emitTypeScript(program) : readFileSync(artifactPath(program, origin.dir, "ts"), "utf8");
-      const engine = new (await loadTsModule(source)).Engine();
+      const source = origin.kind === "fresh" ? await emitTypeScript(program) : readArtifact(artifactPath(program, origin.dir, "ts")).toString("utf8");
+      const module = await loadTsModule(source);
+      checkEngineShape(module);
+      const engine = new module.Engine();
       checkShape(program, engine.params.length, engine.state.length, engine.outputs.length);
       return typeScriptEngine(engine);
     }
-    const bytes = origin.kind === "fresh" ? (await emitWasm(program)).wasm : readFileSync(artifactPath(program, origin.dir, "wasm"));
+    const bytes = origin.kind === "fresh" ? (await emitWasm(program)).wasm : readArtifact(artifactPath(program, origin.dir, "wasm"));
     const engine = await loadWasm(bytes);
     checkShape(program, engine.paramCount, engine.stateCount, engine.outputs.length);
     return wasmEngine(engine);

@@ -100,7 +100,8 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
     ],
   });
   for (const name of ["wellFormed", ...[...helpers].sort()]) file.addStatements(helperSource(name));
-  return format(file.getFullText(), { parser: "typescript", printWidth: 110 });
+  // a .ts filepath tells prettier the text is not JSX; without it, its JSX sniffing regex is quadratic in the text
+  return format(file.getFullText(), { parser: "typescript", filepath: "engine.ts", printWidth: 110 });
 }
 
 /** The source line a location points at, trimmed, for the comment above the code it became. */

@@ -20,11 +20,23 @@ export interface TsModule {
   readonly meta: unknown;
 }
 
-/** Transpiles emitted TypeScript (no type-check: the golden tests and tsc cover that) and imports it. */
+/**
+ * Transpiles emitted TypeScript (no type-check: the golden tests and tsc cover that) and imports it.
+ * A syntax error is refused: transpiling repairs a truncated file (it closes the open braces), and the
+ * repaired module would load and simply compute something else.
+ */
 export async function loadTsModule(source: string): Promise<TsModule> {
-  const js = ts.transpileModule(source, {
+  const out = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
+    reportDiagnostics: true,
+  });
+  const syntax = out.diagnostics?.[0];
+  if (syntax) {
+    const at = syntax.file && syntax.start !== undefined ? syntax.file.getLineAndCharacterOfPosition(syntax.start) : undefined;
+    const where = at ? ` at line ${at.line + 1}:${at.character + 1}` : "";
+    throw new Error(`it does not parse as TypeScript${where}: ${ts.flattenDiagnosticMessageText(syntax.messageText, " ")} (is it truncated?)`);
+  }
+  const js = out.outputText;
   const dir = mkdtempSync(join(tmpdir(), "lockstep-ts-"));
   const path = join(dir, "engine.mjs");
   writeFileSync(path, js);

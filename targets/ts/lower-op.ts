@@ -1,4 +1,4 @@
-import { isCondition } from "../../compiler/conditions.js";
+import { conditionFlags } from "../../compiler/conditions.js";
 import { bitsFor } from "../../compiler/interval.js";
 import type { Instr, Rounding } from "../../compiler/ir.js";
 
@@ -25,12 +25,16 @@ const magnitudeBits = (ins: Instr) => {
 export class TsOpLowering {
   /** Statements the current op needs before its defining expression (named v<id>_<k>). */
   private prelude: string[] = [];
+  /** Which values are conditions, computed once: asking per use would walk select chains again and again. */
+  private readonly condition: readonly boolean[];
 
   constructor(
     private readonly body: readonly Instr[],
     /** Names of exact-number-ops.ts helpers the module must carry. */
     private readonly helpers: Set<string>,
-  ) {}
+  ) {
+    this.condition = conditionFlags(body);
+  }
 
   /** The statements defining one value. */
   lines(ins: Instr): string[] {
@@ -42,7 +46,7 @@ export class TsOpLowering {
   /** A value as a number, for arithmetic, stores and outputs: constants inline, conditions as 0/1. */
   ref(id: number): string {
     const ins = this.body[id];
-    if (isCondition(ins, this.body)) return `(${v(id)} ? 1 : 0)`;
+    if (this.condition[id]) return `(${v(id)} ? 1 : 0)`;
     if (ins.op !== "const") return v(id);
     return ins.value < 0n ? `(${ins.value})` : ins.value.toString();
   }
@@ -50,7 +54,7 @@ export class TsOpLowering {
   /** A value as a condition. */
   cond(id: number): string {
     const ins = this.body[id];
-    if (isCondition(ins, this.body)) return v(id);
+    if (this.condition[id]) return v(id);
     if (ins.op === "const") return ins.value !== 0n ? "true" : "false";
     return `${v(id)} !== 0`;
   }
@@ -104,7 +108,7 @@ export class TsOpLowering {
         return `${r(ins.a)} ${op} ${r(ins.b)}`;
       }
       case "select":
-        return isCondition(ins, this.body)
+        return this.condition[ins.id]
           ? `${this.cond(ins.cond)} ? ${v(ins.a)} : ${v(ins.b)}`
           : `${this.cond(ins.cond)} ? ${r(ins.a)} : ${r(ins.b)}`;
       case "clamp":

@@ -1,6 +1,7 @@
 import type { Handler, Instr, IrProgram, Rounding } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
-import { isCondition } from "../../compiler/conditions.js";
+import { conditionFlags } from "../../compiler/conditions.js";
+import { operands } from "../../compiler/dead-code.js";
 import { withModule, type Binaryen, type BinaryenModule, type BuiltModule } from "./binaryen-module.js";
 import { memoryLayout, type MemoryLayout } from "./memory-layout.js";
 
@@ -11,6 +12,13 @@ const INPUT_INDEX = { t: 0, a: 1, b: 2, c: 3, d: 4 } as const;
 const MAX_PAGES = 1024;
 const RECORD_BYTES = 48;
 const FIRST_VALUE_LOCAL = 5;
+/**
+ * binaryen's optimizer sinks single-use locals into their uses, so a long chain of dependent values
+ * becomes one expression tree as deep as the chain, and its binary writer recurses per level (a chain
+ * of ~800 rounded products overflows the stack). A value this many levels up a chain is stored to
+ * memory and loaded back: the load starts a new tree the optimizer cannot merge with the old one.
+ */
+const MAX_CHAIN_DEPTH = 64;
 
 /**
  * The WebAssembly target: native i64 arithmetic, lookup tables in a data segment, state in linear
@@ -69,13 +77,29 @@ function zeroOutputs(m: BinaryenModule, l: MemoryLayout, except: Set<number> = n
 /** Lowers one handler; each IR value becomes a local (i32 for conditions, i64 otherwise). */
 function addHandler(m: BinaryenModule, b: Binaryen, h: Handler, l: MemoryLayout): void {
   const body = h.body;
-  const vars: number[] = body.map((ins) => (isCondition(ins, body) ? b.i32 : b.i64));
+  const condition = conditionFlags(body);
+  const vars: number[] = body.map((ins) => (condition[ins.id] ? b.i32 : b.i64));
   const scratch = (): number => {
     vars.push(b.i64);
     return FIRST_VALUE_LOCAL + vars.length - 1;
   };
-  const ctx: LowerCtx = { m, b, body, l, scratch };
-  const stmts: Expr[] = body.map((ins) => m.local.set(FIRST_VALUE_LOCAL + ins.id, lowerInstr(ins, ctx)));
+  const stmts: Expr[] = [];
+  const ctx: LowerCtx = { m, b, body, condition, l, scratch, prelude: stmts };
+  const depth: number[] = [];
+  for (const ins of body) {
+    const local = FIRST_VALUE_LOCAL + ins.id;
+    depth[ins.id] = 1 + Math.max(0, ...operands(ins).map((x) => depth[x]));
+    const value = lowerInstr(ins, ctx);
+    if (depth[ins.id] < MAX_CHAIN_DEPTH) {
+      stmts.push(m.local.set(local, value));
+      continue;
+    }
+    depth[ins.id] = 1;
+    const i32 = vars[ins.id] === b.i32;
+    const at = m.i32.const(l.spill);
+    stmts.push(i32 ? m.i32.store(0, 4, at, value) : m.i64.store(0, 8, at, value));
+    stmts.push(m.local.set(local, i32 ? m.i32.load(0, 4, m.i32.const(l.spill)) : m.i64.load(0, 8, m.i32.const(l.spill))));
+  }
   stmts.push(m.if(m.i32.eqz(cond(ctx, h.guard)), m.block(null, [...zeroOutputs(m, l), m.return(m.i32.const(0))])));
   for (const w of h.writes) stmts.push(m.i64.store(l.state + 8 * w.slot, 8, m.i32.const(0), num(ctx, w.value)));
   const written = new Set(h.outputs.map((o) => o.slot));
@@ -89,29 +113,37 @@ interface LowerCtx {
   readonly m: BinaryenModule;
   readonly b: Binaryen;
   readonly body: readonly Instr[];
+  /** conditionFlags(body): which values are i32 conditions. */
+  readonly condition: readonly boolean[];
   readonly l: MemoryLayout;
   readonly scratch: () => number;
+  /**
+   * Where a lowering puts the scratch assignments its expression reads: top-level statements before the
+   * value's own local.set, so no expression nests a block and trees stay as shallow as the IR.
+   */
+  readonly prelude: Expr[];
 }
 
 const get = (c: LowerCtx, id: number): Expr =>
-  c.m.local.get(FIRST_VALUE_LOCAL + id, isCondition(c.body[id], c.body) ? c.b.i32 : c.b.i64);
+  c.m.local.get(FIRST_VALUE_LOCAL + id, c.condition[id] ? c.b.i32 : c.b.i64);
 
 /** A value as i64. */
 function num(c: LowerCtx, id: number): Expr {
   const ins = c.body[id];
   if (ins.op === "const") return c64(c.m, ins.value);
-  return isCondition(ins, c.body) ? c.m.i64.extend_u(get(c, id)) : get(c, id);
+  return c.condition[id] ? c.m.i64.extend_u(get(c, id)) : get(c, id);
 }
 
 /** A value as an i32 condition. */
 function cond(c: LowerCtx, id: number): Expr {
-  return isCondition(c.body[id], c.body) ? get(c, id) : c.m.i64.ne(num(c, id), c64(c.m, 0n));
+  return c.condition[id] ? get(c, id) : c.m.i64.ne(num(c, id), c64(c.m, 0n));
 }
 
-/** Stores an expression in a scratch local and returns a reader for it, so it can be used twice. */
-function share(c: LowerCtx, e: Expr): { set: Expr; use: () => Expr } {
+/** Stores an expression in a scratch local (a prelude statement) and returns a reader, so it can be used twice. */
+function share(c: LowerCtx, e: Expr): { use: () => Expr } {
   const local = c.scratch();
-  return { set: c.m.local.set(local, e), use: () => c.m.local.get(local, c.b.i64) };
+  c.prelude.push(c.m.local.set(local, e));
+  return { use: () => c.m.local.get(local, c.b.i64) };
 }
 
 function lowerInstr(ins: Instr, c: LowerCtx): Expr {
@@ -149,7 +181,7 @@ function lowerInstr(ins: Instr, c: LowerCtx): Expr {
       return f(num(c, ins.a), num(c, ins.b));
     }
     case "select":
-      return isCondition(ins, c.body)
+      return c.condition[ins.id]
         ? m.select(cond(c, ins.cond), get(c, ins.a), get(c, ins.b))
         : m.select(cond(c, ins.cond), num(c, ins.a), num(c, ins.b));
     case "clamp": {
@@ -169,7 +201,7 @@ function lowerInstr(ins: Instr, c: LowerCtx): Expr {
       return floorDivide(c, ins.shift ? i64.shl(num(c, ins.a), c64(m, BigInt(ins.shift))) : num(c, ins.a), num(c, ins.b));
     case "mod": {
       const r = share(c, i64.rem_s(num(c, ins.a), num(c, ins.b)));
-      return m.block(null, [r.set, i64.add(r.use(), m.select(i64.lt_s(r.use(), c64(m, 0n)), num(c, ins.b), c64(m, 0n)))], c.b.i64);
+      return i64.add(r.use(), m.select(i64.lt_s(r.use(), c64(m, 0n)), num(c, ins.b), c64(m, 0n)));
     }
     default: {
       const never: never = ins;
@@ -185,7 +217,7 @@ function roundShift(c: LowerCtx, x: Expr, n: number, mode: Rounding): Expr {
   const i64 = m.i64;
   const v = share(c, x);
   const q = () => i64.shr_s(v.use(), c64(m, BigInt(n)));
-  if (mode === "floor") return m.block(null, [v.set, q()], c.b.i64);
+  if (mode === "floor") return q();
   const r = () => i64.and(v.use(), c64(m, (1n << BigInt(n)) - 1n));
   const up =
     mode === "ceil"
@@ -194,7 +226,7 @@ function roundShift(c: LowerCtx, x: Expr, n: number, mode: Rounding): Expr {
           i64.gt_u(r(), c64(m, 1n << BigInt(n - 1))),
           m.i32.and(i64.eq(r(), c64(m, 1n << BigInt(n - 1))), i64.ne(i64.and(q(), c64(m, 1n)), c64(m, 0n))),
         );
-  return m.block(null, [v.set, i64.add(q(), i64.extend_u(up))], c.b.i64);
+  return i64.add(q(), i64.extend_u(up));
 }
 
 /** floor(n / d) from the truncating i64.div_s: one step down when the remainder and divisor differ in sign. */
@@ -209,8 +241,7 @@ function floorDivide(c: LowerCtx, n: Expr, d: Expr): Expr {
   const r = share(c, i64.sub(nv.use(), i64.mul(q.use(), dv.use())));
   const signsDiffer = i64.lt_s(i64.xor(r.use(), dv.use()), zero());
   const inexact = i64.ne(r.use(), zero());
-  const floor = i64.sub(q.use(), i64.extend_u(m.i32.and(inexact, signsDiffer)));
-  return m.block(null, [nv.set, dv.set, q.set, r.set, floor], c.b.i64);
+  return i64.sub(q.use(), i64.extend_u(m.i32.and(inexact, signsDiffer)));
 }
 
 /**

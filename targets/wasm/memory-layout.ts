@@ -13,6 +13,8 @@ export interface MemoryLayout {
   readonly outputs: number;
   readonly outputCount: number;
   readonly luts: readonly number[];
+  /** One i64 the handlers round-trip deep dependency chains through (see emit-wasm.ts). */
+  readonly spill: number;
   readonly bytes: number;
 }
 
@@ -27,5 +29,16 @@ export function memoryLayout(program: IrProgram): MemoryLayout {
     next += 8 * l.values.length;
     return at;
   });
-  return { params, paramCount, state, stateCount: program.state.length, outputs, outputCount: program.outputs.length, luts, bytes: next };
+  const spill = next;
+  return {
+    params,
+    paramCount,
+    state,
+    stateCount: program.state.length,
+    outputs,
+    outputCount: program.outputs.length,
+    luts,
+    spill,
+    bytes: spill + 8,
+  };
 }
