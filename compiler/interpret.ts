@@ -2,6 +2,13 @@ import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
 import { roundDiv } from "./interval.js";
 import type { Handler, Instr, IrProgram } from "./ir.js";
 
+/** Sees every evaluated handler: the coverage recorder. Absent, the interpreter pays one test per event. */
+export interface EvaluationObserver {
+  observe(handler: number, values: readonly bigint[], accepted: boolean): void;
+}
+
+export type EventInputs = Record<"t" | "a" | "b" | "c" | "d", bigint>;
+
 /**
  * The reference interpreter: the definition of every IR operation, on BigInt, written for clarity.
  * Every target is tested against it.
@@ -10,6 +17,7 @@ export class Interpreter {
   readonly state: bigint[];
   readonly outputs: bigint[];
   private params: readonly bigint[] = [];
+  observer: EvaluationObserver | undefined;
 
   /** With `checked`, every value is also tested against its proven interval: range analysis must be sound. */
   constructor(
@@ -32,26 +40,34 @@ export class Interpreter {
     this.params = params;
   }
 
+  get parameters(): readonly bigint[] {
+    return this.params;
+  }
+
   /** Applies one event; returns false, changing nothing but clearing outputs, when the guard rejects it. */
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
     this.outputs.fill(0n);
     // the engine contract: the kind and every field are safe integers, or the event is invalid
     if (![kind, t, a, b, c, d].every(Number.isSafeInteger)) return false;
-    const handler = this.program.handlers.find((h) => h.event === EVENT_KIND_NAMES[kind]);
-    if (!handler) return false;
+    const index = this.program.handlers.findIndex((h) => h.event === EVENT_KIND_NAMES[kind]);
+    if (index < 0) return false;
+    const handler = this.program.handlers[index];
     const inputs = { t: BigInt(t), a: BigInt(a), b: BigInt(b), c: BigInt(c), d: BigInt(d) };
     const values = evaluate(handler, inputs, this.params, this.state, this.program);
     if (this.checked) checkRanges(handler, values);
-    if (values[handler.guard] === 0n) return false;
+    const accepted = values[handler.guard] !== 0n;
+    if (this.observer) this.observer.observe(index, values, accepted);
+    if (!accepted) return false;
     for (const w of handler.writes) this.state[w.slot] = values[w.value];
     for (const o of handler.outputs) this.outputs[o.slot] = values[o.value];
     return true;
   }
 }
 
-function evaluate(
+/** Every value of one handler for one event, changing nothing: what the field solver searches with. */
+export function evaluate(
   handler: Handler,
-  inputs: Record<"t" | "a" | "b" | "c" | "d", bigint>,
+  inputs: EventInputs,
   params: readonly bigint[],
   state: readonly bigint[],
   program: IrProgram,

@@ -55,6 +55,12 @@ function positiveInt(v: string, flag: string): number {
   return n;
 }
 
+function percentage(v: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n < 0 || n > 100) throw new InvalidArgumentError(`--min-coverage needs a percentage from 0 to 100, got '${v}'`);
+  return n;
+}
+
 /** Exit codes: 0 ok, 1 a user error (bad source, bad arguments), 2 an internal error. */
 const program = new Command()
   .name("lockstep")
@@ -96,7 +102,8 @@ program
   .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
   .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
   .option("--failures <dir>", "where replay files of failures are written", outputDir("--failures"), "lockstep-failures")
-  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string }) => {
+  .option("--min-coverage <percent>", "fail when the reference's coverage ends below this percentage", (v) => percentage(v))
+  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string; minCoverage?: number }) => {
     const { runTest } = await import("./test-command.js");
     const outcome = await runTest(file, {
       runs: o.runs,
@@ -105,6 +112,7 @@ program
       timeBudgetSeconds: o.timeBudget,
       artifacts: o.artifacts,
       failures: o.failures,
+      minCoverage: o.minCoverage,
     });
     process.exitCode = outcome.exitCode;
   });

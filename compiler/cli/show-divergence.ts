@@ -1,11 +1,11 @@
 import type { IrProgram } from "../ir.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { describeStep, loadable, type Divergence } from "../../targets/agreement/run-agreement.js";
-import { RELOAD, type StreamStep } from "../../targets/agreement/streams.js";
+import { isParamStep, RESET, type StreamStep } from "../../targets/agreement/streams.js";
 
 /** The steps before a divergence and the differing values, side by side, from a fresh run of the reference. */
 export function showDivergence(ir: IrProgram, stream: readonly StreamStep[], d: Divergence, others: readonly TargetEngine[] = []): string {
-  const lines = ["steps:"];
+  const lines = [d.step < 0 ? "before the first step (right after the initial reset)" : "steps:"];
   for (let i = Math.max(0, d.step - 4); i <= d.step; i++) lines.push(`  ${i === d.step ? ">" : " "} ${String(i).padStart(3)}  ${describeStep(stream[i])}`);
   lines.push(`first difference: ${d.what}: reference ${String(d.expected)}, ${d.target} ${String(d.actual)}`);
   if (others.length) lines.push(sideBySide(ir, stream, d.step, others));
@@ -20,9 +20,9 @@ export function sideBySide(ir: IrProgram, stream: readonly StreamStep[], step: n
   const accepted: boolean[] = [];
   for (let i = 0; i <= step; i++) {
     const s = stream[i];
-    if (s.kind === RELOAD) {
+    if (isParamStep(s)) {
       const next = loadable(ir, s.params!);
-      if (next) for (const e of all) e.reload(next);
+      if (next) for (const e of all) s.kind === RESET ? e.reset(next) : e.reload(next);
       continue;
     }
     all.forEach((e, j) => (accepted[j] = e.step(s.kind, s.t, s.a, s.b, s.c, s.d)));

@@ -1,12 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
-import fc from "fast-check";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import { CaseGenerator } from "../../targets/agreement/case-generator.js";
+import { Coverage, percent, renderCoverage, totals, type CoverageRow } from "../../targets/agreement/coverage.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { loadTarget, SOFTWARE_TARGETS, type Origin, type SoftwareTarget } from "../../targets/agreement/load-targets.js";
 import { writeReplay } from "../../targets/agreement/replay-file.js";
 import { runStream, type Divergence } from "../../targets/agreement/run-agreement.js";
-import { baseParams, eventStream, type StreamStep } from "../../targets/agreement/streams.js";
+import type { Case } from "../../targets/agreement/scenarios.js";
+import { shrink, type FailingCase } from "../../targets/agreement/shrink.js";
+import { RESET, type StreamStep } from "../../targets/agreement/streams.js";
 import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence } from "./show-divergence.js";
@@ -19,6 +22,8 @@ export interface TestOptions {
   readonly artifacts?: string;
   readonly failures: string;
   readonly quiet?: boolean;
+  /** Fail (exit 1) when the reference's coverage ends below this many percent. */
+  readonly minCoverage?: number;
 }
 
 interface Stats {
@@ -28,10 +33,19 @@ interface Stats {
 
 export interface TestOutcome {
   readonly exitCode: number;
+  /** Streams generated and run (shrinking and reproduction runs are not counted). */
   readonly streams: number;
   readonly divergence?: Divergence;
   readonly replayPath?: string;
+  /** Coverage of the reference per handler, and over all. */
+  readonly coverage?: readonly CoverageRow[];
+  readonly coveragePercent?: number;
 }
+
+/** Every this many streams, a stream is run twice in a row on the same engines: reset must really reset. */
+const RERUN_EVERY = 16;
+/** Streams kept for reproducing a failure that needs what earlier streams left behind. */
+const HISTORY = 8;
 
 /** `lockstep test`: every target against the reference interpreter on generated streams. */
 export async function runTest(file: string, opts: TestOptions): Promise<TestOutcome> {
@@ -51,10 +65,11 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
     return { exitCode: 1, streams: 0 };
   }
   const ir = c.ir;
+  const targets = opts.targets as SoftwareTarget[];
   const origin: Origin = opts.artifacts ? { kind: "artifacts", dir: opts.artifacts } : { kind: "fresh" };
   const stats = new Map<string, Stats>();
   const engines: TargetEngine[] = [];
-  for (const t of opts.targets as SoftwareTarget[]) {
+  for (const t of targets) {
     const e = await loadTarget(ir, t, origin);
     if ("error" in e) {
       process.stderr.write(`lockstep: ${e.error}\n`);
@@ -64,51 +79,106 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
     engines.push(timed(e, stats.get(t)!));
   }
   const refStats = { events: 0, ms: 0 };
-  const reference = timed(interpreterEngine(ir), refStats);
-  let streams = 0;
+  const coverage = new Coverage(ir);
+  const reference = timed(interpreterEngine(ir, coverage), refStats);
+  const generator = new CaseGenerator(ir, opts.seed, coverage);
+  const deadline = opts.timeBudgetSeconds ? performance.now() + opts.timeBudgetSeconds * 1000 : Infinity;
+  const history: Case[] = [];
   const progress = progressBar(opts.runs, !opts.quiet && process.stderr.isTTY === true);
-  const result = fc.check(
-    fc.property(baseParams(ir), eventStream(ir), (base, stream) => {
+  let streams = 0;
+  let failing: { case: FailingCase; divergence: Divergence } | undefined;
+  let error: unknown;
+  try {
+    for (let i = 0; i < opts.runs && !failing; i++) {
+      if (performance.now() > deadline) break;
+      const k = generator.next(i);
       streams++;
       progress(streams);
-      return runStream(ir, base, stream, reference, engines) === undefined;
-    }),
-    {
-      numRuns: opts.runs,
-      seed: opts.seed,
-      interruptAfterTimeLimit: opts.timeBudgetSeconds ? opts.timeBudgetSeconds * 1000 : undefined,
-      markInterruptAsFailure: false,
-    },
-  );
-  progress(-1);
-  if (result.interrupted) out(`time budget of ${opts.timeBudgetSeconds} s reached after ${streams} of ${opts.runs} streams\n`);
-  let outcome: TestOutcome = { exitCode: 0, streams };
-  if (result.failed && result.counterexample) {
-    const [base, stream] = result.counterexample as [bigint[], StreamStep[]];
-    const divergence = runStream(ir, base, stream, interpreterEngine(ir), await reload(ir, opts.targets as SoftwareTarget[], origin));
-    if (divergence) {
-      mkdirSync(opts.failures, { recursive: true });
-      const path = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}.json`);
-      writeReplay(path, { source: file, targets: opts.targets as SoftwareTarget[], origin, seed: opts.seed, params: base, stream, divergence });
-      const internal = divergence.target === "interpreter";
-      out(
-        internal
-          ? `\nINTERNAL ERROR: ${divergence.what} at step ${divergence.step}; please report it with the replay file\n`
-          : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${stream.length}-step stream (shrunk)\n`,
-      );
-      out(showDivergence(ir, stream, divergence));
-      out(`replay it: lockstep replay ${path}\n`);
-      outcome = { exitCode: internal ? 2 : 1, streams, divergence, replayPath: path };
-    } else if (result.errorInstance) {
-      out(`\nERROR while testing: ${String(result.errorInstance)}\n`);
-      outcome = { exitCode: 2, streams };
+      const before = coverage.covered;
+      let d = runStream(ir, k.base, k.stream, reference, engines);
+      generator.feedback(k, coverage.covered > before);
+      let twice = false;
+      if (!d && i % RERUN_EVERY === RERUN_EVERY - 1) {
+        d = runStream(ir, k.base, k.stream, reference, engines);
+        twice = d !== undefined;
+      }
+      if (d) failing = await reproduce(ir, targets, origin, twice ? [k] : history, k, d);
+      history.push(k);
+      if (history.length > HISTORY) history.shift();
     }
-  } else if (result.failed) {
-    out(`\nERROR while testing: ${String(result.errorInstance ?? "unknown failure")}\n`);
+  } catch (e) {
+    error = e;
+  }
+  progress(-1);
+  if (streams < opts.runs && !failing && error === undefined)
+    out(`time budget of ${opts.timeBudgetSeconds} s reached after ${streams} of ${opts.runs} streams\n`);
+  let outcome: TestOutcome = { exitCode: 0, streams };
+  if (error !== undefined) {
+    out(`\nERROR while testing: ${error instanceof Error ? error.message : String(error)}\n`);
     outcome = { exitCode: 2, streams };
+  } else if (failing) {
+    const { divergence, case: fc } = failing;
+    mkdirSync(opts.failures, { recursive: true });
+    const path = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}.json`);
+    writeReplay(path, { source: file, targets, origin, seed: opts.seed, params: fc.base, stream: fc.stream, divergence });
+    const internal = divergence.target === "interpreter";
+    out(
+      internal
+        ? `\nINTERNAL ERROR: ${divergence.what} at step ${divergence.step}; please report it with the replay file\n`
+        : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${fc.stream.length}-step stream (shrunk), found by stream ${streams}\n`,
+    );
+    out(showDivergence(ir, fc.stream, divergence));
+    out(`replay it: lockstep replay ${path}\n`);
+    outcome = { exitCode: internal ? 2 : 1, streams, divergence, replayPath: path };
   }
   out(summary(ir, streams, refStats, stats, outcome.divergence));
+  const rows = coverage.summary();
+  const pct = percent(totals(rows));
+  out(renderCoverage(ir.name, rows));
+  const missing = coverage.missing();
+  if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
+  outcome = { ...outcome, coverage: rows, coveragePercent: pct };
+  if (outcome.exitCode === 0 && opts.minCoverage !== undefined && pct < opts.minCoverage) {
+    process.stderr.write(`lockstep: coverage of ${ir.name} is ${pct.toFixed(1)} %, below --min-coverage ${opts.minCoverage} %\n`);
+    outcome = { ...outcome, exitCode: 1 };
+  }
   return outcome;
+}
+
+/**
+ * A failure found on engines that ran earlier streams, made reproducible on fresh engines: the case
+ * alone, or (when reset leaked state) the earlier streams, each followed by a reset, then the case.
+ * Then shrunk; the replay file holds whatever reproduces it.
+ */
+async function reproduce(ir: IrProgram, targets: SoftwareTarget[], origin: Origin, history: readonly Case[], k: Case, found: Divergence): Promise<{ case: FailingCase; divergence: Divergence }> {
+  const runFresh = async (fc: FailingCase) => runStream(ir, fc.base, fc.stream, interpreterEngine(ir), await reload(ir, targets, origin));
+  const candidates: FailingCase[] = [k];
+  for (let n = 1; n <= history.length; n++) candidates.push(chain([...history.slice(history.length - n), k]));
+  let repro: { case: FailingCase; divergence: Divergence } | undefined;
+  for (const cand of candidates) {
+    const d = await runFresh(cand);
+    if (d) {
+      repro = { case: cand, divergence: d };
+      break;
+    }
+  }
+  if (!repro) return { case: candidates[candidates.length - 1], divergence: { ...found, what: `${found.what} (seen after earlier streams on the same engines; not reproduced on fresh engines)` } };
+  const shrinkers = await reload(ir, targets, origin);
+  const reference = interpreterEngine(ir);
+  const target = repro.divergence.target;
+  const small = shrink(ir, repro.case, (c) => runStream(ir, c.base, c.stream, reference, shrinkers)?.target === target);
+  const d = small === repro.case ? repro.divergence : await runFresh(small);
+  return d ? { case: small, divergence: d } : repro;
+}
+
+/** Several cases as one stream: each after the first starts with a reset to its own parameters. */
+function chain(cases: readonly Case[]): FailingCase {
+  const stream: StreamStep[] = [];
+  cases.forEach((c, i) => {
+    if (i > 0) stream.push({ kind: RESET, t: 0, a: 0, b: 0, c: 0, d: 0, params: c.base });
+    stream.push(...c.stream);
+  });
+  return { base: cases[0].base, stream };
 }
 
 async function reload(ir: IrProgram, targets: SoftwareTarget[], origin: Origin): Promise<TargetEngine[]> {

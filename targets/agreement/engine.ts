@@ -1,4 +1,5 @@
-import { Interpreter } from "../../compiler/interpret.js";
+import { Interpreter, type EvaluationObserver } from "../../compiler/interpret.js";
+import { RECORD_SIZE, type EventFields } from "../../runtime/event-tape.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import type { TsEngine } from "../ts/load-module.js";
 import type { WasmEngine } from "../wasm/load-wasm.js";
@@ -14,10 +15,38 @@ export interface TargetEngine {
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean;
   state(i: number): bigint;
   output(i: number): bigint;
+  /** The target's batch entry point on the same instance, compared with `step` by the harness. */
+  readonly batch?: BatchEngine;
 }
 
-export function interpreterEngine(program: IrProgram): TargetEngine {
+/**
+ * A batch entry point: many events per call. It reports only how many were accepted, the outputs of
+ * each event, and the state after the batch; the harness compares those with the reference.
+ */
+export interface BatchEngine {
+  /** The target's name, as its step engine's. */
+  readonly name: string;
+  /** The entry point, for reports. */
+  readonly entry: string;
+  reset(params: readonly bigint[]): void;
+  reload(params: readonly bigint[]): void;
+  stepBatch(events: readonly EventFields[]): number;
+  /** Output o of event i of the last batch. */
+  batchOutput(i: number, o: number): bigint;
+  state(i: number): bigint;
+}
+
+/** Rows [kind, t, a, b, c, d], as batch entry points read them. */
+function records(events: readonly EventFields[]): Float64Array {
+  const r = new Float64Array(events.length * RECORD_SIZE);
+  events.forEach((e, i) => r.set([e.kind, e.t, e.a, e.b, e.c, e.d], i * RECORD_SIZE));
+  return r;
+}
+
+/** The reference, in checked mode; an observer (the coverage recorder) sees every evaluation. */
+export function interpreterEngine(program: IrProgram, observer?: EvaluationObserver): TargetEngine {
   const it = new Interpreter(program, true);
+  it.observer = observer;
   return {
     name: "interpreter",
     reset: (p) => it.reset(p),
@@ -42,6 +71,29 @@ export function typeScriptEngine(engine: TsEngine): TargetEngine {
     step: (k, t, a, b, c, d) => engine.step(k, t, a, b, c, d),
     state: (i) => toBig(engine.state[i]),
     output: (i) => toBig(engine.outputs[i]),
+    batch: typeScriptBatch(engine),
+  };
+}
+
+/** `stepRecord` over one array of rows, each event at its own offset: the TypeScript batch path. */
+function typeScriptBatch(engine: TsEngine): BatchEngine {
+  let outputs: Float64Array[] = [];
+  return {
+    name: "ts",
+    entry: "stepRecord",
+    reset: (p) => engine.reset(p.map(Number)),
+    reload: (p) => engine.reload(p.map(Number)),
+    stepBatch: (events) => {
+      const rows = records(events);
+      let accepted = 0;
+      outputs = events.map((_, i) => {
+        if (engine.stepRecord(rows, i * RECORD_SIZE)) accepted++;
+        return engine.outputs.slice();
+      });
+      return accepted;
+    },
+    batchOutput: (i, o) => toBig(outputs[i][o]),
+    state: (i) => toBig(engine.state[i]),
   };
 }
 
@@ -53,5 +105,18 @@ export function wasmEngine(engine: WasmEngine): TargetEngine {
     step: (k, t, a, b, c, d) => engine.step(k, t, a, b, c, d),
     state: (i) => engine.state(i),
     output: (i) => toBig(engine.outputs[i]),
+    batch: wasmBatch(engine),
+  };
+}
+
+function wasmBatch(engine: WasmEngine): BatchEngine {
+  return {
+    name: "wasm",
+    entry: "step_batch",
+    reset: (p) => engine.reset(p),
+    reload: (p) => engine.reload(p),
+    stepBatch: (events) => engine.stepBatch(records(events), 0, events.length),
+    batchOutput: (i, o) => toBig(engine.batchOutputs[i * engine.outputs.length + o]),
+    state: (i) => engine.state(i),
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Divergence } from "./run-agreement.js";
-import { RELOAD, type StreamStep } from "./streams.js";
+import { isParamStep, type StreamStep } from "./streams.js";
 import { SOFTWARE_TARGETS, type Origin, type SoftwareTarget } from "./load-targets.js";
 
 /** A failing stream, saved so that `lockstep replay FILE` can run it again. BigInts are decimal strings. */
@@ -62,7 +62,7 @@ function shapeProblem(data: unknown): string | undefined {
     const step = s as Record<string, unknown> | null;
     if (typeof step !== "object" || step === null || !["kind", "t", "a", "b", "c", "d"].every((k) => typeof step[k] === "number"))
       return `step ${i} needs numbers kind, t, a, b, c, d`;
-    if (step.kind === RELOAD && !isBigints(step.params)) return `step ${i} reloads without a list of integer params`;
+    if (isParamStep(step as unknown as StreamStep) && !isBigints(step.params)) return `step ${i} reloads or resets without a list of integer params`;
   }
   return undefined;
 }

@@ -2,12 +2,19 @@ import fc from "fast-check";
 import type { Instr, Interval, IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
 
-/** One step of a stream: an event, or (kind -1) a hot reload of the base parameters. */
+/**
+ * One step of a stream: an event, (kind -1) a hot reload of the base parameters, or (kind -2) a reset
+ * with them. A reset inside a stream is how a replay reproduces a state leaked from an earlier stream.
+ */
 export interface StreamStep extends EventFields {
   readonly params?: readonly bigint[];
 }
 
 export const RELOAD = -1;
+export const RESET = -2;
+
+/** A step that changes the parameters (and, for a reset, restores the initial state). */
+export const isParamStep = (s: EventFields) => s.kind === RELOAD || s.kind === RESET;
 
 /** The end of the session clock: times are nanoseconds in [0, 2^50]. */
 const TIME_END = 2 ** 50;
@@ -111,6 +118,8 @@ export function eventStream(program: IrProgram, maxLength = 40): fc.Arbitrary<St
     { weight: 1, arbitrary: fc.constant(-1) },
     // a jump to the end of the session clock (2^50 ns) and past it
     { weight: 1, arbitrary: fc.constantFrom(TIME_END - 1, TIME_END, TIME_END + 1).map((at) => ({ at })) },
+    // a negative time: below the clock's range, refused
+    { weight: 1, arbitrary: fc.constant({ at: -1 }) },
   );
   return fc.array(fc.tuple(step, dt), { minLength: 1, maxLength, size: "large" }).map((items) => {
     let t = 0;

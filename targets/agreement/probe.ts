@@ -1,0 +1,70 @@
+import { evaluate, Interpreter } from "../../compiler/interpret.js";
+import type { IrProgram } from "../../compiler/ir.js";
+import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
+import { RESET, isParamStep, type StreamStep } from "./streams.js";
+import { loadable } from "./run-agreement.js";
+
+/** The reference's values for one more event, evaluated without changing anything. */
+export interface Evaluation {
+  readonly handler: number;
+  readonly values: readonly bigint[];
+  readonly accepted: boolean;
+}
+
+/**
+ * The reference after a prefix of a stream, for asking "what would this tail do?" many times: each
+ * question copies the state, so the prefix runs once. The solver searches with it.
+ */
+export class Probe {
+  readonly it: Interpreter;
+  /** Time of the last accepted event (time may not go back). */
+  time: number;
+  /** Tails evaluated so far: what the solver has spent. */
+  evaluations = 0;
+
+  constructor(
+    private readonly program: IrProgram,
+    params: readonly bigint[],
+    prefix: readonly StreamStep[],
+  ) {
+    this.it = new Interpreter(program);
+    this.it.reset(params);
+    this.time = 0;
+    for (const s of prefix) this.push(s);
+  }
+
+  /** Runs one more step of the stream; returns whether the reference accepted it. */
+  push(s: StreamStep): boolean {
+    if (isParamStep(s)) {
+      const next = loadable(this.program, s.params!);
+      if (next && s.kind === RESET) {
+        this.it.reset(next);
+        this.time = 0;
+      } else if (next) this.it.reload(next);
+      return true;
+    }
+    const ok = this.it.step(s.kind, s.t, s.a, s.b, s.c, s.d);
+    if (ok) this.time = Math.max(this.time, s.t);
+    return ok;
+  }
+
+  /** Runs all but the last event of `tail` on a copy, then evaluates the last; undefined if an earlier one is refused. */
+  evaluate(tail: readonly EventFields[]): Evaluation | undefined {
+    this.evaluations++;
+    let state: readonly bigint[] = this.it.state;
+    if (tail.length > 1) {
+      const copy = new Interpreter(this.program);
+      copy.reset(this.it.parameters);
+      this.it.state.forEach((v, i) => (copy.state[i] = v));
+      for (const e of tail.slice(0, -1)) if (!copy.step(e.kind, e.t, e.a, e.b, e.c, e.d)) return undefined;
+      state = copy.state;
+    }
+    const e = tail[tail.length - 1];
+    if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
+    const handler = this.program.handlers.findIndex((h) => h.event === EVENT_KIND_NAMES[e.kind]);
+    if (handler < 0) return undefined;
+    const h = this.program.handlers[handler];
+    const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, this.program);
+    return { handler, values, accepted: values[h.guard] !== 0n };
+  }
+}
