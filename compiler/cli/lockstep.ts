@@ -5,6 +5,7 @@ import { runCompile } from "./compile-command.js";
 import { runDemo } from "./demo-command.js";
 import { runReplay } from "./replay-command.js";
 import { runTest } from "./test-command.js";
+import { runVerify } from "./verify-command.js";
 
 function wholeNumber(v: string, flag: string): number {
   const n = Number(v);
@@ -82,6 +83,15 @@ program
   .argument("<file>", "replay file (.json)")
   .action(async (file: string) => {
     process.exitCode = await runReplay(file);
+  });
+
+program
+  .command("verify")
+  .description("compare the artifacts deployed in a directory with a fresh compile of the source, byte for byte")
+  .argument("<file>", ".lstep source file")
+  .argument("<dir>", "directory written by `lockstep compile --out`")
+  .action(async (file: string, dir: string) => {
+    process.exitCode = await runVerify(file, dir);
   });
 
 program
