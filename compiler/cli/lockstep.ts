@@ -127,6 +127,16 @@ program
   });
 
 program
+  .command("verify")
+  .description("compare the artifacts deployed in a directory with a fresh compile of the source, byte for byte")
+  .argument("<file>", ".lstep source file")
+  .argument("<dir>", "directory written by `lockstep compile --out`")
+  .action(async (file: string, dir: string) => {
+    const { runVerify } = await import("./verify-command.js");
+    process.exitCode = await runVerify(file, dir);
+  });
+
+program
   .command("demo")
   .description("compile a file to every target, check agreement on the bundled market data, print where outputs are")
   .argument("<file>", ".lstep source file")

@@ -2,7 +2,9 @@ import { findList, head, parseSexp, printSexp, type Sexp } from "./sexpr.js";
 
 /**
  * Mutants of emitted code: each is a small, plausible compiler bug applied to one site of the emitted
- * TypeScript or WebAssembly text. `lockstep test --artifacts` must catch every one.
+ * TypeScript or WebAssembly text. `lockstep test --artifacts` must catch every one. Bugs in the lowering
+ * of IR ops are planted in the IR instead (ir-mutants.ts); the ones here that matter most are in code
+ * that exists only in emitted form: the batch loop, the reset, the well-formedness check of an event.
  */
 export interface Mutant {
   readonly name: string;
@@ -21,6 +23,14 @@ function inMethod(method: string, re: RegExp, replace: (m: RegExpExecArray) => s
     const m = re.exec(body);
     if (!m) return undefined;
     return text.slice(0, start) + body.slice(0, m.index) + replace(m) + body.slice(m.index + m[0].length) + text.slice(end);
+  };
+}
+
+/** Replaces the first match of `re` in the module, outside any handler method. */
+function inModule(re: RegExp, replace: (m: RegExpExecArray) => string): (text: string) => string | undefined {
+  return (text) => {
+    const m = re.exec(text);
+    return m ? text.slice(0, m.index) + replace(m) + text.slice(m.index + m[0].length) : undefined;
   };
 }
 
@@ -55,6 +65,17 @@ export const TS_MUTANTS: Mutant[] = [
     target: "ts",
     apply: inMethod("onBook", /const (v\d+) = (v\d+) - (v\d+);/, (m) => `const ${m[1]} = ${m[3]} - ${m[2]};`),
   },
+  {
+    name: "well-formedness check skips the last field (i < 6 becomes i < 5)",
+    target: "ts",
+    apply: inModule(/(function wellFormed\([^)]*\)[^{]*\{\s*for \(let i = 0; i < )6;/, (m) => `${m[1]}5;`),
+  },
+  {
+    // caught only where the harness runs each stream on freshly reset engines and checks the reset
+    name: "reset leaves the position of the previous session",
+    target: "ts",
+    apply: inModule(/\n\s*s\[\d+\] = -?\d+; \/\/ position\n/, () => "\n"),
+  },
 ];
 
 /** Applies `edit` to the first list matching `pred` inside the inlined handler block for `event`. */
@@ -72,9 +93,24 @@ function inHandler(event: string, pred: (l: Sexp[]) => boolean, edit: (hit: { no
   };
 }
 
+/** Applies `edit` to the first list matching `pred` inside the exported function `name`. */
+function inFunction(name: string, pred: (l: Sexp[]) => boolean, edit: (hit: { node: Sexp[]; parent: Sexp[]; index: number }) => void) {
+  return (text: string): string | undefined => {
+    const module = parseSexp(text);
+    // the definition, not the (func $name) reference inside its export
+    const fn = findList(module, (l) => head(l) === "func" && l[1] === `$${name}` && l.length > 2);
+    if (!fn) return undefined;
+    const hit = findList(fn.node, pred);
+    if (!hit) return undefined;
+    edit(hit);
+    return module.map(printSexp).join("\n");
+  };
+}
+
 /** avellaneda.lstep's notional limit in raw units: 10,000 USDT / (lot 0.00001 * tick 0.01). */
 const NOTIONAL_CAP = "100000000000";
 
+const isI32Const = (e: Sexp) => Array.isArray(e) && e[0] === "i32.const";
 const isConst = (e: Sexp, min = 0n) => Array.isArray(e) && e[0] === "i64.const" && BigInt(e[1] as string) >= min;
 
 export const WASM_MUTANTS: Mutant[] = [
@@ -83,7 +119,9 @@ export const WASM_MUTANTS: Mutant[] = [
     target: "wasm",
     apply: inHandler(
       "order",
-      (l) => ["i64.lt_s", "i64.gt_s"].includes(head(l)) && l.slice(1).some((x) => Array.isArray(x) && x[0] === "i64.const" && x[1] === NOTIONAL_CAP),
+      (l) =>
+        ["i64.lt_s", "i64.gt_s"].includes(head(l)) &&
+        l.slice(1).some((x) => Array.isArray(x) && x[0] === "i64.const" && x[1] === NOTIONAL_CAP),
       ({ node }) => (node[0] = node[0] === "i64.lt_s" ? "i64.le_s" : "i64.ge_s"),
     ),
   },
@@ -101,7 +139,9 @@ export const WASM_MUTANTS: Mutant[] = [
     target: "wasm",
     apply: inHandler(
       "book",
-      (l) => head(l) === "i64.add" && l.slice(1).some((x) => Array.isArray(x) && head(x) === "i64.extend_i32_u" && printSexp(x).includes("i64.gt_u")),
+      (l) =>
+        head(l) === "i64.add" &&
+        l.slice(1).some((x) => Array.isArray(x) && head(x) === "i64.extend_i32_u" && printSexp(x).includes("i64.gt_u")),
       ({ node, parent, index }) => {
         const keep = node.slice(1).find((x) => !(Array.isArray(x) && head(x) === "i64.extend_i32_u"));
         parent[index] = keep!;
@@ -125,5 +165,41 @@ export const WASM_MUTANTS: Mutant[] = [
       (l) => head(l) === "i64.sub" && l.length === 3 && !isConst(l[1], -(2n ** 63n)) && !isConst(l[2], -(2n ** 63n)),
       ({ node }) => ([node[1], node[2]] = [node[2], node[1]]),
     ),
+  },
+  {
+    // caught only where the harness compares step_batch with step
+    name: "step_batch reads rows at the wrong stride (48 bytes becomes 40)",
+    target: "wasm",
+    apply: inFunction(
+      "step_batch",
+      (l) => head(l) === "i32.mul" && l.some((x) => Array.isArray(x) && x[0] === "i32.const" && x[1] === "48"),
+      ({ node }) => {
+        const c = node.find((x) => Array.isArray(x) && x[0] === "i32.const") as Sexp[];
+        c[1] = "40";
+      },
+    ),
+  },
+  {
+    // caught only where the harness compares step_batch with step
+    name: "step_batch copies each event's outputs to half its row offset",
+    target: "wasm",
+    apply: inFunction(
+      "step_batch",
+      (l) => head(l) === "i32.shl" && isI32Const(l[2]),
+      ({ node }) => ((node[2] as Sexp[])[1] = String(Number((node[2] as Sexp[])[1]) - 1)),
+    ),
+  },
+  {
+    // caught only where the harness runs each stream on freshly reset engines and checks the reset
+    name: "reset_state leaves the first state slot (position) of the previous session",
+    target: "wasm",
+    apply: (text) => {
+      const offset = /\(global \$state_offset i32 \(i32\.const (\d+)\)\)/.exec(text)?.[1];
+      return inFunction(
+        "reset_state",
+        (l) => head(l) === "i64.store" && Array.isArray(l[1]) && l[1][0] === "i32.const" && l[1][1] === offset,
+        ({ parent, index }) => parent.splice(index, 1),
+      )(text);
+    },
   },
 ];

@@ -1,0 +1,3 @@
+import { describeIrMutationScore } from "./ir-mutation-score.js";
+
+describeIrMutationScore("grid");

@@ -1,0 +1,126 @@
+import type { Instr, IrProgram, ValueId } from "../../compiler/ir.js";
+import { REJECT_REASONS } from "../../compiler/ir.js";
+import { handlerOf, SiteNotFound } from "./ir-edit.js";
+
+/**
+ * Where IR mutants apply, found by the structure of the program (the op, its operands, the slots they
+ * read) rather than by position, so a site survives changes elsewhere; a site that is missing or
+ * ambiguous throws SiteNotFound.
+ */
+/** An instruction of one op (several ops share a member of the Op union). */
+export type OpOf<K extends Instr["op"]> = Instr & { readonly op: K };
+
+export interface Site {
+  readonly event: string;
+  readonly id: ValueId;
+}
+
+export type Finder = (p: IrProgram) => Site;
+type Body = readonly Instr[];
+
+/** The one instruction of handler `event` matching `pred`. */
+export function the(event: string, what: string, pred: (ins: Instr, body: Body, p: IrProgram) => boolean): Finder {
+  return (p) => {
+    const h = handlerOf(p, event);
+    const hits = h.body.filter((ins) => pred(ins, h.body, p));
+    if (hits.length !== 1) throw new SiteNotFound(`${p.name}, on ${event}: ${hits.length} sites match '${what}' (want exactly 1)`);
+    return { event, id: hits[0].id };
+  };
+}
+
+export const stateSlot = (p: IrProgram, name: string) => {
+  const i = p.state.findIndex((s) => s.name === name);
+  if (i < 0) throw new SiteNotFound(`${p.name}: no state '${name}'`);
+  return i;
+};
+
+export const paramSlot = (p: IrProgram, name: string) => {
+  const i = p.params.findIndex((s) => s.name === name);
+  if (i < 0) throw new SiteNotFound(`${p.name}: no parameter '${name}'`);
+  return i;
+};
+
+/** A derived parameter by the source text it was hoisted from; its slot in the parameter vector. */
+export const derivedSlot = (p: IrProgram, text: string) => {
+  const i = p.derived.findIndex((d) => d.text === text);
+  if (i < 0) throw new SiteNotFound(`${p.name}: no derived parameter '${text}' (have: ${p.derived.map((d) => d.text).join("; ")})`);
+  return p.params.length + i;
+};
+
+export const lutIndex = (p: IrProgram, name: string) => {
+  const i = p.luts.findIndex((l) => l.name === name);
+  if (i < 0) throw new SiteNotFound(`${p.name}: no table '${name}'`);
+  return i;
+};
+
+export const isState = (p: IrProgram, body: Body, id: ValueId, name: string) => {
+  const x = body[id];
+  return x.op === "state" && x.slot === stateSlot(p, name);
+};
+
+export const isParam = (p: IrProgram, body: Body, id: ValueId, name: string) => {
+  const x = body[id];
+  return x.op === "param" && x.slot === paramSlot(p, name);
+};
+
+export const isInput = (body: Body, id: ValueId, field: string) => {
+  const x = body[id];
+  return x.op === "input" && x.field === field;
+};
+
+/** A constant, possibly aligned by shl: its value in the constant's own format. */
+export function leafConst(body: Body, id: ValueId): bigint | undefined {
+  const x = body[id];
+  if (x.op === "const") return x.value;
+  if (x.op === "shl") return leafConst(body, x.a);
+  return undefined;
+}
+
+/** The value a handler writes to a state slot. */
+export function written(p: IrProgram, event: string, slotName: string): Site {
+  const h = handlerOf(p, event);
+  const slot = stateSlot(p, slotName);
+  const w = h.writes.find((x) => x.slot === slot);
+  if (!w) throw new SiteNotFound(`${p.name}, on ${event}: no write to '${slotName}'`);
+  return { event, id: w.value };
+}
+
+/**
+ * The condition of one pre-trade check in the order handler: the verdict is a chain of
+ * select(failed_k, code_k, rest) in the order of REJECT_REASONS (compiler/lower/risk.ts).
+ */
+export function riskCheck(reason: (typeof REJECT_REASONS)[number]): Finder {
+  const code = BigInt(REJECT_REASONS.indexOf(reason));
+  return (p) => {
+    const f = the("order", `select(failed, ${code} (${reason}), ...) of the verdict`, (ins, body) => {
+      if (ins.op !== "select") return false;
+      const rest = body[ins.b];
+      return (
+        leafConst(body, ins.a) === code &&
+        body[ins.a].op === "const" &&
+        (rest.op === "select" || (rest.op === "const" && rest.value === 0n))
+      );
+    })(p);
+    const sel = handlerOf(p, "order").body[f.id];
+    if (sel.op !== "select") throw new SiteNotFound("unreachable");
+    return { event: "order", id: sel.cond };
+  };
+}
+
+/** The instruction at a site, asserting its op. */
+export function at<K extends Instr["op"]>(p: IrProgram, s: Site, op: K): OpOf<K> {
+  const ins = handlerOf(p, s.event).body[s.id];
+  if (ins.op !== op) throw new SiteNotFound(`${p.name}, on ${s.event}: #${s.id} is ${ins.op}, not ${op}`);
+  return ins as OpOf<K>;
+}
+
+/** A site derived from another: the operand `which` of the instruction found by `f`. */
+export function operandOf(f: Finder, which: "a" | "b" | "cond" | "index"): Finder {
+  return (p) => {
+    const s = f(p);
+    const ins = handlerOf(p, s.event).body[s.id] as Record<string, unknown>;
+    const id = ins[which];
+    if (typeof id !== "number") throw new SiteNotFound(`${p.name}, on ${s.event}: #${s.id} (${String(ins.op)}) has no operand ${which}`);
+    return { event: s.event, id };
+  };
+}
