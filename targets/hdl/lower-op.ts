@@ -174,3 +174,4 @@ function floorDiv(ia: number, ib: number, shift: number, x: OpContext, b: CellBu
   const down = b.wire(`${name}_down`, BIT, { cell: "and", a: inexact.ref, b: differ.ref });
   return b.wire(`${name}_div`, signedOf(W), { cell: "sub", a: q0.ref, b: b.signed(`${name}_dec`, down, W).ref });
 }
+

@@ -49,7 +49,7 @@ export function lowerProgram(program: IrProgram): Netlist {
   const roms: Rom[] = program.luts.map((l) => {
     const lo = l.values.reduce((m, v) => (v < m ? v : m), 0n);
     const hi = l.values.reduce((m, v) => (v > m ? v : m), 0n);
-    return { name: namer.name(`${l.name}_rom`), width: bitsFor({ lo, hi }), values: l.values, comment: `${l.description}; ${l.frac} fraction bits` };
+    return { name: namer.name(`${l.name}_rom`), typeName: namer.name(`${l.name}_rom_t`), width: bitsFor({ lo, hi }), values: l.values, comment: `${l.description}; ${l.frac} fraction bits` };
   });
 
   const blocks: Block[] = [];

@@ -27,7 +27,11 @@ export type Cell =
   /** Sign extension to a wider, or keeping the low bits for a narrower, signed width. */
   | { readonly cell: "resize"; readonly a: Ref; readonly from: number }
   | { readonly cell: "add" | "sub" | "mul"; readonly a: Ref; readonly b: Ref }
-  /** Signed division truncating toward zero, and its remainder (the sign of the dividend). */
+  /**
+   * Signed division truncating toward zero, and its remainder (the sign of the dividend). A zero divisor
+   * gives 0: the lowering only divides by values whose proven interval excludes 0, but simulators also
+   * evaluate the divider before reset and between delta cycles, where VHDL's division by zero is fatal.
+   */
   | { readonly cell: "quot" | "rem"; readonly a: Ref; readonly b: Ref }
   | { readonly cell: "neg"; readonly a: Ref }
   /** Shift left; arithmetic shift right (toward minus infinity). */
@@ -83,6 +87,8 @@ export interface Register {
 
 export interface Rom {
   readonly name: Ref;
+  /** A name for the table's array type (VHDL needs one). */
+  readonly typeName: Ref;
   readonly width: number;
   readonly values: readonly bigint[];
   readonly comment: string;

@@ -3,8 +3,7 @@ import type { TargetEngine } from "../agreement/engine.js";
 import { loadable } from "../agreement/run-agreement.js";
 import { RELOAD, type StreamStep } from "../agreement/streams.js";
 import { portEvent } from "./event-port.js";
-import type { SimProcess } from "./sim-process.js";
-import { Command } from "./sim-protocol.js";
+import { Command, type SimChannel } from "./sim-protocol.js";
 
 type Call =
   | { readonly call: "reset" | "reload"; readonly params: readonly bigint[] }
@@ -23,11 +22,13 @@ export class SimEngine implements TargetEngine {
   private recorded: BigInt64Array = new BigInt64Array(0);
   private cursor = 0;
   private stepIndex = 0;
+  private scriptOffset = 0;
+  private prepared: { readonly script: Call[]; readonly offset: number }[] = [];
 
   constructor(
     readonly name: string,
     private readonly program: IrProgram,
-    private readonly sim: SimProcess,
+    private readonly sim: SimChannel,
   ) {
     this.replyWords = 1 + program.state.length + program.outputs.length;
   }
@@ -46,7 +47,7 @@ export class SimEngine implements TargetEngine {
     const event = [kind, t, a, b, c, d];
     if (this.replay({ call: "step", event })) {
       this.last = this.recorded;
-      this.lastAt = this.stepIndex++ * this.replyWords;
+      this.lastAt = this.scriptOffset + this.stepIndex++ * this.replyWords;
     } else {
       this.sim.send([Command.event, ...portEvent(kind, t, a, b, c, d)], this.replyWords);
       this.last = this.sim.exchange(Command.flush);
@@ -68,11 +69,37 @@ export class SimEngine implements TargetEngine {
    * (reset, then each reload the program accepts and each event), and records the replies.
    */
   prepare(base: readonly bigint[], stream: readonly StreamStep[]): void {
+    this.prepareAll([[base, stream]]);
+    this.select(0);
+  }
+
+  /** Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i. */
+  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): void {
+    this.prepared = [];
     this.script = [];
     this.cursor = 0;
+    let offset = 0;
+    for (const [base, stream] of cases) {
+      const calls = this.calls(base, stream);
+      for (const c of calls)
+        if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
+        else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
+      this.prepared.push({ script: calls, offset });
+      offset += calls.filter((c) => c.call === "step").length * this.replyWords;
+    }
+    this.recorded = this.sim.exchange(Command.flush);
+  }
+
+  select(i: number): void {
+    this.script = this.prepared[i].script;
+    this.scriptOffset = this.prepared[i].offset;
+    this.cursor = 0;
     this.stepIndex = 0;
+  }
+
+  private calls(base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
     const params = loadable(this.program, base);
-    if (!params) return;
+    if (!params) return [];
     const calls: Call[] = [{ call: "reset", params }];
     for (const e of stream) {
       if (e.kind === RELOAD) {
@@ -80,11 +107,7 @@ export class SimEngine implements TargetEngine {
         if (next) calls.push({ call: "reload", params: next });
       } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
     }
-    for (const c of calls)
-      if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
-      else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
-    this.recorded = this.sim.exchange(Command.flush);
-    this.script = calls;
+    return calls;
   }
 
   /** True when the call was prepared (and is answered from the recording). */

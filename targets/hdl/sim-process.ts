@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { SimChannel } from "./sim-protocol.js";
 
 /**
  * A simulation process spoken to synchronously through two named pipes: the harness steps engines one
@@ -14,7 +15,7 @@ import { join } from "node:path";
 /** Bytes per write and per read: well below the 64 KiB a Linux pipe holds. */
 const LIMIT = 32 * 1024;
 
-export class SimProcess {
+export class SimProcess implements SimChannel {
   private readonly dir: string;
   private readonly child: ChildProcess;
   private readonly toSim: number;

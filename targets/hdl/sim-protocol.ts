@@ -9,3 +9,12 @@
  * Commands without a reply let a host send a whole stream in one write and read its replies in one go.
  */
 export const Command = { reset: 1n, reload: 2n, event: 3n, flush: 4n } as const;
+
+/** Where commands go: a running process (sim-process.ts) or a batch run of a simulator. */
+export interface SimChannel {
+  /** Queues one command and the number of reply words it produces. */
+  send(words: readonly bigint[], replyWords?: number): void;
+  /** Runs every queued command and returns all their replies, in order. */
+  exchange(flush: bigint): BigInt64Array;
+  close(): void;
+}

@@ -28,7 +28,7 @@ export function printVerilog(n: Netlist): string {
   });
   out.push(");");
 
-  for (const rom of n.roms) out.push("", ...romFunction(rom));
+  for (const rom of n.roms) out.push("", ...romArray(rom));
 
   const internal = n.registers.flatMap((g) => g.registers.filter((r) => !r.isOutput));
   if (internal.length) out.push("");
@@ -107,9 +107,9 @@ function expr(w: Wire, n: Netlist): string {
     case "mul":
       return `${c.a} * ${c.b}`;
     case "quot":
-      return `${c.a} / ${c.b}`;
+      return `${c.b} != ${literal(0n, w.type)} ? ${c.a} / ${c.b} : ${literal(0n, w.type)}`;
     case "rem":
-      return `${c.a} % ${c.b}`;
+      return `${c.b} != ${literal(0n, w.type)} ? ${c.a} % ${c.b} : ${literal(0n, w.type)}`;
     case "neg":
       return `-${c.a}`;
     case "shl":
@@ -141,9 +141,12 @@ function expr(w: Wire, n: Netlist): string {
     case "rom": {
       const rom = n.roms.find((r) => r.name === c.rom)!;
       const aw = addressBits(rom);
+      const t: WireType = { kind: "signed", width: rom.width };
       const index =
         c.indexWidth === aw ? c.index : c.indexWidth > aw ? `${c.index}[${aw - 1}:0]` : `{${aw - c.indexWidth}'b0, ${c.index}}`;
-      return `${c.rom}(${index})`;
+      // every address of the table exists: a plain read; else addresses past its end read 0
+      if (rom.values.length === 2 ** aw) return `${c.rom}[${index}]`;
+      return `${index} <= ${aw}'d${rom.values.length - 1} ? ${c.rom}[${index}] : ${literal(0n, t)}`;
     }
     default: {
       const never: never = c;
@@ -152,19 +155,12 @@ function expr(w: Wire, n: Netlist): string {
   }
 }
 
-function romFunction(rom: Rom): string[] {
-  const aw = addressBits(rom);
+/** A table as an array of constant wires: no initial block, and simulators index it directly. */
+function romArray(rom: Rom): string[] {
   const t: WireType = { kind: "signed", width: rom.width };
   return [
     `  // ROM ${rom.name}: ${rom.comment}`,
-    `  function signed [${rom.width - 1}:0] ${rom.name};`,
-    `    input [${aw - 1}:0] index;`,
-    "    begin",
-    "      case (index)",
-    ...rom.values.map((v, i) => `        ${aw}'d${i}: ${rom.name} = ${literal(v, t)};`),
-    `        default: ${rom.name} = ${literal(0n, t)};`,
-    "      endcase",
-    "    end",
-    "  endfunction",
+    `  wire signed [${rom.width - 1}:0] ${rom.name} [0:${rom.values.length - 1}];`,
+    ...rom.values.map((v, i) => `  assign ${rom.name}[${i}] = ${literal(v, t)};`),
   ];
 }

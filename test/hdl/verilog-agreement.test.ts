@@ -5,7 +5,7 @@ import { describeStep, runStream } from "../../targets/agreement/run-agreement.j
 import { baseParams, eventStream } from "../../targets/agreement/streams.js";
 import type { SimEngine } from "../../targets/hdl/sim-engine.js";
 import { loadVerilogEngine } from "../../targets/verilog/verilator-engine.js";
-import { compileExample, EXAMPLES } from "./example-programs.js";
+import { compileExample, PROGRAMS } from "./example-programs.js";
 import { ensureHdlTools } from "./hdl-tools.js";
 
 /** Streams per example; LOCKSTEP_HDL_STREAMS changes it. A cold Verilator build adds 0.5 to 3 minutes per example. */
@@ -15,7 +15,7 @@ const engines: SimEngine[] = [];
 beforeAll(ensureHdlTools);
 afterAll(() => engines.forEach((e) => e.close()));
 
-describe.each(EXAMPLES)("%s: the Verilog, simulated by Verilator, agrees with the interpreter", (file) => {
+describe.each(PROGRAMS)("%s: the Verilog, simulated by Verilator, agrees with the interpreter", (file) => {
   it(`on ${STREAMS} generated streams, in accept flag, state and outputs after every event`, async () => {
     const program = compileExample(file);
     const verilog = await loadVerilogEngine(program);

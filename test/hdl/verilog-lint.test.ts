@@ -4,12 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
-import { compileExample, EXAMPLES } from "./example-programs.js";
+import { compileExample, PROGRAMS } from "./example-programs.js";
 import { ensureHdlTools } from "./hdl-tools.js";
 
 beforeAll(ensureHdlTools);
 
-describe.each(EXAMPLES)("%s: the emitted Verilog", (file) => {
+describe.each(PROGRAMS)("%s: the emitted Verilog", (file) => {
   it("is clean under verilator --lint-only -Wall, names state registers after the source, has no latches", () => {
     const program = compileExample(file);
     const v = emitVerilog(program);
