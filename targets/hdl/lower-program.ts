@@ -1,0 +1,204 @@
+import { ParameterError, parameterVector } from "../../compiler/derived-eval.js";
+import { bitsFor } from "../../compiler/interval.js";
+import type { Instr, IrProgram, Loc, Slot } from "../../compiler/ir.js";
+import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
+import { CellBuilder, type Val } from "./cell-builder.js";
+import { FIELD_BITS, KIND_BITS, KIND_INVALID } from "./event-port.js";
+import { lowerOp } from "./lower-op.js";
+import { Namer } from "./names.js";
+import { BIT, signedOf, type Block, type Netlist, type Port, type Ref, type Register, type Rom, type WireType } from "./netlist.js";
+
+/** Clock cycles from an event's `valid` beat to its `out_valid`: the datapath is one combinational stage. */
+export const LATENCY_CYCLES = 1;
+
+type Update = Register["updates"][number];
+
+/**
+ * Lowers a program to the `NAME_engine` netlist: the whole program, one event per clock, outputs
+ * registered. Parameters (base then derived, as parameterVector lays them out) are written through the
+ * config port into shadow registers and take effect together on `cfg_commit`.
+ */
+export function lowerProgram(program: IrProgram): Netlist {
+  const namer = new Namer();
+  const b = new CellBuilder(namer);
+  const port = (want: string, type: WireType, comment: string): Port => ({ name: namer.name(want), type, comment });
+
+  const clock = namer.name("clk");
+  const reset = namer.name("rst");
+  const valid = port("valid", BIT, "an event is on the ports this cycle");
+  const kind = port("kind", { kind: "unsigned", width: KIND_BITS }, `event kind: ${EVENT_KIND_NAMES.map((k, i) => `${i} ${k}`).join(", ")}; ${KIND_INVALID} invalid`);
+  const fields = (["t", "a", "b", "c", "d"] as const).map((f) =>
+    port(f, signedOf(FIELD_BITS), f === "t" ? "time, ns since the session start" : `event field ${f}`),
+  );
+  const slots: Slot[] = [...program.params, ...program.derived];
+  const slotBits = Math.max(1, (slots.length - 1).toString(2).length);
+  const paramWidths = slots.map((s) => bitsFor(s.range));
+  const cfgWe = port("cfg_we", BIT, "write cfg_value into the shadow of parameter cfg_slot");
+  const cfgSlot = port("cfg_slot", { kind: "unsigned", width: slotBits }, "parameter slot: base parameters, then derived");
+  const cfgValue = port("cfg_value", signedOf(Math.max(2, ...paramWidths)), "raw parameter value");
+  const cfgCommit = port("cfg_commit", BIT, "every shadow takes effect together (between events)");
+  const inputs = [valid, kind, ...fields, cfgWe, cfgSlot, cfgValue, cfgCommit];
+
+  const outValid = port("out_valid", BIT, `the outputs below belong to the event ${LATENCY_CYCLES} cycle before`);
+  const eventOk = port("event_ok", BIT, "the event was valid and applied (else it changed nothing)");
+  const outPorts = program.outputs.map((o) => port(o.name, signedOf(bitsFor(o.range)), `output ${o.name}, ${o.frac} fraction bits`));
+
+  const paramRegs = slots.map((s) => namer.name(s.name));
+  const shadowRegs = slots.map((s) => namer.name(`${s.name}_shadow`));
+  const stateRegs = program.state.map((s) => namer.name(s.name));
+  const roms: Rom[] = program.luts.map((l) => {
+    const lo = l.values.reduce((m, v) => (v < m ? v : m), 0n);
+    const hi = l.values.reduce((m, v) => (v > m ? v : m), 0n);
+    return { name: namer.name(`${l.name}_rom`), typeName: namer.name(`${l.name}_rom_t`), width: bitsFor({ lo, hi }), values: l.values, comment: `${l.description}; ${l.frac} fraction bits` };
+  });
+
+  const blocks: Block[] = [];
+  const fieldVal = Object.fromEntries(fields.map((f) => [f.name, { ref: f.name, type: f.type }])) as Record<string, Val>;
+
+  // config port: one write enable per slot
+  const slotWrites = slots.map((s, k) => {
+    const hit = b.wire(`${s.name}_slot`, BIT, { cell: "codeIs", a: cfgSlot.name, code: k });
+    const we = b.wire(`${s.name}_we`, BIT, { cell: "and", a: cfgWe.name, b: hit.ref });
+    const value = b.signed(`${s.name}_cfg`, { ref: cfgValue.name, type: cfgValue.type }, paramWidths[k]);
+    return { we: we.ref, value: value.ref };
+  });
+  if (slots.length) blocks.push({ comment: ["config port: slot decode"], wires: b.take() });
+
+  const stateUpdates: Update[][] = program.state.map(() => []);
+  const outputUpdates: Update[][] = program.outputs.map(() => []);
+  const fires: Ref[] = [];
+  for (const h of program.handlers) {
+    const code = EVENT_KIND_NAMES.indexOf(h.event);
+    const values: Val[] = [];
+    const ctx = {
+      value: (id: number) => values[id],
+      range: (id: number) => h.body[id].range,
+      param: (slot: number) => ({ ref: paramRegs[slot], type: signedOf(paramWidths[slot]) }),
+      state: (slot: number) => ({ ref: stateRegs[slot], type: signedOf(bitsFor(program.state[slot].range)) }),
+      input: (f: "t" | "a" | "b" | "c" | "d") => fieldVal[f],
+      rom: (table: number) => ({ ref: roms[table].name, length: roms[table].values.length, width: roms[table].width }),
+    };
+    for (const group of byLocation(h.body)) {
+      for (const ins of group) values[ins.id] = lowerOp(ins, ctx, b, `${h.event}_v${ins.id}`);
+      blocks.push({ comment: [`on ${h.event}: ${describeLoc(program, group[0].loc)}`], wires: b.take() });
+    }
+    const isKind = b.wire(`${h.event}_kind`, BIT, { cell: "codeIs", a: kind.name, code });
+    const guard = b.bit(`${h.event}_guard`, values[h.guard]);
+    const selected = b.wire(`${h.event}_selected`, BIT, { cell: "and", a: valid.name, b: isKind.ref });
+    const fire = b.wire(`${h.event}_fire`, BIT, { cell: "and", a: selected.ref, b: guard.ref });
+    fires.push(fire.ref);
+    for (const wr of h.writes) {
+      const width = bitsFor(program.state[wr.slot].range);
+      stateUpdates[wr.slot].push({ when: fire.ref, value: b.signed(`${h.event}_${program.state[wr.slot].name}_next`, values[wr.value], width).ref });
+    }
+    for (const o of h.outputs) {
+      const width = bitsFor(program.outputs[o.slot].range);
+      outputUpdates[o.slot].push({ when: fire.ref, value: b.signed(`${h.event}_${program.outputs[o.slot].name}_out`, values[o.value], width).ref });
+    }
+    blocks.push({ comment: [`on ${h.event}: applies when the event is valid (guard v${h.guard}); state writes and outputs`], wires: b.take() });
+  }
+  const anyFire = fires.length
+    ? fires.slice(1).reduce((acc, f, i) => b.wire(`fired_${i + 1}`, BIT, { cell: "or", a: acc.ref, b: f }), { ref: fires[0], type: BIT } as Val)
+    : b.constBit("fired_none", false);
+  const zeros = outPorts.map((o) => b.konst(`${o.name}_cleared`, 0n, (o.type as { width: number }).width));
+  blocks.push({ comment: ["every event: whether one applied; outputs of an event that sets none are 0"], wires: b.take() });
+
+  const resetParams = defaultParameters(program);
+  const registers: Netlist["registers"] = [
+    {
+      comment: "parameters: shadows written through the config port, taking effect together on cfg_commit",
+      registers: slots.flatMap((s, k): Register[] => {
+        const type = signedOf(paramWidths[k]);
+        const note = `${k < program.params.length ? "parameter" : `derived parameter: ${(s as { text?: string }).text ?? s.name}`} (${s.loc}), ${s.frac} fraction bits`;
+        return [
+          { name: shadowRegs[k], type, reset: resetParams[k], updates: [{ when: slotWrites[k].we, value: slotWrites[k].value }], isOutput: false, comment: `shadow of ${paramRegs[k]}` },
+          { name: paramRegs[k], type, reset: resetParams[k], updates: [{ when: cfgCommit.name, value: shadowRegs[k] }], isOutput: false, comment: note },
+        ];
+      }),
+    },
+    {
+      comment: "state",
+      registers: program.state.map((s, i) => ({
+        name: stateRegs[i],
+        type: signedOf(bitsFor(s.range)),
+        reset: s.init,
+        updates: stateUpdates[i],
+        isOutput: false,
+        comment: `state ${s.name} (${s.loc}), ${s.frac} fraction bits, in [${s.range.lo}, ${s.range.hi}]`,
+      })),
+    },
+    {
+      comment: `outputs, ${LATENCY_CYCLES} cycle after the event`,
+      registers: [
+        { name: outValid.name, type: BIT, reset: 0n, updates: [{ when: "always", value: valid.name }], isOutput: true, comment: outValid.comment },
+        { name: eventOk.name, type: BIT, reset: 0n, updates: [{ when: valid.name, value: anyFire.ref }], isOutput: true, comment: eventOk.comment },
+        ...outPorts.map((o, i) => ({
+          name: o.name,
+          type: o.type,
+          reset: 0n,
+          updates: [...outputUpdates[i], { when: valid.name, value: zeros[i].ref }],
+          isOutput: true,
+          comment: o.comment,
+        })),
+      ],
+    },
+  ];
+
+  return {
+    module: namer.name(`${program.name.toLowerCase()}_engine`),
+    header: header(program),
+    clock,
+    reset,
+    inputs,
+    outputs: [outValid, eventOk, ...outPorts],
+    roms,
+    blocks,
+    registers,
+    stateRegisters: stateRegs,
+    paramRegisters: paramRegs,
+  };
+}
+
+/** Consecutive instructions from the same source location. */
+function byLocation(body: readonly Instr[]): Instr[][] {
+  const groups: Instr[][] = [];
+  for (const ins of body) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].loc === ins.loc) last.push(ins);
+    else groups.push([ins]);
+  }
+  return groups;
+}
+
+function describeLoc(program: IrProgram, loc: Loc): string {
+  if (loc === "builtin") return "event validation (built in)";
+  const line = Number(loc.split(":").at(-2));
+  const text = program.sourceLines[line - 1]?.trim();
+  return text ? `${loc}  ${text}` : loc;
+}
+
+/** The reset value of every parameter register: the declared defaults and what they derive. */
+function defaultParameters(program: IrProgram): bigint[] {
+  const base = program.params.map((p) => p.default);
+  try {
+    return parameterVector(program, base);
+  } catch (e) {
+    if (!(e instanceof ParameterError)) throw e;
+    // the defaults are refused: the host must load a parameter set before the first event
+    return [...base, ...program.derived.map((d) => (d.range.lo > 0n ? d.range.lo : d.range.hi < 0n ? d.range.hi : 0n))];
+  }
+}
+
+function header(program: IrProgram): string[] {
+  return [
+    `${program.name}: generated by lockstep from ${program.sourcePath}. Do not edit.`,
+    "",
+    `One event per clock: drive valid with kind, t, a, b, c, d; ${LATENCY_CYCLES} cycle later out_valid is`,
+    "high with event_ok (the event was valid and applied), every output, and the updated state.",
+    `An event that breaks the engine contract (a field that is not a safe integer, an unknown kind) is`,
+    `sent by the host as kind ${KIND_INVALID}: like any rejected event it changes nothing and clears the outputs.`,
+    "Parameters: write each slot (cfg_we, cfg_slot, cfg_value) into its shadow, then pulse cfg_commit",
+    "between events; all take effect together. rst (synchronous) restores the initial state and the",
+    "default parameters.",
+  ];
+}

@@ -1,0 +1,129 @@
+import type { IrProgram } from "../../compiler/ir.js";
+import type { TargetEngine } from "../agreement/engine.js";
+import { loadable } from "../agreement/run-agreement.js";
+import { RELOAD, type StreamStep } from "../agreement/streams.js";
+import { portEvent } from "./event-port.js";
+import { Command, type SimChannel } from "./sim-protocol.js";
+
+type Call =
+  | { readonly call: "reset" | "reload"; readonly params: readonly bigint[] }
+  | { readonly call: "step"; readonly event: readonly number[] };
+
+/**
+ * A TargetEngine over a simulation process. Each step is a round trip through the process, unless the
+ * stream was `prepare`d: then the whole stream went through in one exchange, and the calls the harness
+ * makes (which must be the prepared ones, in order) are answered from the recorded replies.
+ */
+export class SimEngine implements TargetEngine {
+  private readonly replyWords: number;
+  private last: BigInt64Array = new BigInt64Array(0);
+  private lastAt = 0;
+  private script: Call[] = [];
+  private recorded: BigInt64Array = new BigInt64Array(0);
+  private cursor = 0;
+  private stepIndex = 0;
+  private scriptOffset = 0;
+  private prepared: { readonly script: Call[]; readonly offset: number }[] = [];
+
+  constructor(
+    readonly name: string,
+    private readonly program: IrProgram,
+    private readonly sim: SimChannel,
+  ) {
+    this.replyWords = 1 + program.state.length + program.outputs.length;
+  }
+
+  reset(params: readonly bigint[]): void {
+    if (this.replay({ call: "reset", params })) return;
+    this.sim.send([Command.reset, ...params]);
+  }
+
+  reload(params: readonly bigint[]): void {
+    if (this.replay({ call: "reload", params })) return;
+    this.sim.send([Command.reload, ...params]);
+  }
+
+  step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
+    const event = [kind, t, a, b, c, d];
+    if (this.replay({ call: "step", event })) {
+      this.last = this.recorded;
+      this.lastAt = this.scriptOffset + this.stepIndex++ * this.replyWords;
+    } else {
+      this.sim.send([Command.event, ...portEvent(kind, t, a, b, c, d)], this.replyWords);
+      this.last = this.sim.exchange(Command.flush);
+      this.lastAt = 0;
+    }
+    return this.last[this.lastAt] === 1n;
+  }
+
+  state(i: number): bigint {
+    return this.last[this.lastAt + 1 + i];
+  }
+
+  output(i: number): bigint {
+    return this.last[this.lastAt + 1 + this.program.state.length + i];
+  }
+
+  /**
+   * Runs a stream through the simulation in one exchange, making the calls runStream will make for it
+   * (reset, then each reload the program accepts and each event), and records the replies.
+   */
+  prepare(base: readonly bigint[], stream: readonly StreamStep[]): void {
+    this.prepareAll([[base, stream]]);
+    this.select(0);
+  }
+
+  /** Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i. */
+  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): void {
+    this.prepared = [];
+    this.script = [];
+    this.cursor = 0;
+    let offset = 0;
+    for (const [base, stream] of cases) {
+      const calls = this.calls(base, stream);
+      for (const c of calls)
+        if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
+        else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
+      this.prepared.push({ script: calls, offset });
+      offset += calls.filter((c) => c.call === "step").length * this.replyWords;
+    }
+    this.recorded = this.sim.exchange(Command.flush);
+  }
+
+  select(i: number): void {
+    this.script = this.prepared[i].script;
+    this.scriptOffset = this.prepared[i].offset;
+    this.cursor = 0;
+    this.stepIndex = 0;
+  }
+
+  private calls(base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
+    const params = loadable(this.program, base);
+    if (!params) return [];
+    const calls: Call[] = [{ call: "reset", params }];
+    for (const e of stream) {
+      if (e.kind === RELOAD) {
+        const next = loadable(this.program, e.params!);
+        if (next) calls.push({ call: "reload", params: next });
+      } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
+    }
+    return calls;
+  }
+
+  /** True when the call was prepared (and is answered from the recording). */
+  private replay(call: Call): boolean {
+    if (this.cursor >= this.script.length) return false;
+    const want = this.script[this.cursor++];
+    const same =
+      want.call === call.call &&
+      (want.call === "step"
+        ? want.event.every((v, i) => Object.is(v, (call as { event: readonly number[] }).event[i]))
+        : want.params.every((v, i) => v === (call as { params: readonly bigint[] }).params[i]));
+    if (!same) throw new Error(`internal: ${this.name} was prepared for another stream (call ${this.cursor - 1})`);
+    return true;
+  }
+
+  close(): void {
+    this.sim.close();
+  }
+}

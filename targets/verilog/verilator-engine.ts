@@ -1,0 +1,62 @@
+import { execFile, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { IrProgram } from "../../compiler/ir.js";
+import { lowerProgram } from "../hdl/lower-program.js";
+import { SimEngine } from "../hdl/sim-engine.js";
+import { SimProcess } from "../hdl/sim-process.js";
+import { printVerilog } from "./emit-verilog.js";
+import { verilatorDriver } from "./verilator-driver.js";
+
+const run = promisify(execFile);
+
+/** Where built models are kept, by a hash of everything that goes into them. */
+export const VERILATOR_CACHE = process.env.LOCKSTEP_HDL_CACHE ?? join(tmpdir(), "lockstep-hdl-cache");
+
+/**
+ * The program's Verilog, simulated by Verilator: one C++ model per program, built once and cached by a
+ * hash of the Verilog, the driver and the Verilator version. `verilog` is the text to simulate (the
+ * emitted one unless given, e.g. a file `lockstep compile` wrote).
+ */
+export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
+  const netlist = lowerProgram(program);
+  const text = verilog ?? printVerilog(netlist);
+  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist));
+  return new SimEngine("verilog", program, new SimProcess(binary, []));
+}
+
+function verilatorVersion(): string {
+  const v = spawnSync("verilator", ["--version"], { encoding: "utf8" });
+  if (v.error || v.status !== 0) throw new Error("verilator is not installed: run scripts/install-hdl-tools.sh");
+  return v.stdout.trim();
+}
+
+async function buildModel(module: string, verilog: string, driver: string): Promise<string> {
+  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).digest("hex").slice(0, 20);
+  const dir = join(VERILATOR_CACHE, `${module}-${hash}`);
+  const binary = join(dir, "sim");
+  if (existsSync(binary)) return binary;
+  // built aside and renamed into place, so a concurrent run never sees half a model
+  const work = `${dir}.building-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, `${module}.v`), verilog);
+  writeFileSync(join(work, "driver.cpp"), driver);
+  try {
+    await run(
+      "verilator",
+      ["--cc", "--exe", "--build", "-j", "1", "--public-flat-rw", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", `${module}.v`, "driver.cpp", "-o", "../sim"],
+      { cwd: work, maxBuffer: 64 * 1024 * 1024 },
+    );
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    throw new Error(`verilator could not build ${module}: ${(err.stderr ?? err.message).split("\n").slice(0, 8).join("\n")}`);
+  }
+  rmSync(join(work, "obj"), { recursive: true, force: true });
+  if (!existsSync(binary)) renameSync(work, dir);
+  else rmSync(work, { recursive: true, force: true });
+  return binary;
+}

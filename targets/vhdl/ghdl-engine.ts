@@ -1,0 +1,87 @@
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { IrProgram } from "../../compiler/ir.js";
+import { lowerProgram } from "../hdl/lower-program.js";
+import { SimEngine } from "../hdl/sim-engine.js";
+import type { SimChannel } from "../hdl/sim-protocol.js";
+import { VERILATOR_CACHE } from "../verilog/verilator-engine.js";
+import { printVhdl } from "./emit-vhdl.js";
+import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
+
+/**
+ * The program's VHDL, simulated by GHDL. GHDL runs in batches: every command queued before an exchange
+ * goes into one vector file and one simulator run, so use SimEngine.prepareAll for many streams at once.
+ * The simulated entity is the probe variant (the same architecture, state registers also on ports).
+ */
+export function loadVhdlEngine(program: IrProgram): SimEngine {
+  const netlist = lowerProgram(program);
+  const dir = analyse(printVhdl(netlist, { probeState: true }), ghdlTestbench(netlist));
+  return new SimEngine("vhdl", program, new GhdlBatch(dir));
+}
+
+function ghdl(args: readonly string[], cwd?: string): { status: number | null; stdout: string; stderr: string; error?: Error } {
+  return spawnSync("ghdl", args, { cwd, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+}
+
+/** Analyses the design and testbench once per distinct text, into a cached work library. */
+function analyse(design: string, testbench: string): string {
+  const version = ghdl(["--version"]);
+  if (version.error || version.status !== 0) throw new Error("ghdl is not installed: run scripts/install-hdl-tools.sh");
+  const hash = createHash("sha256").update(version.stdout).update("\0").update(design).update("\0").update(testbench).digest("hex").slice(0, 20);
+  const dir = join(VERILATOR_CACHE, `ghdl-${hash}`);
+  if (existsSync(join(dir, "done"))) return dir;
+  const work = `${dir}.building-${process.pid}`;
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, "design.vhd"), design);
+  writeFileSync(join(work, "testbench.vhd"), testbench);
+  const r = ghdl(["-a", "--std=08", "design.vhd", "testbench.vhd"], work);
+  if (r.status !== 0) throw new Error(`ghdl could not analyse the VHDL: ${(r.stderr || r.stdout).split("\n").slice(0, 8).join("\n")}`);
+  writeFileSync(join(work, "done"), "");
+  if (!existsSync(join(dir, "done"))) {
+    rmSync(dir, { recursive: true, force: true });
+    renameSync(work, dir);
+  } else rmSync(work, { recursive: true, force: true });
+  return dir;
+}
+
+const hex = (w: bigint) => BigInt.asUintN(64, w).toString(16).padStart(16, "0");
+
+/** Queued commands become lines of a vector file; an exchange is one `ghdl --elab-run`. */
+class GhdlBatch implements SimChannel {
+  private lines: string[] = [];
+  private replyLines = 0;
+
+  constructor(private readonly workdir: string) {}
+
+  send(words: readonly bigint[], replyWords = 0): void {
+    this.lines.push(words.map(hex).join(" "));
+    if (replyWords) this.replyLines++;
+  }
+
+  exchange(): BigInt64Array {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-ghdl-"));
+    try {
+      const commands = join(dir, "commands.txt");
+      const replies = join(dir, "replies.txt");
+      writeFileSync(commands, this.lines.join("\n") + "\n");
+      const expected = this.replyLines;
+      this.lines = [];
+      this.replyLines = 0;
+      // metavalue warnings before the first reset are expected: every register is reset before use
+      const r = ghdl(["--elab-run", "--std=08", TESTBENCH, `-gcommands=${commands}`, `-greplies=${replies}`, "--ieee-asserts=disable"], this.workdir);
+      if (r.status !== 0) throw new Error(`the GHDL simulation failed: ${(r.stderr || r.stdout).split("\n").slice(0, 6).join("\n")}`);
+      const rows = readFileSync(replies, "utf8").split("\n").filter((l) => l.trim());
+      if (rows.length !== expected) throw new Error(`the GHDL simulation replied to ${rows.length} of ${expected} events`);
+      const words = rows.flatMap((l) => l.trim().split(/\s+/));
+      return BigInt64Array.from(words.map((h) => BigInt.asIntN(64, BigInt(`0x${h}`))));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  close(): void {}
+}
