@@ -1,0 +1,42 @@
+import fc from "fast-check";
+import type { StreamStep } from "../../targets/agreement/streams.js";
+
+/**
+ * Order bursts aimed at the message-rate limit: the generic streams are at most 40 events long, too short
+ * to spend avellaneda's 100 tokens. A book (so that a reference exists), then well-formed small orders
+ * near the mid, with gaps around the refill interval (10 us) and the bucket's tolerance (990 us), and a
+ * few fills and trades in between.
+ */
+export function rateBurst(): fc.Arbitrary<StreamStep[]> {
+  const gap = fc.oneof(
+    { weight: 20, arbitrary: fc.constant(0) },
+    { weight: 6, arbitrary: fc.constantFrom(1, 9_999, 10_000, 10_001) },
+    { weight: 1, arbitrary: fc.constantFrom(989_999, 990_000, 990_001, 1_000_000) },
+  );
+  const order = fc.record({
+    kind: fc.constant(4),
+    a: fc.integer({ min: 4_999_500, max: 5_000_500 }),
+    b: fc.integer({ min: 1, max: 10 }),
+    c: fc.constantFrom(-1, 1),
+    d: fc.constant(0),
+  });
+  const other = fc.record({
+    kind: fc.constantFrom(1, 2),
+    a: fc.integer({ min: 4_999_900, max: 5_000_100 }),
+    b: fc.integer({ min: 1, max: 10 }),
+    c: fc.constantFrom(-1, 1),
+    d: fc.constant(0),
+  });
+  const step = fc.tuple(fc.oneof({ weight: 30, arbitrary: order }, { weight: 1, arbitrary: other }), gap);
+  return fc.array(step, { minLength: 90, maxLength: 220 }).map((steps) => {
+    let t = 1_000;
+    const book: StreamStep = { kind: 0, t, a: 4_999_999, b: 5, c: 5_000_001, d: 5 };
+    return [
+      book,
+      ...steps.map(([e, dt]) => {
+        t += dt;
+        return { ...e, t };
+      }),
+    ];
+  });
+}
