@@ -40,3 +40,30 @@ export function rateBurst(): fc.Arbitrary<StreamStep[]> {
     ];
   });
 }
+
+/**
+ * Orders whose qty * price is avellaneda's notional cap (10^11 = 2^11 * 5^11), or one price tick either
+ * side, with the mid at that price so that the checks after the notional one pass too.
+ */
+export function notionalEdge(): fc.Arbitrary<StreamStep[]> {
+  const pairs = [5_120, 6_250, 8_000, 10_000].map((q) => [100_000_000_000 / q, q] as const);
+  return fc
+    .tuple(
+      fc.constantFrom(...pairs),
+      fc.array(fc.tuple(fc.constantFrom(-1, 0, 1), fc.constantFrom(-1, 1), fc.integer({ min: 0, max: 20_000 })), {
+        minLength: 1,
+        maxLength: 30,
+      }),
+    )
+    .map(([[price, qty], orders]) => {
+      let t = 1_000;
+      const book: StreamStep = { kind: 0, t, a: price - 1, b: 1, c: price + 1, d: 1 };
+      return [
+        book,
+        ...orders.map(([delta, side, dt]) => {
+          t += dt;
+          return { kind: 4, t, a: price + delta, b: qty, c: side, d: 0 };
+        }),
+      ];
+    });
+}
