@@ -56,7 +56,7 @@ describe("the hand-written gateways decide as avellaneda's risk block", () => {
   beforeAll(() => {
     execFileSync("bash", ["scripts/install-hdl-tools.sh"], { stdio: "inherit" });
     scratch = mkdtempSync(join(tmpdir(), "lockstep-hand-gateway-"));
-  });
+  }, 300_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it("the streams reach every reason code and both validation outcomes", () => {
