@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cellCounts, countCells, type YosysNetlist } from "./yosys-netlist.js";
+import { cellCounts, countCells, moduleOf, type YosysNetlist } from "./yosys-netlist.js";
 import { readCommands, runYosys } from "./yosys-script.js";
 
 export interface Port {
@@ -34,18 +34,20 @@ export function checkDesign(files: readonly string[], top: string, parameters: R
   ];
   runYosys(script, "check", dir);
   const netlist = JSON.parse(readFileSync(join(dir, "design.json"), "utf8")) as YosysNetlist;
-  const module = netlist.modules[top];
+  const module = moduleOf(netlist, top);
   const ports: Port[] = Object.entries(module.ports).map(([name, p]) => {
     if (p.direction === "inout") throw new Error(`${top}: inout port ${name} is not supported`);
     return { name, direction: p.direction, width: p.bits.length };
   });
   const latchCells = countCells(cellCounts(readFileSync(join(dir, "stat.json"), "utf8"), top), LATCH);
-  const log = readFileSync(join(dir, "check.log"), "utf8");
-  const latchLines = log.split("\n").filter((l) => /Latch inferred/.test(l)).map((l) => l.trim());
-  const latches = latchLines.length >= latchCells ? latchLines : [...latchLines, `${latchCells} latch cells`];
+  const inferred = readFileSync(join(dir, "check.log"), "utf8")
+    .split("\n")
+    .filter((l) => l.includes("Latch inferred"))
+    .map((l) => l.trim());
+  const latches = latchCells === 0 ? [] : inferred.length ? inferred : [`${latchCells} latch cells`];
   const checkProblems = readFileSync(join(dir, "check.txt"), "utf8")
     .split("\n")
     .filter((l) => l.startsWith("Warning:"))
     .map((l) => l.slice("Warning:".length).trim());
-  return { ports, latches: latchCells ? latches : [], checkProblems };
+  return { ports, latches, checkProblems };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { logicLevels, type CellRole } from "./logic-levels.js";
-import { cellCounts, countCells, type YosysNetlist } from "./yosys-netlist.js";
+import { cellCounts, countCells, moduleOf, type YosysNetlist } from "./yosys-netlist.js";
 import { readCommands, runYosys } from "./yosys-script.js";
 
 export interface XcupResult {
@@ -50,6 +50,6 @@ export function synthXcup(files: readonly string[], top: string, parameters: Rea
     dsps: countCells(counts, (t) => t.startsWith("DSP48")),
     carries: countCells(counts, (t) => t.startsWith("CARRY")),
     widemuxes: countCells(counts, (t) => t.startsWith("MUXF")),
-    logicLevels: logicLevels(netlist.modules[top], xilinxRole),
+    logicLevels: logicLevels(moduleOf(netlist, top), xilinxRole),
   };
 }

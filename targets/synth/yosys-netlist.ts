@@ -28,3 +28,10 @@ export function countCells(counts: ReadonlyMap<string, number>, accept: (type: s
   for (const [type, c] of counts) if (accept(type)) n += c;
   return n;
 }
+
+/** The module `top` of a netlist; yosys keeps a top's name even after chparam. */
+export function moduleOf(netlist: YosysNetlist, top: string): YosysModule {
+  const module = netlist.modules[top];
+  if (!module) throw new Error(`the yosys netlist has no module ${top} (it has ${Object.keys(netlist.modules).join(", ")})`);
+  return module;
+}
