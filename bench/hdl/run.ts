@@ -9,7 +9,8 @@ import { ICE40_DEFAULTS, synthesize } from "../../targets/synth/synthesize.js";
  * and UltraScale+: LUTs, flip-flops, Fmax, logic levels, verdict latency. Scripts, logs and netlists of
  * each row stay under --out.
  *
- *   npm run bench:hdl -- [--only NAME,...] [--generated FILE.v --generated-top TOP --generated-latency N]
+ *   npm run bench:hdl -- [--only NAME|TOP,...] [--out DIR]
+ *                        [--generated FILE.v --generated-top TOP --generated-latency N --generated-clock clk]
  */
 interface Candidate {
   readonly name: string;
@@ -17,6 +18,7 @@ interface Candidate {
   readonly top: string;
   readonly parameters?: Record<string, number>;
   readonly latencyCycles?: number;
+  readonly clock?: string;
 }
 
 const HAND: readonly Candidate[] = [
@@ -34,6 +36,7 @@ function candidates(): { list: Candidate[]; out: string } {
       generated: { type: "string" },
       "generated-top": { type: "string" },
       "generated-latency": { type: "string" },
+      "generated-clock": { type: "string", default: "clk" },
       out: { type: "string", default: "build/bench-hdl" },
     },
   });
@@ -41,7 +44,13 @@ function candidates(): { list: Candidate[]; out: string } {
   if (values.generated) {
     if (!values["generated-top"]) throw new Error("--generated needs --generated-top (e.g. AvellanedaStoikov_gateway)");
     const latency = values["generated-latency"] === undefined ? undefined : Number(values["generated-latency"]);
-    list.push({ name: "generated", files: [values.generated], top: values["generated-top"], latencyCycles: latency });
+    list.push({
+      name: "generated",
+      files: [values.generated],
+      top: values["generated-top"],
+      latencyCycles: latency,
+      clock: values["generated-clock"],
+    });
   }
   const only = values.only?.split(",").map((s) => s.trim());
   return { list: only ? list.filter((c) => only.includes(c.name) || only.includes(c.top)) : list, out: values.out! };
@@ -54,7 +63,7 @@ function main(): void {
     const workDir = join(out, c.name.replace(/[^A-Za-z0-9]+/g, "-"));
     const started = Date.now();
     process.stderr.write(`synthesizing ${c.name} (${c.top}) ...`);
-    const report = synthesize(c.files, c.top, { parameters: c.parameters, workDir });
+    const report = synthesize(c.files, c.top, { parameters: c.parameters, workDir, clock: c.clock });
     process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     for (const l of report.design.latches) process.stderr.write(`  latch: ${l}\n`);
     for (const p of report.design.checkProblems) process.stderr.write(`  check: ${p}\n`);
