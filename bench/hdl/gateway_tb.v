@@ -1,4 +1,5 @@
-// Replays a command file through a gateway (`GATEWAY`, a macro naming the module) one command per
+// Replays a command file through a gateway (`GATEWAY`, a macro naming the module, with the parameter
+// overrides in `GATEWAY_PARAMS` when that is defined, e.g. "#(.FIXED_LIMITS(1))") one command per
 // clock, and writes "ok accept reason" for every out_valid beat. Each command line holds seven hex
 // numbers: op and up to six operands.
 //   op 0 idle cycle          op 1 event: kind t a b c d (one beat on valid)
@@ -15,7 +16,10 @@ module gateway_tb;
     wire out_valid, ok, accept;
     wire [2:0] reason;
 
-    `GATEWAY dut (
+`ifndef GATEWAY_PARAMS
+`define GATEWAY_PARAMS
+`endif
+    `GATEWAY `GATEWAY_PARAMS dut (
         .clk(clk), .rst(rst),
         .cfg_we(cfg_we), .cfg_addr(cfg_addr), .cfg_data(cfg_data), .cfg_commit(cfg_commit),
         .valid(valid), .kind(kind), .t(t), .a(a), .b(b), .c(c), .d(d),

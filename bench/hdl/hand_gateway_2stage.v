@@ -42,7 +42,7 @@
 //            5 rate_tolerance (= (N - 1) * rate_interval). tat stays below 2^51 when
 //            rate_tolerance + rate_interval <= 2^50, which the host guarantees.
 module hand_gateway_2stage #(
-    parameter FIXED_LIMITS = 0,
+    parameter [0:0] FIXED_LIMITS = 1'b0,
     parameter [31:0] DEFAULT_MAX_POSITION   = 32'd50_000,
     parameter [31:0] DEFAULT_MAX_ORDER_QTY  = 32'd10_000,
     parameter [63:0] DEFAULT_NOTIONAL_CAP   = 64'd100_000_000_000,

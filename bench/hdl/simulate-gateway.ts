@@ -11,13 +11,20 @@ export const TESTBENCH = "bench/hdl/gateway_tb.v";
  * Runs a command file through a gateway with Icarus Verilog (one compile, one simulation for all
  * streams) and returns the verdict of every event beat.
  */
-export function simulateGateway(sources: readonly string[], top: string, commands: readonly string[]): Verdict[] {
+export function simulateGateway(
+  sources: readonly string[],
+  top: string,
+  commands: readonly string[],
+  parameters: Readonly<Record<string, number>> = {},
+): Verdict[] {
   const dir = mkdtempSync(join(tmpdir(), "lockstep-gateway-"));
   try {
     const sim = join(dir, "sim.vvp");
     const commandFile = join(dir, "commands.hex");
     const verdictFile = join(dir, "verdicts.txt");
-    execFileSync("iverilog", ["-g2005", "-Wall", "-Wno-timescale", `-DGATEWAY=${top}`, "-s", "gateway_tb", "-o", sim, TESTBENCH, ...sources], {
+    const overrides = Object.entries(parameters).map(([k, v]) => `.${k}(${v})`);
+    const defines = [`-DGATEWAY=${top}`, ...(overrides.length ? [`-DGATEWAY_PARAMS=#(${overrides.join(", ")})`] : [])];
+    execFileSync("iverilog", ["-g2005", "-Wall", "-Wno-timescale", ...defines, "-s", "gateway_tb", "-o", sim, TESTBENCH, ...sources], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     writeFileSync(commandFile, commands.join("\n") + "\n");
