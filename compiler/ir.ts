@@ -125,6 +125,8 @@ export interface OutputSlot {
   readonly name: string;
   readonly frac: number;
   readonly range: Interval;
+  /** ticks, lots, bool, or code (an index into REJECT_REASONS or HALT_REASONS) */
+  readonly unit: string;
 }
 
 export interface NumericNote {

@@ -137,6 +137,20 @@ program
   });
 
 program
+  .command("step")
+  .description("step chosen events through a strategy and print every state and output slot after each")
+  .argument("<file>", ".lstep source file")
+  .requiredOption("--events <csv>", "events, one per line, under the header kind,t,a,b,c,d")
+  .option("--params <json>", "parameter values by name, e.g. { \"gamma\": 0.12 }; the others keep their defaults")
+  .addOption(new Option("--format <format>", "table, csv or json").choices(["table", "csv", "json"]).default("table"))
+  .option("--raw", "raw integers instead of values in the slots' units", false)
+  .addOption(new Option("--target <target>", "the engine that runs the events").choices(["interp", "ts", "wasm"]).default("interp"))
+  .action(async (file: string, o: { events: string; params?: string; format: "table" | "csv" | "json"; raw: boolean; target: "interp" | "ts" | "wasm" }) => {
+    const { runStep } = await import("./step-command.js");
+    process.exitCode = await runStep(file, o);
+  });
+
+program
   .command("demo")
   .description("compile a file to every target, check agreement on the bundled market data, print where outputs are")
   .argument("<file>", ".lstep source file")

@@ -5,6 +5,8 @@ import { compileSource, type Compilation } from "../pipeline.js";
 export const MAX_SOURCE_BYTES = 1 << 20;
 /** Artifacts (emitted modules) and replay files may be larger, but not unbounded. */
 export const MAX_ARTIFACT_BYTES = 64 << 20;
+/** `lockstep step` prints a row per event: about 100,000 events, far more than one reads in a table. */
+export const MAX_EVENTS_BYTES = 4 << 20;
 
 const sizeText = (bytes: number) => (bytes >= 1 << 20 ? `${bytes / (1 << 20)} MiB` : `${bytes / 1024} KiB`);
 

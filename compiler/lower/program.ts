@@ -22,6 +22,9 @@ import { lowerBlock } from "./statements.js";
 
 const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
+const QUOTE_UNITS = ["bool", "ticks", "ticks", "lots", "lots"] as const;
+/** Units of the outputs that are not quotes: reason and halt_reason are codes (REJECT_REASONS, HALT_REASONS). */
+const VERDICT_UNITS: Readonly<Record<string, string>> = { accept: "bool", reason: "code", halt_reason: "code" };
 
 /** AST to IR: names, units, types and range analysis, reported as diagnostics; undefined on any error. */
 export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostics): IrProgram | undefined {
@@ -272,13 +275,20 @@ function quoteOutput(field: number, level: number): string {
   return level === 0 ? QUOTE_OUTPUTS[field] : `${QUOTE_OUTPUTS[field]}_${level}`;
 }
 
+/** quote_bid_2 is in ticks like quote_bid; invariant_N is a flag. */
+function outputUnit(name: string): string {
+  const quote = QUOTE_OUTPUTS.findIndex((q) => name === q || (name.startsWith(`${q}_`) && /^\d+$/.test(name.slice(q.length + 1))));
+  if (quote >= 0) return QUOTE_UNITS[quote];
+  return VERDICT_UNITS[name] ?? "bool";
+}
+
 /** Each output's range is the hull over every handler that writes it (0 where none does). */
 function outputSlots(handlers: Handler[], names: readonly string[]): OutputSlot[] {
   return names.map((name, slot) => {
     let range = iv(0n, 0n);
     for (const h of handlers)
       for (const o of h.outputs) if (o.slot === slot) range = hull(range, h.body[o.value].range);
-    return { name, frac: 0, range };
+    return { name, frac: 0, range, unit: outputUnit(name) };
   });
 }
 
