@@ -12,7 +12,7 @@ export interface StepRow {
 
 export type StepFormat = "table" | "csv" | "json";
 
-export const INVALID_NOTE = "invalid event: outputs cleared, state unchanged";
+export const INVALID_NOTE = "invalid event: outputs cleared; state unchanged";
 const EVENT_COLUMNS = ["line", "kind", "t", "a", "b", "c", "d", "valid"] as const;
 
 interface Column {
