@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { exactDecimal } from "../../compiler/cli/slot-format.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { lockstepAsync } from "./run-cli.js";
 
@@ -79,6 +80,7 @@ describe("lockstep step", () => {
       bad: lockstepAsync("step", SOURCE, "--events", bad),
       params: step("--format", "csv", "--params", file("ok.json", '{ "gamma": 0.12, "order_qty": 50 }')),
       unknown: step("--params", file("unknown.json", '{\n  "gama": 0.12\n}')),
+      aliases: lockstepAsync("step", SOURCE, "--format", "csv", "--events", file("aliases.csv", EVENTS.replace("kind,t,a,b,c,d", "kind,t,bid,bid_qty,ask,ask_qty"))),
       refused: lockstepAsync("step", file("declared.lstep", DECLARED), "--events", events, "--params", file("big.json", '{ "a": 100, "b": 100 }')),
     };
     for (const [name, run] of Object.entries(started)) runs[name] = await run;
@@ -165,6 +167,11 @@ describe("lockstep step", () => {
     expect(under("last_time")).toBe("ns");
   });
 
+  it("accepts the event fields' names as column names", () => {
+    expect(runs.aliases.code).toBe(0);
+    expect(runs.aliases.stdout).toBe(runs.interp.stdout);
+  });
+
   it("refuses malformed rows with file:line:col, prints nothing on stdout, exit 1", () => {
     const r = runs.bad;
     expect(r.code).toBe(1);
@@ -194,5 +201,18 @@ describe("lockstep step", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/big\.json: the parameter set is refused: ab = .* is 5000 with these parameters, outside its declared range/);
+  });
+});
+
+describe("exact decimals of raw / 2^frac", () => {
+  it("writes every digit, trims trailing zeros, keeps the sign", () => {
+    expect(exactDecimal(-1n, 1)).toBe("-0.5");
+    expect(exactDecimal(3n, 2)).toBe("0.75");
+    expect(exactDecimal(12n, 3)).toBe("1.5");
+    expect(exactDecimal(-7n, 0)).toBe("-7");
+    expect(exactDecimal(1n, 32)).toBe("0.00000000023283064365386962890625");
+    const raw = 2n ** 52n - 1n;
+    expect(sameValue(exactDecimal(raw, 40), raw.toString(), 40)).toBe(true);
+    expect(sameValue(exactDecimal(-raw, 40), (-raw).toString(), 40)).toBe(true);
   });
 });
