@@ -29,6 +29,7 @@ type Token =
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
 const OTHER = /[^\s{}:,"]+|"[^\n]*/y;
+const MAX_EXPONENT = 400;
 const HINT = 'write one object of parameter names and numbers, e.g. { "gamma": 0.12, "order_qty": 50 }';
 
 function tokens(text: string): Token[] {
@@ -131,6 +132,11 @@ export function parseParamsJson(file: SourceFile, program: IrProgram): ParamValu
         return { diagnostics: diags };
       }
       i++;
+      // 1e-99999999 would make a 10^99999999 denominator; no parameter is anywhere near that small
+      if (Math.abs(Number(value.text.toLowerCase().split("e")[1] ?? 0)) > MAX_EXPONENT) {
+        diags.error("PA002", value.span, `the exponent of ${value.text} is beyond ±${MAX_EXPONENT}`, "write the value as a plain decimal");
+        return { diagnostics: diags };
+      }
       const slot = program.params.findIndex((p) => p.name === key.value);
       if (seen.has(key.value)) diags.error("PA003", key.span, `${key.value} is given twice`, "remove one of them");
       else if (slot < 0) {

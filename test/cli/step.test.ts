@@ -100,10 +100,15 @@ describe("lockstep step", () => {
     expect([rows[0].bid, rows[0].bid_qty, rows[0].ask, rows[0].ask_qty].map(Number)).toEqual([BOOK.bid, BOOK.bidQty, BOOK.ask, BOOK.askQty]);
     // the first quote, with no variance, no position and no pressure yet: r = mid, half = (1 / gamma) ln(1 + gamma / kappa)
     const mid = (BOOK.bid + BOOK.ask) / 2;
-    const half = (1 / 0.1) * Math.log(1 + 0.1 / 1.5);
+    const param = (name: string) => {
+      const p = ir.params.find((x) => x.name === name)!;
+      return Number(p.default) / 2 ** p.frac;
+    };
+    const [gamma, kappa] = [param("gamma"), param("kappa")];
+    const half = (1 / gamma) * Math.log(1 + gamma / kappa);
     expect(Number(rows[0].quote_bid)).toBe(Math.floor(mid - half));
     expect(Number(rows[0].quote_ask)).toBe(Math.ceil(mid + half));
-    expect(rows[0].quote_bid_qty).toBe("100");
+    expect(Number(rows[0].quote_bid_qty)).toBe(param("order_qty"));
     // the mid moved: the variance is a fraction, printed exactly
     expect(rows[4].sigma2_bp).toMatch(/^0\.\d+$/);
   });
