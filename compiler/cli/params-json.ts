@@ -73,7 +73,7 @@ function jsonNumber(text: string): X.Rational {
 
 const WHOLE_UNITS: Readonly<Record<string, string>> = { ticks: "ticks", lots: "lots", ns: "nanoseconds" };
 
-function valueOf(p: ParamSlot, value: X.Rational, span: Span, text: string, diags: Diagnostics): bigint | undefined {
+function paramRaw(p: ParamSlot, value: X.Rational, span: Span, text: string, diags: Diagnostics): bigint | undefined {
   const raw = quantize(value, p.frac);
   const exact = X.cmp(X.rat(raw, 1n << BigInt(p.frac)), value) === 0;
   const range = `[${exactDecimal(p.range.lo, p.frac)}, ${exactDecimal(p.range.hi, p.frac)}]`;
@@ -148,7 +148,7 @@ export function parseParamsJson(file: SourceFile, program: IrProgram): ParamValu
           `the parameters of ${program.name} are ${program.params.map((p) => p.name).join(", ")}`,
         );
       } else {
-        const raw = valueOf(program.params[slot], jsonNumber(value.text), value.span, value.text, diags);
+        const raw = paramRaw(program.params[slot], jsonNumber(value.text), value.span, value.text, diags);
         if (raw !== undefined) base[slot] = raw;
       }
       seen.add(key.value);

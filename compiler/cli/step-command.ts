@@ -10,8 +10,8 @@ import { parseParamsJson } from "./params-json.js";
 import { compileFile, MAX_EVENTS_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "./read-source.js";
 import { renderSteps, type StepFormat, type StepRow } from "./step-output.js";
 
-export const STEP_TARGETS = ["interp", "ts", "wasm"] as const;
-export type StepTarget = (typeof STEP_TARGETS)[number];
+/** The reference interpreter, or a freshly compiled module. */
+export type StepTarget = "interp" | "ts" | "wasm";
 
 export interface StepOptions {
   readonly events: string;
