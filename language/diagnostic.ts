@@ -14,11 +14,15 @@ export interface Diagnostic {
 /** Collects diagnostics; stages report here instead of throwing. */
 export class Diagnostics {
   readonly items: Diagnostic[] = [];
+  /** Keys of the errors reported so far: a set, as a generated file can have tens of thousands. */
+  private readonly reported = new Set<string>();
 
   /** The same error at the same place is reported once (an unrolled loop lowers its body several times). */
   error(code: string, span: Span, message: string, hint?: string): void {
-    const seen = this.items.some((d) => d.code === code && d.span.start === span.start && d.span.end === span.end && d.message === message);
-    if (!seen) this.items.push({ code, severity: "error", span, message, hint });
+    const key = `${code}:${span.start}:${span.end}:${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.items.push({ code, severity: "error", span, message, hint });
   }
 
   note(code: string, span: Span, message: string, hint?: string): void {
