@@ -2,7 +2,7 @@ import type { InputField, IrProgram } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { met } from "./aim.js";
 import { aim, conform, eventNear, kindOf, stepToward } from "./aimed-events.js";
-import { cmpOutcomes, type CoverageTarget } from "./coverage.js";
+import { cmpOutcomes, tookFirst, type CoverageTarget } from "./coverage.js";
 import { boundaries } from "./field-solver.js";
 import { Probe } from "./probe.js";
 import type { Prng } from "./prng.js";
@@ -191,11 +191,13 @@ export class Scenarios {
       const ev = probe.evaluate([template]);
       if (!ev) return;
       for (const ins of h.body) {
-        if (ins.op !== "cmp" || inGuard(h, ins.id)) continue;
-        const both = cmpOutcomes(ins.pred, h.body[ins.a].range, h.body[ins.b].range) === 3;
-        if (!both) continue;
-        const outcome = ev.values[ins.id] === 0n ? 1 : 0;
-        const aimed = aim(this.program, probe, { kind: "cmp", handler, id: ins.id, outcome }, template, m);
+        const minMax = (ins.op === "min" || ins.op === "max") && h.body[ins.a].op !== "const" ? ins : undefined;
+        if ((ins.op !== "cmp" && !minMax) || inGuard(h, ins.id)) continue;
+        if (ins.op === "cmp" && cmpOutcomes(ins.pred, h.body[ins.a].range, h.body[ins.b].range) !== 3) continue;
+        const target: CoverageTarget = minMax
+          ? { kind: "select", handler, id: ins.id, outcome: tookFirst(ins, ev.values) ? 0 : 1 }
+          : { kind: "cmp", handler, id: ins.id, outcome: ev.values[ins.id] === 0n ? 1 : 0 };
+        const aimed = aim(this.program, probe, target, template, m);
         for (const tail of aimed.tails) out.push({ base, stream: [...prefix, ...tail], label: `boundary of ${h.event} #${ins.id}` });
       }
     });
@@ -226,7 +228,8 @@ export class Scenarios {
       const push = (e: EventFields) => {
         const ev = probe.evaluate([e]);
         if (ev?.accepted)
-          for (const ins of this.program.handlers[ev.handler].body) if (ins.op === "lut") read.add(`${ev.handler}:${ins.table}:${ev.values[ins.index]}`);
+          for (const ins of this.program.handlers[ev.handler].body)
+            if (ins.op === "lut") read.add(`${ev.handler}:${ins.table}:${ev.values[ins.index]}`);
         stream.push(e);
         probe.push(e);
       };
@@ -243,14 +246,15 @@ export class Scenarios {
         const origin = stream.find((s) => s.kind === kindOf(h));
         const last = lastHit ?? [...stream].reverse().find((s) => s.kind === kindOf(h)) ?? eventNear(kindOf(h), m, probe.time);
         const template = { ...last, t: probe.time + 1 };
-        const aimed = aim(this.program, probe, t, template, m, field);
+        const aimed = aim(this.program, probe, t, template, m, field, false);
         field = aimed.field ?? field;
         const last3 = aimed.hit ? aimed.tails.slice(-3) : [];
         const meets = (tail: EventFields[]) => {
           const ev = probe.evaluate(tail);
           return ev !== undefined && ev.accepted && met(this.program, t, ev.values);
         };
-        const hitTail = last3.length === 3 && meets(last3[1]) ? last3[1] : last3.find(meets);
+        const found = last3.length === 3 && meets(last3[1]) ? last3[1] : last3.find(meets);
+        const hitTail = found && aimed.field ? observed(probe, found, aimed.field, t, meets) : found;
         if (hitTail) {
           hitTail.forEach(push);
           lastHit = hitTail[hitTail.length - 1];
@@ -274,6 +278,22 @@ export class Scenarios {
     }
     return { cases: out, read };
   }
+}
+
+/**
+ * The hit moved a few steps along its field, still reading the entry, until the read shows the entry
+ * (see Probe.observes); the hit itself when none within reach does.
+ */
+function observed(probe: Probe, tail: EventFields[], f: InputField, t: Extract<CoverageTarget, { kind: "lut" }>, meets: (tail: EventFields[]) => boolean): EventFields[] {
+  if (probe.observes(tail, t.table, t.entry)) return tail;
+  const at = tail.length - 1;
+  const x0 = tail[at][f];
+  for (let d = 1; d <= 3; d++)
+    for (const x of [x0 + d, x0 - d]) {
+      const cand = tail.map((e, i) => (i === at ? { ...e, [f]: x } : e));
+      if (meets(cand) && probe.observes(cand, t.table, t.entry)) return cand;
+    }
+  return tail;
 }
 
 function possibleReasons(h: IrProgram["handlers"][number], id: number): bigint[] {
