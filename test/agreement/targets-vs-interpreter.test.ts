@@ -12,7 +12,7 @@ import { describeStep, runStream } from "../../targets/agreement/run-agreement.j
  * those of `lockstep test` (scenarios aimed by the solver, guided, random, long sessions of up to
  * 10^4 events): fewer than the 100,000 short random ones this test ran before, and many more events.
  */
-const STREAMS = Number(process.env.LOCKSTEP_STREAMS ?? 6_000);
+const STREAMS = Number(process.env.LOCKSTEP_STREAMS ?? 4_000);
 const examples = readdirSync(new URL("../../examples/", import.meta.url)).filter((f) => f.endsWith(".lstep"));
 
 describe.each(examples)("%s: TypeScript and WebAssembly agree with the interpreter", (file) => {
