@@ -1,6 +1,6 @@
 import type { InputField, IrProgram } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
-import { met } from "./aim.js";
+import { met, objective } from "./aim.js";
 import { aim, conform, eventNear, kindOf, stepToward } from "./aimed-events.js";
 import { cmpOutcomes, tookFirst, type CoverageTarget } from "./coverage.js";
 import { boundaries } from "./field-solver.js";
@@ -220,7 +220,9 @@ export class Scenarios {
     const luts = targets.filter((t): t is Extract<CoverageTarget, { kind: "lut" }> => t.kind === "lut");
     let spent = 0;
     let i = 0;
-    while (i < luts.length && spent < budget) {
+    // every other walk sends no return event: an index fed by a slow average climbs only that way
+    for (let walk = 0; i < luts.length && spent < budget; walk++) {
+      const returns = walk % 2 === 0;
       // a high price: a one-tick move is then a small relative step, finer than a table segment
       const m = this.highPrice();
       const stream = this.warmup(m);
@@ -236,6 +238,7 @@ export class Scenarios {
       let misses = 0;
       let field: InputField | undefined;
       let lastHit: EventFields | undefined;
+      let distance: bigint | undefined;
       while (i < luts.length && stream.length < cap && spent + probe.evaluations < budget) {
         const t = luts[i];
         if (read.has(`${t.handler}:${t.table}:${t.entry}`)) {
@@ -258,9 +261,10 @@ export class Scenarios {
         if (hitTail) {
           hitTail.forEach(push);
           lastHit = hitTail[hitTail.length - 1];
-          if (origin) push({ ...origin, t: probe.time + 1 });
+          if (origin && returns) push({ ...origin, t: probe.time + 1 });
           i++;
           misses = 0;
+          distance = undefined;
           continue;
         }
         lastHit = undefined;
@@ -268,8 +272,12 @@ export class Scenarios {
         if (!step) {
           i++;
           misses = 0;
+          distance = undefined;
         } else {
-          misses++;
+          // a step that brings the index nearer is progress, not a miss
+          const d = distanceTo(this.program, probe, t, step);
+          misses = distance !== undefined && d !== undefined && d < distance ? 0 : misses + 1;
+          distance = d;
           push(step);
         }
       }
@@ -294,6 +302,15 @@ function observed(probe: Probe, tail: EventFields[], f: InputField, t: Extract<C
       if (meets(cand) && probe.observes(cand, t.table, t.entry)) return cand;
     }
   return tail;
+}
+
+/** How far the event leaves the target's table index from the entry wanted. */
+function distanceTo(program: IrProgram, probe: Probe, t: CoverageTarget, e: EventFields): bigint | undefined {
+  const obj = objective(program, t);
+  const ev = probe.evaluate([e]);
+  if (!obj || !ev?.accepted) return undefined;
+  const v = obj(ev.values);
+  return v < 0n ? -v : v;
 }
 
 function possibleReasons(h: IrProgram["handlers"][number], id: number): bigint[] {
