@@ -1,5 +1,5 @@
 import type { Handler, IrProgram } from "../../compiler/ir.js";
-import type { CoverageTarget } from "./coverage.js";
+import { tookFirst, type CoverageTarget } from "./coverage.js";
 
 /**
  * What the solver minimises for a coverage target: a score of the handler's values whose sign says
@@ -32,6 +32,7 @@ export function objective(program: IrProgram, t: CoverageTarget): Objective | un
       return cmpScore(h, t.id);
     case "select": {
       const ins = h.body[t.id];
+      if (ins.op === "min" || ins.op === "max") return (v) => v[ins.a] - v[ins.b];
       const c = ins.op === "select" ? decidingCmp(h, ins.cond) : undefined;
       return c === undefined ? undefined : cmpScore(h, c);
     }
@@ -64,7 +65,7 @@ export function met(program: IrProgram, t: CoverageTarget, v: readonly bigint[])
     case "cmp":
       return (v[t.id] !== 0n ? 1 : 0) === t.outcome;
     case "select":
-      return ins?.op === "select" && (v[ins.cond] !== 0n ? 1 : 0) === t.outcome;
+      return ins !== undefined && (tookFirst(ins, v) ? 1 : 0) === t.outcome;
     case "clamp": {
       if (ins?.op !== "clamp") return false;
       const x = v[ins.a];

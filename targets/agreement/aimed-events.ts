@@ -70,7 +70,7 @@ export function movers(program: IrProgram, handler: number, id: number): number[
   }
   const out: number[] = [];
   program.handlers.forEach((g, k) => {
-    if (k !== handler && g.inputs.length > 1 && g.writes.some((w) => slots.has(w.slot) && g.body[w.value].op !== "state")) out.push(k);
+    if (g.inputs.length > 1 && g.writes.some((w) => slots.has(w.slot) && g.body[w.value].op !== "state")) out.push(k);
   });
   return out;
 }
@@ -88,7 +88,7 @@ export interface Aimed {
  * Aims at a target from the probe's state: varies each field of the last event, then each field of a
  * preceding event of a kind that moves a state the target reads. Stops at the first field that meets it.
  */
-export function aim(program: IrProgram, probe: Probe, target: CoverageTarget, last: EventFields, m: number, first?: InputField): Aimed {
+export function aim(program: IrProgram, probe: Probe, target: CoverageTarget, last: EventFields, m: number, first?: InputField, withMovers = true): Aimed {
   const obj = objective(program, target);
   if (!obj) return { tails: [], hit: false };
   const h = program.handlers[target.handler];
@@ -119,10 +119,15 @@ export function aim(program: IrProgram, probe: Probe, target: CoverageTarget, la
   };
   const e = { ...last, t: lastT };
   if (tryTail([e], 0)) return { tails, hit: true, field };
+  if (!withMovers) return { tails, hit: false };
   const id = target.kind === "lut" ? h.body.find((i) => i.op === "lut" && i.table === target.table)!.id : target.id;
   for (const k of movers(program, target.handler, id)) {
-    const before = eventNear(kindOf(program.handlers[k]), m, lastT);
-    if (tryTail([before, e], 0)) return { tails, hit: true, field };
+    const mover = program.handlers[k];
+    const near = eventNear(kindOf(mover), m, lastT);
+    // the preceding event as it is, then with one field at an end of its range: one field is searched
+    // while another sits at a corner (a book of bid = ask = 1 before the book that divides by its mid)
+    const corners = mover.inputs.filter((i) => i.field !== "t").flatMap((i) => [{ ...near, [i.field]: Number(i.range.lo) }, { ...near, [i.field]: Number(i.range.hi) }]);
+    for (const before of [near, ...corners]) if (tryTail([before, e], 0)) return { tails, hit: true, field };
   }
   return { tails, hit: false };
 }

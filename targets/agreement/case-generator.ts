@@ -14,7 +14,7 @@ import { baseParams, eventStream, type StreamStep } from "./streams.js";
 /** Guided attempts at one target before it is left to the random streams. */
 const ATTEMPTS = 6;
 /** Reference evaluations the table walks may spend, over all parameter sets they try. */
-const WALK_BUDGET = 120_000;
+const WALK_BUDGET = 400_000;
 /** Evaluations a parameter set gets to show that it moves a table's index. */
 const WALK_TRIAL = 3_000;
 

@@ -55,7 +55,7 @@ export class Coverage implements EvaluationObserver {
     const c = this.handlers[handler];
     const counts = (ins: Instr) => accepted || c.guardCone[ins.id] === 1;
     c.cmps.forEach((ins, k) => counts(ins) && this.mark(c.cmpSeen, k, v[ins.id] === 0n ? 0 : 1));
-    c.selects.forEach((ins, k) => counts(ins) && ins.op === "select" && this.mark(c.selectSeen, k, v[ins.cond] !== 0n ? 1 : 0));
+    c.selects.forEach((ins, k) => counts(ins) && this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0));
     c.clamps.forEach((ins, k) => {
       if (ins.op !== "clamp" || !counts(ins)) return;
       const x = v[ins.a];
@@ -170,7 +170,7 @@ export function describeTarget(program: IrProgram, t: CoverageTarget): string {
     case "cmp":
       return `on ${h.event}: ${h.body[t.id].loc} comparison #${t.id} ${t.outcome ? "true" : "false"}`;
     case "select":
-      return `on ${h.event}: ${h.body[t.id].loc} select #${t.id} taking its ${t.outcome ? "first" : "second"} input`;
+      return `on ${h.event}: ${h.body[t.id].loc} ${h.body[t.id].op} #${t.id} taking its ${t.outcome ? "first" : "second"} input`;
     case "clamp":
       return `on ${h.event}: ${h.body[t.id].loc} clamp #${t.id} ${CLAMP_SIDES[t.side]}`;
     case "lut":
@@ -193,10 +193,16 @@ export function cmpOutcomes(pred: "lt" | "le" | "eq" | "ne", a: Interval, b: Int
 
 function analyse(program: IrProgram, h: Handler): HandlerCoverage {
   const of = (op: Instr["op"]) => h.body.filter((i) => i.op === op);
-  const [cmps, selects, clamps, luts] = [of("cmp"), of("select"), of("clamp"), of("lut")];
+  const [cmps, clamps, luts] = [of("cmp"), of("clamp"), of("lut")];
+  const selects = h.body.filter((i) => i.op === "select" || i.op === "min" || i.op === "max");
   const r = (id: number) => h.body[id].range;
   const cmpReachable = Uint8Array.from(cmps, (i) => (i.op === "cmp" ? cmpOutcomes(i.pred, r(i.a), r(i.b)) : 0));
   const selectReachable = Uint8Array.from(selects, (i) => {
+    if (i.op === "min" || i.op === "max") {
+      const [a, b] = i.op === "min" ? [r(i.a), r(i.b)] : [r(i.b), r(i.a)];
+      // min takes its first input when a <= b, its second when b < a (max: mirrored)
+      return (b.lo < a.hi ? 1 : 0) | (a.lo <= b.hi ? 2 : 0);
+    }
     if (i.op !== "select") return 0;
     const c = r(i.cond);
     return (c.lo <= 0n && c.hi >= 0n ? 1 : 0) | (c.lo !== 0n || c.hi !== 0n ? 2 : 0);
@@ -242,6 +248,14 @@ function analyse(program: IrProgram, h: Handler): HandlerCoverage {
     reason,
     guardCone,
   };
+}
+
+/** Whether a select, min or max took its first input. */
+export function tookFirst(ins: Instr, v: readonly bigint[]): boolean {
+  if (ins.op === "select") return v[ins.cond] !== 0n;
+  if (ins.op === "min") return v[ins.a] <= v[ins.b];
+  if (ins.op === "max") return v[ins.a] >= v[ins.b];
+  return false;
 }
 
 /** The values a chain of selects over constants can take (the reason code is such a chain). */
@@ -310,7 +324,7 @@ export function operands(ins: Instr): number[] {
 /** The coverage table printed by `lockstep test`, and how the totals were decided. */
 export function renderCoverage(name: string, rows: readonly CoverageRow[]): string {
   const cell = (c: Counts) => (c.total ? `${c.covered}/${c.total}` : "-");
-  const table = [["handler", "cmp outcomes", "select inputs", "clamp sides", "reasons", "table entries", "excluded"]];
+  const table = [["handler", "cmp outcomes", "select/min/max", "clamp sides", "reasons", "table entries", "excluded"]];
   for (const r of rows) table.push([r.handler, cell(r.cmp), cell(r.select), cell(r.clamp), cell(r.reasons), cell(r.tables), String(r.excluded)]);
   const all = totals(rows);
   table.push(["all", `${all.covered}/${all.total}`, "", "", "", "", `${percent(all).toFixed(1)} %`]);

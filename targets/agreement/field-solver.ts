@@ -69,13 +69,22 @@ function bisect(g: Score, a: bigint, b: bigint): Boundary | undefined {
   const sa = negative(g(a)!);
   let [x, y] = [a, b];
   while (y - x > 1n) {
-    const m = x + (y - x) / 2n;
-    const v = g(m);
-    if (v === undefined) return undefined;
+    let m = x + (y - x) / 2n;
+    let v = g(m);
+    // a refused value: the nearest accepted one inside the bracket stands in for it
+    for (let d = 1n; v === undefined && d <= 4n; d++)
+      for (const c of [m + d, m - d])
+        if (v === undefined && c > x && c < y) {
+          v = g(c);
+          if (v !== undefined) m = c;
+        }
+    // nothing accepted strictly inside: the bracket is as tight as the accepted values allow
+    if (v === undefined) break;
     if (negative(v) === sa) x = m;
     else y = m;
   }
-  return { at: y, below: x, score: g(y)! };
+  const score = g(y);
+  return score === undefined ? undefined : { at: y, below: x, score };
 }
 
 /** The sampled x whose score is nearest 0: a step toward a target the field cannot reach at once. */

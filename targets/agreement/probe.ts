@@ -49,7 +49,7 @@ export class Probe {
   }
 
   /** Runs all but the last event of `tail` on a copy, then evaluates the last; undefined if an earlier one is refused. */
-  evaluate(tail: readonly EventFields[]): Evaluation | undefined {
+  evaluate(tail: readonly EventFields[], program: IrProgram = this.program): Evaluation | undefined {
     this.evaluations++;
     let state: readonly bigint[] = this.it.state;
     if (tail.length > 1) {
@@ -64,7 +64,33 @@ export class Probe {
     const handler = this.program.handlers.findIndex((h) => h.event === EVENT_KIND_NAMES[e.kind]);
     if (handler < 0) return undefined;
     const h = this.program.handlers[handler];
-    const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, this.program);
+    const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, program);
     return { handler, values, accepted: values[h.guard] !== 0n };
+  }
+
+  /**
+   * Whether the last event of `tail` shows table entry `entry`: with the entry one LSB higher, some
+   * state it writes or output differs. A read whose effect every later rounding absorbs tests nothing.
+   */
+  observes(tail: readonly EventFields[], table: number, entry: number): boolean {
+    const plain = this.evaluate(tail);
+    const bumped = this.evaluate(tail, this.bumped(table, entry));
+    if (!plain || !bumped || !plain.accepted) return false;
+    const h = this.program.handlers[plain.handler];
+    return [...h.writes, ...h.outputs].some((w) => plain.values[w.value] !== bumped.values[w.value]);
+  }
+
+  private readonly variants = new Map<string, IrProgram>();
+
+  private bumped(table: number, entry: number): IrProgram {
+    const key = `${table}:${entry}`;
+    let p = this.variants.get(key);
+    if (!p) {
+      const luts = this.program.luts.map((l, i) => (i === table ? { ...l, values: l.values.map((v, k) => (k === entry ? v + 1n : v)) } : l));
+      p = { ...this.program, luts };
+      this.variants.clear();
+      this.variants.set(key, p);
+    }
+    return p;
   }
 }

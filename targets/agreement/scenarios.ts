@@ -1,8 +1,8 @@
 import type { InputField, IrProgram } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
-import { met } from "./aim.js";
+import { met, objective } from "./aim.js";
 import { aim, conform, eventNear, kindOf, stepToward } from "./aimed-events.js";
-import { cmpOutcomes, type CoverageTarget } from "./coverage.js";
+import { cmpOutcomes, tookFirst, type CoverageTarget } from "./coverage.js";
 import { boundaries } from "./field-solver.js";
 import { Probe } from "./probe.js";
 import type { Prng } from "./prng.js";
@@ -191,11 +191,13 @@ export class Scenarios {
       const ev = probe.evaluate([template]);
       if (!ev) return;
       for (const ins of h.body) {
-        if (ins.op !== "cmp" || inGuard(h, ins.id)) continue;
-        const both = cmpOutcomes(ins.pred, h.body[ins.a].range, h.body[ins.b].range) === 3;
-        if (!both) continue;
-        const outcome = ev.values[ins.id] === 0n ? 1 : 0;
-        const aimed = aim(this.program, probe, { kind: "cmp", handler, id: ins.id, outcome }, template, m);
+        const minMax = (ins.op === "min" || ins.op === "max") && h.body[ins.a].op !== "const" ? ins : undefined;
+        if ((ins.op !== "cmp" && !minMax) || inGuard(h, ins.id)) continue;
+        if (ins.op === "cmp" && cmpOutcomes(ins.pred, h.body[ins.a].range, h.body[ins.b].range) !== 3) continue;
+        const target: CoverageTarget = minMax
+          ? { kind: "select", handler, id: ins.id, outcome: tookFirst(ins, ev.values) ? 0 : 1 }
+          : { kind: "cmp", handler, id: ins.id, outcome: ev.values[ins.id] === 0n ? 1 : 0 };
+        const aimed = aim(this.program, probe, target, template, m);
         for (const tail of aimed.tails) out.push({ base, stream: [...prefix, ...tail], label: `boundary of ${h.event} #${ins.id}` });
       }
     });
@@ -218,7 +220,9 @@ export class Scenarios {
     const luts = targets.filter((t): t is Extract<CoverageTarget, { kind: "lut" }> => t.kind === "lut");
     let spent = 0;
     let i = 0;
-    while (i < luts.length && spent < budget) {
+    // every other walk sends no return event: an index fed by a slow average climbs only that way
+    for (let walk = 0; i < luts.length && spent < budget; walk++) {
+      const returns = walk % 2 === 0;
       // a high price: a one-tick move is then a small relative step, finer than a table segment
       const m = this.highPrice();
       const stream = this.warmup(m);
@@ -226,13 +230,15 @@ export class Scenarios {
       const push = (e: EventFields) => {
         const ev = probe.evaluate([e]);
         if (ev?.accepted)
-          for (const ins of this.program.handlers[ev.handler].body) if (ins.op === "lut") read.add(`${ev.handler}:${ins.table}:${ev.values[ins.index]}`);
+          for (const ins of this.program.handlers[ev.handler].body)
+            if (ins.op === "lut") read.add(`${ev.handler}:${ins.table}:${ev.values[ins.index]}`);
         stream.push(e);
         probe.push(e);
       };
       let misses = 0;
       let field: InputField | undefined;
       let lastHit: EventFields | undefined;
+      let distance: bigint | undefined;
       while (i < luts.length && stream.length < cap && spent + probe.evaluations < budget) {
         const t = luts[i];
         if (read.has(`${t.handler}:${t.table}:${t.entry}`)) {
@@ -243,20 +249,22 @@ export class Scenarios {
         const origin = stream.find((s) => s.kind === kindOf(h));
         const last = lastHit ?? [...stream].reverse().find((s) => s.kind === kindOf(h)) ?? eventNear(kindOf(h), m, probe.time);
         const template = { ...last, t: probe.time + 1 };
-        const aimed = aim(this.program, probe, t, template, m, field);
+        const aimed = aim(this.program, probe, t, template, m, field, false);
         field = aimed.field ?? field;
         const last3 = aimed.hit ? aimed.tails.slice(-3) : [];
         const meets = (tail: EventFields[]) => {
           const ev = probe.evaluate(tail);
           return ev !== undefined && ev.accepted && met(this.program, t, ev.values);
         };
-        const hitTail = last3.length === 3 && meets(last3[1]) ? last3[1] : last3.find(meets);
+        const found = last3.length === 3 && meets(last3[1]) ? last3[1] : last3.find(meets);
+        const hitTail = found && aimed.field ? observed(probe, found, aimed.field, t, meets) : found;
         if (hitTail) {
           hitTail.forEach(push);
           lastHit = hitTail[hitTail.length - 1];
-          if (origin) push({ ...origin, t: probe.time + 1 });
+          if (origin && returns) push({ ...origin, t: probe.time + 1 });
           i++;
           misses = 0;
+          distance = undefined;
           continue;
         }
         lastHit = undefined;
@@ -264,8 +272,12 @@ export class Scenarios {
         if (!step) {
           i++;
           misses = 0;
+          distance = undefined;
         } else {
-          misses++;
+          // a step that brings the index nearer is progress, not a miss
+          const d = distanceTo(this.program, probe, t, step);
+          misses = distance !== undefined && d !== undefined && d < distance ? 0 : misses + 1;
+          distance = d;
           push(step);
         }
       }
@@ -274,6 +286,31 @@ export class Scenarios {
     }
     return { cases: out, read };
   }
+}
+
+/**
+ * The hit moved a few steps along its field, still reading the entry, until the read shows the entry
+ * (see Probe.observes); the hit itself when none within reach does.
+ */
+function observed(probe: Probe, tail: EventFields[], f: InputField, t: Extract<CoverageTarget, { kind: "lut" }>, meets: (tail: EventFields[]) => boolean): EventFields[] {
+  if (probe.observes(tail, t.table, t.entry)) return tail;
+  const at = tail.length - 1;
+  const x0 = tail[at][f];
+  for (let d = 1; d <= 3; d++)
+    for (const x of [x0 + d, x0 - d]) {
+      const cand = tail.map((e, i) => (i === at ? { ...e, [f]: x } : e));
+      if (meets(cand) && probe.observes(cand, t.table, t.entry)) return cand;
+    }
+  return tail;
+}
+
+/** How far the event leaves the target's table index from the entry wanted. */
+function distanceTo(program: IrProgram, probe: Probe, t: CoverageTarget, e: EventFields): bigint | undefined {
+  const obj = objective(program, t);
+  const ev = probe.evaluate([e]);
+  if (!obj || !ev?.accepted) return undefined;
+  const v = obj(ev.values);
+  return v < 0n ? -v : v;
 }
 
 function possibleReasons(h: IrProgram["handlers"][number], id: number): bigint[] {
