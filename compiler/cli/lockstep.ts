@@ -9,7 +9,9 @@ import { inputDirProblem, outputDirProblem } from "./output-dir.js";
 for (const stream of [process.stdout, process.stderr])
   stream.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-    throw e;
+    // any other failure to write output (a full disk) is the environment, not a compiler bug: one line, exit 1
+    if (stream === process.stdout) process.stderr.write(`lockstep: cannot write the output (${e.code ?? e.message})\n`);
+    process.exit(1);
   });
 
 /** fast-check seeds are 32-bit: a larger seed would silently run the stream of seed mod 2^32. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -78,6 +78,20 @@ describe("a closed pipe", () => {
     expect(r.timedOut).toBe(false);
     expect(r.stderr).toBe("");
     expect([0, 1]).toContain(r.code);
+  });
+});
+
+describe("output that cannot be written", () => {
+  it("stdout on a full device: one line and exit 1, no stack trace", () => {
+    const full = openSync("/dev/full", "w");
+    const r = spawnSync(process.execPath, ["dist/compiler/cli/lockstep.js", "check", "examples/grid.lstep"], {
+      stdio: ["ignore", full, "pipe"],
+      encoding: "utf8",
+      timeout: TIMEOUT,
+    });
+    closeSync(full);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("lockstep: cannot write the output (ENOSPC)\n");
   });
 });
 
