@@ -9,7 +9,7 @@ import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { SimProcess } from "../hdl/sim-process.js";
 import { printVerilog } from "./emit-verilog.js";
-import { verilatorDriver } from "./verilator-driver.js";
+import { verilatorConfig, verilatorDriver } from "./verilator-driver.js";
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ export const VERILATOR_CACHE = process.env.LOCKSTEP_HDL_CACHE ?? join(tmpdir(), 
 export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
   const netlist = lowerProgram(program);
   const text = verilog ?? printVerilog(netlist);
-  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist));
+  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist), verilatorConfig(netlist));
   return new SimEngine("verilog", program, new SimProcess(binary, []));
 }
 
@@ -34,8 +34,8 @@ function verilatorVersion(): string {
   return v.stdout.trim();
 }
 
-async function buildModel(module: string, verilog: string, driver: string): Promise<string> {
-  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).digest("hex").slice(0, 20);
+async function buildModel(module: string, verilog: string, driver: string, config: string): Promise<string> {
+  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).update("\0").update(config).digest("hex").slice(0, 20);
   const dir = join(VERILATOR_CACHE, `${module}-${hash}`);
   const binary = join(dir, "sim");
   if (existsSync(binary)) return binary;
@@ -45,10 +45,11 @@ async function buildModel(module: string, verilog: string, driver: string): Prom
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, `${module}.v`), verilog);
   writeFileSync(join(work, "driver.cpp"), driver);
+  writeFileSync(join(work, "public.vlt"), config);
   try {
     await run(
       "verilator",
-      ["--cc", "--exe", "--build", "-j", "1", "--public-flat-rw", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", `${module}.v`, "driver.cpp", "-o", "../sim"],
+      ["--cc", "--exe", "--build", "-j", "1", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", "public.vlt", `${module}.v`, "driver.cpp", "-o", "../sim"],
       { cwd: work, maxBuffer: 64 * 1024 * 1024 },
     );
   } catch (e) {
