@@ -1,10 +1,10 @@
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { IrProgram } from "../../compiler/ir.js";
+import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { SimProcess } from "../hdl/sim-process.js";
@@ -12,9 +12,6 @@ import { printVerilog } from "./emit-verilog.js";
 import { verilatorConfig, verilatorDriver } from "./verilator-driver.js";
 
 const run = promisify(execFile);
-
-/** Where built models are kept, by a hash of everything that goes into them. */
-export const VERILATOR_CACHE = process.env.LOCKSTEP_HDL_CACHE ?? join(tmpdir(), "lockstep-hdl-cache");
 
 /**
  * The program's Verilog, simulated by Verilator: one C++ model per program, built once and cached by a
@@ -36,7 +33,7 @@ function verilatorVersion(): string {
 
 async function buildModel(module: string, verilog: string, driver: string, config: string): Promise<string> {
   const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).update("\0").update(config).digest("hex").slice(0, 20);
-  const dir = join(VERILATOR_CACHE, `${module}-${hash}`);
+  const dir = join(HDL_CACHE, `${module}-${hash}`);
   const binary = join(dir, "sim");
   if (existsSync(binary)) return binary;
   // built aside and renamed into place, so a concurrent run never sees half a model

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
+import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { Command, type SimChannel } from "../hdl/sim-protocol.js";
-import { VERILATOR_CACHE } from "../verilog/verilator-engine.js";
 import { printVhdl } from "./emit-vhdl.js";
 import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
 
@@ -31,7 +31,7 @@ function analyse(design: string, testbench: string): string {
   const version = ghdl(["--version"]);
   if (version.error || version.status !== 0) throw new Error("ghdl is not installed: run scripts/install-hdl-tools.sh");
   const hash = createHash("sha256").update(version.stdout).update("\0").update(design).update("\0").update(testbench).digest("hex").slice(0, 20);
-  const dir = join(VERILATOR_CACHE, `ghdl-${hash}`);
+  const dir = join(HDL_CACHE, `ghdl-${hash}`);
   if (existsSync(join(dir, "done"))) return dir;
   const work = `${dir}.building-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
