@@ -16,13 +16,14 @@ const KEYWORDS = new Set(
     "specify specparam strong0 strong1 supply0 supply1 table task time tran tranif0 tranif1 tri tri0 tri1 " +
     "triand trior trireg unsigned use uwire vectored wait wand weak0 weak1 while wire wor xnor xor " +
     // VHDL-2008
-    "abs access after alias all architecture array assert assume assume_guarantee attribute block body " +
-    "buffer bus component configuration constant context cover default disconnect downto entity exit " +
-    "fairness file generic group guarded impure in inertial is label linkage literal loop map mod new next " +
-    "null of on open others out package port postponed procedure process property protected pure range " +
-    "record register reject rem report restrict restrict_guarantee return rol ror select sequence severity " +
-    "shared sla sll sra srl strong subtype then to transport type unaffected units until variable vmode " +
-    "vprop vunit wait when with " +
+    "abs access after alias all and architecture array assert assume assume_guarantee attribute begin block " +
+    "body buffer bus case component configuration constant context cover default disconnect downto else " +
+    "elsif end entity exit fairness file for force function generate generic group guarded if impure in " +
+    "inertial inout is label library linkage literal loop map mod nand new next nor not null of on open or " +
+    "others out package parameter port postponed procedure process property protected pure range record " +
+    "register reject release rem report restrict restrict_guarantee return rol ror select sequence severity " +
+    "shared signal sla sll sra srl strong subtype then to transport type unaffected units until use " +
+    "variable vmode vprop vunit wait when while with xnor xor " +
     // names the printers use for libraries and types
     "ieee std_logic std_logic_vector numeric_std rising_edge resize shift_left shift_right to_signed " +
     "to_unsigned to_integer natural integer boolean string character bit bit_vector work std"

@@ -1,20 +1,17 @@
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { IrProgram } from "../../compiler/ir.js";
+import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { SimProcess } from "../hdl/sim-process.js";
 import { printVerilog } from "./emit-verilog.js";
-import { verilatorDriver } from "./verilator-driver.js";
+import { verilatorConfig, verilatorDriver } from "./verilator-driver.js";
 
 const run = promisify(execFile);
-
-/** Where built models are kept, by a hash of everything that goes into them. */
-export const VERILATOR_CACHE = process.env.LOCKSTEP_HDL_CACHE ?? join(tmpdir(), "lockstep-hdl-cache");
 
 /**
  * The program's Verilog, simulated by Verilator: one C++ model per program, built once and cached by a
@@ -24,7 +21,7 @@ export const VERILATOR_CACHE = process.env.LOCKSTEP_HDL_CACHE ?? join(tmpdir(), 
 export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
   const netlist = lowerProgram(program);
   const text = verilog ?? printVerilog(netlist);
-  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist));
+  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist), verilatorConfig(netlist));
   return new SimEngine("verilog", program, new SimProcess(binary, []));
 }
 
@@ -34,9 +31,9 @@ function verilatorVersion(): string {
   return v.stdout.trim();
 }
 
-async function buildModel(module: string, verilog: string, driver: string): Promise<string> {
-  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).digest("hex").slice(0, 20);
-  const dir = join(VERILATOR_CACHE, `${module}-${hash}`);
+async function buildModel(module: string, verilog: string, driver: string, config: string): Promise<string> {
+  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).update("\0").update(config).digest("hex").slice(0, 20);
+  const dir = join(HDL_CACHE, `${module}-${hash}`);
   const binary = join(dir, "sim");
   if (existsSync(binary)) return binary;
   // built aside and renamed into place, so a concurrent run never sees half a model
@@ -45,10 +42,11 @@ async function buildModel(module: string, verilog: string, driver: string): Prom
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, `${module}.v`), verilog);
   writeFileSync(join(work, "driver.cpp"), driver);
+  writeFileSync(join(work, "public.vlt"), config);
   try {
     await run(
       "verilator",
-      ["--cc", "--exe", "--build", "-j", "1", "--public-flat-rw", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", `${module}.v`, "driver.cpp", "-o", "../sim"],
+      ["--cc", "--exe", "--build", "-j", "1", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", "public.vlt", `${module}.v`, "driver.cpp", "-o", "../sim"],
       { cwd: work, maxBuffer: 64 * 1024 * 1024 },
     );
   } catch (e) {

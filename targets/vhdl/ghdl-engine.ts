@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
+import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
-import type { SimChannel } from "../hdl/sim-protocol.js";
-import { VERILATOR_CACHE } from "../verilog/verilator-engine.js";
+import { Command, type SimChannel } from "../hdl/sim-protocol.js";
 import { printVhdl } from "./emit-vhdl.js";
 import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
 
@@ -31,7 +31,7 @@ function analyse(design: string, testbench: string): string {
   const version = ghdl(["--version"]);
   if (version.error || version.status !== 0) throw new Error("ghdl is not installed: run scripts/install-hdl-tools.sh");
   const hash = createHash("sha256").update(version.stdout).update("\0").update(design).update("\0").update(testbench).digest("hex").slice(0, 20);
-  const dir = join(VERILATOR_CACHE, `ghdl-${hash}`);
+  const dir = join(HDL_CACHE, `ghdl-${hash}`);
   if (existsSync(join(dir, "done"))) return dir;
   const work = `${dir}.building-${process.pid}`;
   rmSync(work, { recursive: true, force: true });
@@ -50,33 +50,39 @@ function analyse(design: string, testbench: string): string {
 
 const hex = (w: bigint) => BigInt.asUintN(64, w).toString(16).padStart(16, "0");
 
-/** Queued commands become lines of a vector file; an exchange is one `ghdl --elab-run`. */
+/**
+ * Queued commands become lines of a vector file; an exchange is one `ghdl --elab-run`. A simulation
+ * starts from nothing each run, so the commands since the last reset that earlier runs already replied
+ * to are run again first and their replies dropped: stepping event by event is correct, only slow.
+ */
 class GhdlBatch implements SimChannel {
-  private lines: string[] = [];
-  private replyLines = 0;
+  private pending: { readonly line: string; readonly replies: number; readonly reset: boolean }[] = [];
+  private history: { readonly line: string; readonly replies: number; readonly reset: boolean }[] = [];
 
   constructor(private readonly workdir: string) {}
 
   send(words: readonly bigint[], replyWords = 0): void {
-    this.lines.push(words.map(hex).join(" "));
-    if (replyWords) this.replyLines++;
+    this.pending.push({ line: words.map(hex).join(" "), replies: replyWords ? 1 : 0, reset: words[0] === Command.reset });
   }
 
   exchange(): BigInt64Array {
+    const all = [...this.history, ...this.pending];
+    const skip = this.history.reduce((n, c) => n + c.replies, 0);
+    const expected = all.reduce((n, c) => n + c.replies, 0);
+    const lastReset = all.map((c) => c.reset).lastIndexOf(true);
+    this.history = lastReset < 0 ? all : all.slice(lastReset);
+    this.pending = [];
     const dir = mkdtempSync(join(tmpdir(), "lockstep-ghdl-"));
     try {
       const commands = join(dir, "commands.txt");
       const replies = join(dir, "replies.txt");
-      writeFileSync(commands, this.lines.join("\n") + "\n");
-      const expected = this.replyLines;
-      this.lines = [];
-      this.replyLines = 0;
+      writeFileSync(commands, all.map((c) => c.line).join("\n") + "\n");
       // metavalue warnings before the first reset are expected: every register is reset before use
       const r = ghdl(["--elab-run", "--std=08", TESTBENCH, `-gcommands=${commands}`, `-greplies=${replies}`, "--ieee-asserts=disable"], this.workdir);
       if (r.status !== 0) throw new Error(`the GHDL simulation failed: ${(r.stderr || r.stdout).split("\n").slice(0, 6).join("\n")}`);
       const rows = readFileSync(replies, "utf8").split("\n").filter((l) => l.trim());
       if (rows.length !== expected) throw new Error(`the GHDL simulation replied to ${rows.length} of ${expected} events`);
-      const words = rows.flatMap((l) => l.trim().split(/\s+/));
+      const words = rows.slice(skip).flatMap((l) => l.trim().split(/\s+/));
       return BigInt64Array.from(words.map((h) => BigInt.asIntN(64, BigInt(`0x${h}`))));
     } finally {
       rmSync(dir, { recursive: true, force: true });

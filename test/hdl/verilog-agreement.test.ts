@@ -9,7 +9,7 @@ import { compileExample, PROGRAMS } from "./example-programs.js";
 import { ensureHdlTools } from "./hdl-tools.js";
 
 /** Streams per example; LOCKSTEP_HDL_STREAMS changes it. A cold Verilator build adds 0.5 to 3 minutes per example. */
-const STREAMS = Number(process.env.LOCKSTEP_HDL_STREAMS ?? 2_000);
+const STREAMS = Number(process.env.LOCKSTEP_HDL_STREAMS ?? 5_000);
 
 const engines: SimEngine[] = [];
 beforeAll(ensureHdlTools);

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { interpreterEngine } from "../../targets/agreement/engine.js";
 import { describeStep, runStream } from "../../targets/agreement/run-agreement.js";
-import { baseParams, eventStream } from "../../targets/agreement/streams.js";
+import { baseParams, eventStream, RELOAD } from "../../targets/agreement/streams.js";
 import { loadVhdlEngine } from "../../targets/vhdl/ghdl-engine.js";
 import { compileExample, PROGRAMS } from "./example-programs.js";
 import { ensureHdlTools } from "./hdl-tools.js";
@@ -28,4 +28,18 @@ describe.each(PROGRAMS)("%s: the VHDL, simulated by GHDL, agrees with the interp
     });
     expect(events).toBeGreaterThan(STREAMS * 5);
   }, 600_000);
+});
+
+describe("the GHDL engine stepped event by event (each step is a simulator run)", () => {
+  it("agrees with the interpreter on a short stream of examples/grid.lstep, with a reload in it", () => {
+    const program = compileExample("examples/grid.lstep");
+    const vhdl = loadVhdlEngine(program);
+    const reference = interpreterEngine(program);
+    const [[base, stream]] = fc.sample(
+      fc.tuple(baseParams(program), eventStream(program, 6)).filter(([, s]) => s.some((e) => e.kind === RELOAD) && s.length >= 4),
+      { numRuns: 1, seed: 11 },
+    );
+    const d = runStream(program, base, stream, reference, [vhdl]);
+    expect(d).toBeUndefined();
+  }, 300_000);
 });
