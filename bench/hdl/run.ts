@@ -23,11 +23,11 @@ interface Candidate {
 }
 
 const HAND: readonly Candidate[] = [
-  { name: "hand, 1 stage", files: ["bench/hdl/hand_gateway.v"], top: "hand_gateway", latencyCycles: 1 },
-  { name: "hand, 2 stages", files: ["bench/hdl/hand_gateway_2stage.v"], top: "hand_gateway_2stage", latencyCycles: 2 },
+  { name: "hand 1-stage", files: ["bench/hdl/hand_gateway.v"], top: "hand_gateway", latencyCycles: 1 },
+  { name: "hand 2-stage", files: ["bench/hdl/hand_gateway_2stage.v"], top: "hand_gateway_2stage", latencyCycles: 2 },
   // only max_position in a register, the other limits constants, as in avellaneda.lstep
-  { name: "hand, 1 stage, fixed limits", files: ["bench/hdl/hand_gateway.v"], top: "hand_gateway", parameters: { FIXED_LIMITS: 1 }, latencyCycles: 1 },
-  { name: "hand, 2 stages, fixed limits", files: ["bench/hdl/hand_gateway_2stage.v"], top: "hand_gateway_2stage", parameters: { FIXED_LIMITS: 1 }, latencyCycles: 2 },
+  { name: "hand 1-stage fixed-limits", files: ["bench/hdl/hand_gateway.v"], top: "hand_gateway", parameters: { FIXED_LIMITS: 1 }, latencyCycles: 1 },
+  { name: "hand 2-stage fixed-limits", files: ["bench/hdl/hand_gateway_2stage.v"], top: "hand_gateway_2stage", parameters: { FIXED_LIMITS: 1 }, latencyCycles: 2 },
 ];
 
 function candidates(): { list: Candidate[]; out: string; ice40: Ice40Options } {
@@ -64,7 +64,7 @@ function candidates(): { list: Candidate[]; out: string; ice40: Ice40Options } {
 function main(): void {
   const { list, out, ice40 } = candidates();
   if (!list.length) {
-    console.error(`no design matches --only; the designs: ${[...HAND.map((c) => c.name), "generated"].join(", ")}`);
+    console.error(`no design matches --only; the designs: ${[...HAND.map((c) => c.name), "generated"].join(" | ")}`);
     process.exit(1);
   }
   const rows: SynthRow[] = [];
