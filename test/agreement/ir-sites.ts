@@ -53,8 +53,10 @@ export const lutIndex = (p: IrProgram, name: string) => {
   return i;
 };
 
-export const isState = (p: IrProgram, body: Body, id: ValueId, name: string) => {
+/** A read of a state slot, directly or through a clamped view (the strategy's `position`). */
+export const isState = (p: IrProgram, body: Body, id: ValueId, name: string): boolean => {
   const x = body[id];
+  if (x.op === "clamp") return isState(p, body, x.a, name);
   return x.op === "state" && x.slot === stateSlot(p, name);
 };
 
@@ -86,24 +88,20 @@ export function written(p: IrProgram, event: string, slotName: string): Site {
 }
 
 /**
- * The condition of one pre-trade check in the order handler: the verdict is a chain of
- * select(failed_k, code_k, rest) in the order of REJECT_REASONS (compiler/lower/risk.ts).
+ * The condition of one pre-trade check in the order handler: the `reason` output is a chain of
+ * select(failed_k, code_k, rest) in the order of REJECT_REASONS (compiler/lower/risk.ts). The chain is
+ * walked from that output, so other chains of codes (halt_reason) are not mistaken for it.
  */
 export function riskCheck(reason: (typeof REJECT_REASONS)[number]): Finder {
   const code = BigInt(REJECT_REASONS.indexOf(reason));
   return (p) => {
-    const f = the("order", `select(failed, ${code} (${reason}), ...) of the verdict`, (ins, body) => {
-      if (ins.op !== "select") return false;
-      const rest = body[ins.b];
-      return (
-        leafConst(body, ins.a) === code &&
-        body[ins.a].op === "const" &&
-        (rest.op === "select" || (rest.op === "const" && rest.value === 0n))
-      );
-    })(p);
-    const sel = handlerOf(p, "order").body[f.id];
-    if (sel.op !== "select") throw new SiteNotFound("unreachable");
-    return { event: "order", id: sel.cond };
+    const h = handlerOf(p, "order");
+    const slot = p.outputs.findIndex((o) => o.name === "reason");
+    const out = h.outputs.find((o) => o.slot === slot);
+    if (!out) throw new SiteNotFound(`${p.name}, on order: no reason output`);
+    for (let ins = h.body[out.value]; ins.op === "select"; ins = h.body[ins.b])
+      if (h.body[ins.a].op === "const" && leafConst(h.body, ins.a) === code) return { event: "order", id: ins.cond };
+    throw new SiteNotFound(`${p.name}, on order: no select(failed, ${code} (${reason}), ...) in the verdict chain`);
   };
 }
 
