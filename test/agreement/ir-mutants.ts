@@ -105,6 +105,18 @@ const rateInterval = (p: IrProgram): bigint => {
 /** The tolerance (N - 1) * I, the constant added to now in the rate check. */
 const rateTolerance: Finder = operandOf(rateCheck, "a");
 
+/**
+ * The fill's view of the new position, clamped to the declared range: the other clamp of the value the
+ * register's wide clamp saturates (compiler/lower/position.ts). Dropping a bound hides a breach.
+ */
+const positionView: Finder = (p) => {
+  const body = handlerOf(p, "fill").body;
+  const wide = at(p, written(p, "fill", "position"), "clamp");
+  const views = body.filter((ins) => ins.op === "clamp" && ins.a === wide.a && ins.id !== wide.id);
+  if (views.length !== 1) throw new SiteNotFound(`${p.name}, on fill: ${views.length} views of the new position (want 1)`);
+  return { event: "fill", id: views[0].id };
+};
+
 /** |order price - reference| > width, as width < |...|. */
 const bandCheck = riskCheck("price_band");
 const qtyTooLarge: Finder = (p) => {
@@ -912,11 +924,11 @@ export const IR_MUTANTS: readonly IrMutant[] = [
     mutate: dropWrite("trade", "last_trade"),
   },
   {
-    name: "position clamp on fills: lower bound dropped",
+    name: "position view on fills: lower bound dropped (a short breach goes unseen)",
     example: R,
     cls: "dropped clamp bound",
-    site: "fill: clamp of the new position",
-    mutate: clampBound((p) => written(p, "fill", "position"), "lo", "drop"),
+    site: "fill: clamp of the new position to its declared range (the breach detector)",
+    mutate: clampBound(positionView, "lo", "drop"),
   },
   {
     name: "guard: order qty range check dropped",
