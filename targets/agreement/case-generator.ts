@@ -10,6 +10,7 @@ import { Prng } from "./prng.js";
 import { loadable } from "./run-agreement.js";
 import { Scenarios, type Case } from "./scenarios.js";
 import { baseParams, eventStream, type StreamStep } from "./streams.js";
+import { transitionCases } from "./transitions.js";
 
 /** Guided attempts at one target before it is left to the random streams. */
 const ATTEMPTS = 6;
@@ -28,7 +29,9 @@ const firstRounds = new Map<string, Case[]>();
  * Where every stream of `lockstep test` comes from, deterministically from the seed:
  *   1. scenarios derived from the IR, with the default parameters: the kill switch, bursts that find
  *      the rate limiter's N, orders at the rate limiter's edge in time, both sides of every comparison
- *      (solved for, one field at a time), walks over every reachable table entry;
+ *      (solved for, one field at a time), walks over every reachable table entry, parameter sets on
+ *      the transitions where a derived parameter one LSB off shows (transitions.ts), and a move held
+ *      for many quiet books at every range end;
  *   2. then a mix: random streams from the declarations (streams.ts), a third of them on parameter sets
  *      at range ends and derived rounding boundaries; the same scenarios on those parameter sets;
  *      a coverage-guided loop that takes a stream that reached something new and aims its next event
@@ -105,7 +108,8 @@ export class CaseGenerator {
     out.push(...s.rateCases(base));
     out.push(...s.reasonCases(base));
     out.push(...s.boundaryCases(base));
-    if (full) out.push(...this.walks());
+    out.push(...s.holdCases(base));
+    if (full) out.push(...this.walks(), ...transitionCases(this.program, this.rng, s), ...holdSets(this.program).flatMap((b) => s.holdCases(b)));
     if (!full) for (const c of out) this.corpus.push(c);
     return out;
   }
@@ -197,6 +201,15 @@ export class CaseGenerator {
     }
     return { base, stream, label: `session of ${length} events` };
   }
+}
+
+/**
+ * Parameter sets for the hold scenarios: each base parameter at its range ends and just inside the low
+ * end (a half-life of 1 halves exactly; 2 is where a floored average first decays past its floor).
+ */
+function holdSets(program: IrProgram): bigint[][] {
+  const defaults = program.params.map((p) => p.default);
+  return program.params.flatMap((p, i) => [p.range.lo, p.range.lo + 1n, p.range.hi].map((v) => defaults.map((x, k) => (k === i ? v : x))));
 }
 
 const key = (t: CoverageTarget) => JSON.stringify(t, (_k, v) => (typeof v === "bigint" ? String(v) : v));

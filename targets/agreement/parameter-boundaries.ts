@@ -4,7 +4,7 @@ import type { Prng } from "./prng.js";
 import { loadable } from "./run-agreement.js";
 
 /** Base parameters a derived expression reads, through earlier derived slots too. */
-function paramsOf(program: IrProgram, e: DerivedExpr, out = new Set<number>()): Set<number> {
+export function paramsOf(program: IrProgram, e: DerivedExpr, out = new Set<number>()): Set<number> {
   switch (e.kind) {
     case "const":
       break;

@@ -161,6 +161,26 @@ export class Scenarios {
     return out;
   }
 
+  /**
+   * A move, then the same book held for `length` events: an average fed by the move decays toward
+   * what the quiet market says, and a clamp or floor on its way down is reached only after many quiet
+   * events (at a short half-life, sooner). Moves up and down, small and large.
+   */
+  holdCases(base: readonly bigint[], length = 200): Case[] {
+    const book = this.program.handlers.find((h) => h.event === "book");
+    if (!book || !loadable(this.program, base)) return [];
+    const out: Case[] = [];
+    for (const move of [1.003, 0.99]) {
+      const m = this.marketPrice();
+      const stream: StreamStep[] = this.warmup(m);
+      let t = (stream[stream.length - 1]?.t ?? 1_000) + 1;
+      const held = eventNear(EventKind.book, Math.max(2, Math.round(m * move)), t);
+      for (let k = 0; k < length; k++, t += k % 2) stream.push({ ...held, t });
+      out.push({ base, stream, label: `hold after a move of ${move}` });
+    }
+    return out;
+  }
+
   /** Kill switch engaged, an order, released, an order. */
   killCase(base: readonly bigint[]): Case | undefined {
     const params = loadable(this.program, base);
