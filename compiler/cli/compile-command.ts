@@ -2,16 +2,24 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
+import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
 
-const TARGETS = ["ts", "wasm"] as const;
+/** What `--target` names: one target, `hdl` (Verilog and VHDL) or `all`. */
+const TARGETS = ["ts", "wasm", "verilog", "vhdl"] as const;
+type Target = (typeof TARGETS)[number];
+const GROUPS: Record<string, readonly Target[]> = { all: TARGETS, hdl: ["verilog", "vhdl"] };
+/** The software targets `lockstep test --artifacts` and `lockstep verify` read. */
+const SOFTWARE: readonly Target[] = ["ts", "wasm"];
 
 /** Compiles and writes the outputs; returns the exit code. */
 export async function runCompile(file: string, target: string, out: string, format: "text" | "json"): Promise<number> {
-  if (target !== "all" && !TARGETS.includes(target as (typeof TARGETS)[number])) {
-    process.stderr.write(`lockstep: unknown target '${target}'; available: ${TARGETS.join(", ")}, all\n`);
+  const chosen = GROUPS[target] ?? (TARGETS.includes(target as Target) ? [target as Target] : undefined);
+  if (!chosen) {
+    process.stderr.write(`lockstep: unknown target '${target}'; available: ${TARGETS.join(", ")}, hdl, all\n`);
     return 1;
   }
   const c = compileFile(file);
@@ -33,7 +41,7 @@ export async function runCompile(file: string, target: string, out: string, form
   }
   let written: string[];
   try {
-    written = await writeOutputs(c.ir, out, target === "all" ? [...TARGETS] : [target as (typeof TARGETS)[number]]);
+    written = await writeOutputs(c.ir, out, chosen);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
@@ -44,7 +52,8 @@ export async function runCompile(file: string, target: string, out: string, form
   return 0;
 }
 
-export async function writeOutputs(ir: IrProgram, out: string, targets: readonly string[] = TARGETS): Promise<string[]> {
+/** Writes each target's files and the numeric report; the Verilog and VHDL files are named after their top. */
+export async function writeOutputs(ir: IrProgram, out: string, targets: readonly string[] = SOFTWARE): Promise<string[]> {
   mkdirSync(out, { recursive: true });
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const written: string[] = [];
@@ -58,6 +67,14 @@ export async function writeOutputs(ir: IrProgram, out: string, targets: readonly
     const { wasm, wat } = await emitWasm(ir);
     write(`${stem}.wasm`, wasm);
     write(`${stem}.wat`, wat);
+  }
+  if (targets.includes("verilog")) {
+    const v = emitVerilog(ir);
+    write(`${v.module}.v`, v.text);
+  }
+  if (targets.includes("vhdl")) {
+    const v = emitVhdl(ir);
+    write(`${v.entity}.vhd`, v.text);
   }
   write(`${stem}.numerics.txt`, numericsReport(ir));
   return written;

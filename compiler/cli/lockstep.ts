@@ -86,7 +86,7 @@ program
   .command("compile")
   .description("compile a .lstep file to a target")
   .argument("<file>", ".lstep source file")
-  .option("--target <target>", "ts, wasm or all", "all")
+  .option("--target <target>", "ts, wasm, verilog, vhdl, hdl (both HDLs) or all", "all")
   .option("--out <dir>", "output directory", outputDir("--out"), "build")
   .addOption(new Option("--format <format>", "diagnostics as text or json").choices(["text", "json"]).default("text"))
   .action(async (file: string, opts: { target: string; out: string; format: string }) => {

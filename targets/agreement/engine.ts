@@ -17,6 +17,12 @@ export interface TargetEngine {
   output(i: number): bigint;
   /** The target's batch entry point on the same instance, compared with `step` by the harness. */
   readonly batch?: BatchEngine;
+  /**
+   * False for a simulated circuit: its registers are sampled with the outputs of an event, so there is
+   * nothing to read between a reset and the first event. A leaky reset there shows on the first event
+   * after it, and in the streams the harness runs twice.
+   */
+  readonly readableAfterReset?: boolean;
 }
 
 /**

@@ -97,6 +97,7 @@ export function runStream(
 
 function compareAll(program: IrProgram, step: number, reference: TargetEngine, targets: readonly TargetEngine[]): Divergence | undefined {
   for (const t of targets) {
+    if (t.readableAfterReset === false) continue;
     const d = compareSlots(program, step, reference, t);
     if (d) return { ...d, what: `${d.what} right after ${step < 0 ? "the initial reset" : "the reset"}` };
   }

@@ -1,7 +1,7 @@
 import type { IrProgram } from "../../compiler/ir.js";
 import type { TargetEngine } from "../agreement/engine.js";
 import { loadable } from "../agreement/run-agreement.js";
-import { RELOAD, type StreamStep } from "../agreement/streams.js";
+import { RELOAD, RESET, type StreamStep } from "../agreement/streams.js";
 import { portEvent } from "./event-port.js";
 import { Command, type SimChannel } from "./sim-protocol.js";
 
@@ -15,6 +15,7 @@ type Call =
  * makes (which must be the prepared ones, in order) are answered from the recorded replies.
  */
 export class SimEngine implements TargetEngine {
+  readonly readableAfterReset = false;
   private readonly replyWords: number;
   private last: BigInt64Array = new BigInt64Array(0);
   private lastAt = 0;
@@ -102,9 +103,9 @@ export class SimEngine implements TargetEngine {
     if (!params) return [];
     const calls: Call[] = [{ call: "reset", params }];
     for (const e of stream) {
-      if (e.kind === RELOAD) {
+      if (e.kind === RELOAD || e.kind === RESET) {
         const next = loadable(this.program, e.params!);
-        if (next) calls.push({ call: "reload", params: next });
+        if (next) calls.push({ call: e.kind === RESET ? "reset" : "reload", params: next });
       } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
     }
     return calls;
