@@ -18,7 +18,7 @@
 //                2 fill (a price, b qty, c side)  3 timer  4 order (a price, b qty, c side)  5 kill (a on)
 //                6, 7 are no event: rejected. A host encodes a field that is not an integer as kind 7.
 //   validation   t in [0, 2^50] and t >= the time of the last valid event; prices in [1, 20_000_000];
-//                quantities in [0, 10_000_000] (trade and fill: [1, 10_000_000]); side +1 or -1;
+//                quantities in [0, 10_000_000]; side +1 or -1;
 //                kill a in {0, 1}. An invalid event changes nothing.
 //   order checks the first failure gives the reason: 1 kill switch; 2 qty = 0 or qty > max_order_qty;
 //                3 |position + side * qty| > max_position; 4 qty * price > notional_cap
@@ -28,10 +28,13 @@
 //                sets tat = max(now, tat) + rate_interval.
 //                Checks 3 and 4 use qty itself where the spec uses min(qty, max_order_qty): they decide
 //                the reason only when check 2 passed, and then the two are equal.
-//   fills        position = clamp(position + side * qty, -1_000_000, 1_000_000) (the instrument's range).
+//   fills        position += side * qty, exactly (a 54-bit register: the IR's saturation at
+//                +-(2^52 - 10^7) lots needs over 4.5e8 fills and is left out); a fill that leaves the
+//                declared range [-1_000_000, 1_000_000] engages the kill switch, which stays engaged.
+//   kill         kill_switch = a, except that a release is refused while position is outside its range.
 //
 // Widths: a hand designer's fixed ones, not proven ones: 64-bit time and tat, 32-bit signed fields,
-// position and limits, 64-bit notional product and cap.
+// limits, 54-bit position, 64-bit notional product and cap.
 //
 // Limits live in registers written through the config port (cfg_we with cfg_addr/cfg_data writes a
 // shadow register; cfg_commit makes every shadow live at once, between events). Reset restores the
@@ -71,7 +74,7 @@ module hand_gateway_2stage #(
     localparam [2:0] K_BOOK = 3'd0, K_TRADE = 3'd1, K_FILL = 3'd2, K_TIMER = 3'd3, K_ORDER = 3'd4, K_KILL = 3'd5;
     localparam signed [31:0] PRICE_MAX = 32'sd20_000_000;
     localparam signed [31:0] QTY_MAX   = 32'sd10_000_000;
-    localparam signed [31:0] POS_MAX   = 32'sd1_000_000;
+    localparam signed [53:0] POS_MAX   = 54'sd1_000_000;
     localparam [63:0] TIME_MAX = 64'd1 << 50;
 
     // ---- limits: shadow registers, committed together ----
@@ -128,14 +131,13 @@ module hand_gateway_2stage #(
     wire price_a_ok = a >= 32'sd1 && a <= PRICE_MAX;
     wire price_c_ok = c >= 32'sd1 && c <= PRICE_MAX;
     wire qty0_b_ok  = b >= 32'sd0 && b <= QTY_MAX;
-    wire qty1_b_ok  = b >= 32'sd1 && b <= QTY_MAX;
     wire qty0_d_ok  = d >= 32'sd0 && d <= QTY_MAX;
     wire side_c_ok  = c == 32'sd1 || c == -32'sd1;
     reg  fields_ok;
     always @(*) begin
         case (kind)
             K_BOOK:           fields_ok = price_a_ok && qty0_b_ok && price_c_ok && qty0_d_ok;
-            K_TRADE, K_FILL:  fields_ok = price_a_ok && qty1_b_ok && side_c_ok;
+            K_TRADE, K_FILL:  fields_ok = price_a_ok && qty0_b_ok && side_c_ok;
             K_TIMER:          fields_ok = 1'b1;
             K_ORDER:          fields_ok = price_a_ok && qty0_b_ok && side_c_ok;
             K_KILL:           fields_ok = a == 32'sd0 || a == 32'sd1;
@@ -181,19 +183,20 @@ module hand_gateway_2stage #(
     end
 
     // ================= stage 2: state =================
-    reg signed [31:0] position;
+    reg signed [53:0] position;
     reg        [31:0] bid, ask, last_trade;
     reg        [63:0] last_time, tat;
     reg               kill_switch;
 
     wire event_ok = s1_valid && s1_fields_ok && s1_time_in_range && s1_t >= last_time;
-    wire signed [32:0] position33 = {position[31], position};
+    wire signed [53:0] pos_hi54 = {{21{s1_pos_hi[32]}}, s1_pos_hi};
+    wire signed [53:0] pos_lo54 = {{21{s1_pos_lo[32]}}, s1_pos_lo};
     // doubled prices: the mid has one fraction bit
     wire [32:0] ref2 = last_trade != 32'd0 ? {last_trade, 1'b0} : {1'b0, bid} + {1'b0, ask};
     wire signed [35:0] ref2s = {3'b000, ref2};
 
     wire fail_kill     = kill_switch;
-    wire fail_position = position33 > s1_pos_hi || position33 < s1_pos_lo;
+    wire fail_position = position > pos_hi54 || position < pos_lo54;
     wire fail_no_ref   = ref2 == 33'd0;
     wire fail_band     = ref2s < s1_band_lo || ref2s > s1_band_hi;
     wire fail_rate     = s1_t_tolerance < {1'b0, tat};
@@ -212,12 +215,13 @@ module hand_gateway_2stage #(
     wire is_order = event_ok && s1_kind == K_ORDER;
     wire accepted = is_order && order_reason == 3'd0;
 
-    wire signed [31:0] filled = position + s1_signed_qty;
-    wire signed [31:0] filled_clamped = filled > POS_MAX ? POS_MAX : filled < -POS_MAX ? -POS_MAX : filled;
+    wire signed [53:0] filled = position + {{22{s1_signed_qty[31]}}, s1_signed_qty};
+    wire filled_outside   = filled > POS_MAX || filled < -POS_MAX;
+    wire position_outside = position > POS_MAX || position < -POS_MAX;
 
     always @(posedge clk) begin
         if (rst) begin
-            position    <= 32'sd0;
+            position    <= 54'sd0;
             bid         <= 32'd0;
             ask         <= 32'd0;
             last_trade  <= 32'd0;
@@ -241,9 +245,12 @@ module hand_gateway_2stage #(
                         ask <= s1_c;
                     end
                     K_TRADE: last_trade <= s1_a;
-                    K_FILL:  position <= filled_clamped;
+                    K_FILL: begin
+                        position <= filled;
+                        if (filled_outside) kill_switch <= 1'b1;
+                    end
                     K_ORDER: if (accepted) tat <= s1_t > tat ? s1_t_interval : tat + {32'd0, s1_interval};
-                    K_KILL:  kill_switch <= s1_a[0];
+                    K_KILL:  kill_switch <= s1_a[0] || position_outside;
                     default: ;
                 endcase
             end
