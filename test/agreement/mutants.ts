@@ -126,11 +126,11 @@ export const WASM_MUTANTS: Mutant[] = [
     ),
   },
   {
-    name: "off-by-one shift (shr_s by n becomes n-1)",
+    name: "off-by-one shift (shr_s of a product by n becomes n-1)",
     target: "wasm",
     apply: inHandler(
       "book",
-      (l) => head(l) === "i64.shr_s" && isConst(l[2], 2n),
+      (l) => head(l) === "i64.shr_s" && Array.isArray(l[1]) && head(l[1]) === "i64.mul" && isConst(l[2], 2n),
       ({ node }) => ((node[2] as Sexp[])[1] = String(BigInt((node[2] as Sexp[])[1] as string) - 1n)),
     ),
   },
@@ -185,8 +185,12 @@ export const WASM_MUTANTS: Mutant[] = [
     target: "wasm",
     apply: inFunction(
       "step_batch",
-      (l) => head(l) === "i32.shl" && isI32Const(l[2]),
-      ({ node }) => ((node[2] as Sexp[])[1] = String(Number((node[2] as Sexp[])[1]) - 1)),
+      // the output row's size in bytes: a shift when it is a power of two, else a product (not the event row's 48)
+      (l) => (head(l) === "i32.shl" || (head(l) === "i32.mul" && !(Array.isArray(l[2]) && l[2][1] === "48"))) && isI32Const(l[2]),
+      ({ node }) => {
+        const size = node[2] as Sexp[];
+        size[1] = String(head(node) === "i32.shl" ? Number(size[1]) - 1 : Number(size[1]) / 2);
+      },
     ),
   },
   {
