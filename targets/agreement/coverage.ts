@@ -1,3 +1,4 @@
+import { mapOperands } from "../../compiler/dead-code.js";
 import type { EvaluationObserver } from "../../compiler/interpret.js";
 import type { Handler, Instr, Interval, IrProgram } from "../../compiler/ir.js";
 
@@ -285,40 +286,11 @@ function cone(h: Handler, root: number): Uint8Array {
   return inCone;
 }
 
+/** The operand ids of an instruction, in the order mapOperands visits them. */
 export function operands(ins: Instr): number[] {
-  switch (ins.op) {
-    case "const":
-    case "param":
-    case "state":
-    case "input":
-      return [];
-    case "neg":
-    case "abs":
-    case "not":
-    case "shl":
-    case "shr":
-    case "clamp":
-      return [ins.a];
-    case "lut":
-      return [ins.index];
-    case "select":
-      return [ins.cond, ins.a, ins.b];
-    case "add":
-    case "sub":
-    case "min":
-    case "max":
-    case "and":
-    case "or":
-    case "mul":
-    case "div":
-    case "mod":
-    case "cmp":
-      return [ins.a, ins.b];
-    default: {
-      const never: never = ins;
-      throw new Error(`unknown op ${JSON.stringify(never)}`);
-    }
-  }
+  const ids: number[] = [];
+  mapOperands(ins, (id) => (ids.push(id), id));
+  return ids;
 }
 
 /** The coverage table printed by `lockstep test`, and how the totals were decided. */

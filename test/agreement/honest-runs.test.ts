@@ -10,20 +10,10 @@ import { interpreterEngine, type TargetEngine } from "../../targets/agreement/en
 import { readReplay } from "../../targets/agreement/replay-file.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
 import { RESET } from "../../targets/agreement/streams.js";
-import { loadBinaryen } from "../../targets/wasm/binaryen-module.js";
+import { assemble } from "./assemble-wat.js";
 
 const SOURCE = "examples/grid.lstep";
 
-async function assemble(wat: string): Promise<Uint8Array> {
-  const b = await loadBinaryen();
-  const m = b.parseText(wat);
-  try {
-    m.setFeatures(b.Features.MVP | b.Features.NontrappingFPToInt | b.Features.SignExt | b.Features.BulkMemory | b.Features.BulkMemoryOpt);
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
 
 /** Artifacts of grid.lstep with one edit to the emitted TypeScript or WebAssembly text. */
 async function edited(target: "ts" | "wat", edit: (text: string) => string): Promise<string> {

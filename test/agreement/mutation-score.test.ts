@@ -5,23 +5,12 @@ import { describe, expect, it } from "vitest";
 import { writeOutputs } from "../../compiler/cli/compile-command.js";
 import { runTest } from "../../compiler/cli/test-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
-import { loadBinaryen } from "../../targets/wasm/binaryen-module.js";
+import { assemble } from "./assemble-wat.js";
 import { TS_MUTANTS, WASM_MUTANTS, type Mutant } from "./mutants.js";
 
 const SOURCE = "examples/avellaneda.lstep";
 const RUNS = 20_000;
 
-/** Assembles mutated WebAssembly text back into a binary. */
-async function assemble(wat: string): Promise<Uint8Array> {
-  const b = await loadBinaryen();
-  const m = b.parseText(wat);
-  try {
-    m.setFeatures(b.Features.MVP | b.Features.NontrappingFPToInt | b.Features.SignExt | b.Features.BulkMemory | b.Features.BulkMemoryOpt);
-    return m.emitBinary();
-  } finally {
-    m.dispose();
-  }
-}
 
 describe("mutation score: lockstep test catches bugs injected into emitted code", async () => {
   const c = compileSource(SOURCE, readFileSync(SOURCE, "utf8"));
