@@ -9,7 +9,7 @@ import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
 
 /** What `--target` names: one target, `hdl` (Verilog and VHDL) or `all`. */
-const TARGETS = ["ts", "wasm", "verilog", "vhdl"] as const;
+export const TARGETS = ["ts", "wasm", "verilog", "vhdl"] as const;
 type Target = (typeof TARGETS)[number];
 const GROUPS: Record<string, readonly Target[]> = { all: TARGETS, hdl: ["verilog", "vhdl"] };
 /** The software targets `lockstep test --artifacts` and `lockstep verify` read. */

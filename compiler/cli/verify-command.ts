@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { writeOutputs } from "./compile-command.js";
+import { TARGETS, writeOutputs } from "./compile-command.js";
 import { compileFile } from "./read-source.js";
 
 /** How a deployed artifact compares with the one a fresh compile writes. */
@@ -13,7 +13,7 @@ export type Comparison =
   | { readonly kind: "missing" }
   | { readonly kind: "unreadable"; readonly code: string };
 
-const TEXT = /\.(ts|wat|txt)$/;
+const TEXT = /\.(ts|wat|txt|v|vhd)$/;
 
 export function compareBytes(fresh: Uint8Array, deployed: Uint8Array, text: boolean): Comparison {
   const n = Math.min(fresh.length, deployed.length);
@@ -86,7 +86,7 @@ export async function runVerify(file: string, dir: string): Promise<number> {
   }
   const scratch = mkdtempSync(join(tmpdir(), "lockstep-verify-"));
   try {
-    const names = (await writeOutputs(c.ir, scratch)).map((p) => basename(p));
+    const names = (await writeOutputs(c.ir, scratch, TARGETS)).map((p) => basename(p));
     const results = names.map((name) => {
       const fresh = readFileSync(join(scratch, name));
       const deployed = readDeployed(join(dir, name));
@@ -97,7 +97,7 @@ export async function runVerify(file: string, dir: string): Promise<number> {
     process.stdout.write(`${file} against ${dir}:\n`);
     for (const r of results) process.stdout.write(`  ${r.name.padEnd(width)}  ${r.line}\n`);
     const bad = results.filter((r) => r.cmp.kind === "differs" || r.cmp.kind === "unreadable");
-    const modules = results.filter((r) => /\.(ts|wasm)$/.test(r.name) && r.cmp.kind !== "missing");
+    const modules = results.filter((r) => /\.(ts|wasm|v|vhd)$/.test(r.name) && r.cmp.kind !== "missing");
     const redeploy = `run \`lockstep compile ${file} --out ${dir}\` to deploy a fresh build`;
     if (bad.length > 0) {
       process.stderr.write(
@@ -107,7 +107,7 @@ export async function runVerify(file: string, dir: string): Promise<number> {
     }
     if (modules.length === 0) {
       const stem = basename(file).replace(/\.lstep$/, "");
-      process.stderr.write(`lockstep: ${dir} holds neither ${stem}.ts nor ${stem}.wasm; ${redeploy}\n`);
+      process.stderr.write(`lockstep: ${dir} holds no module of ${stem} (.ts, .wasm, .v or .vhd); ${redeploy}\n`);
       return 1;
     }
     process.stdout.write(`every artifact present in ${dir} is what ${file} compiles to\n`);

@@ -41,6 +41,19 @@ describe("lockstep verify", () => {
     expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
+  it("compares the Verilog and VHDL files too: a changed comparison in the Verilog is not what compile writes, exit 1", () => {
+    const dir = copy();
+    const path = join(dir, "grid_engine.v");
+    const text = readFileSync(path, "utf8");
+    const changed = text.replace(" <= ", " <= ~");
+    expect(changed).not.toBe(text);
+    writeFileSync(path, changed);
+    const r = lockstep("verify", SOURCE, dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/grid_engine\.v\s+differs \(first difference at byte \d+ \/ line \d+/);
+    expect(r.stdout).toMatch(/grid_engine\.vhd\s+same/);
+  });
+
   it("reports a truncated binary with its size, exit 1", () => {
     const dir = copy();
     const path = join(dir, "grid.wasm");
@@ -65,7 +78,7 @@ describe("lockstep verify", () => {
     cpSync(join(build, "grid.numerics.txt"), join(dir, "grid.numerics.txt"));
     const r = lockstep("verify", SOURCE, dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("holds neither grid.ts nor grid.wasm");
+    expect(r.stderr).toContain("holds no module of grid (.ts, .wasm, .v or .vhd)");
   });
 
   it("refuses a missing directory with a clear message, exit 1", () => {
