@@ -5,7 +5,7 @@ import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
 import { parameterVector } from "../derived-eval.js";
-import { writeOutputs } from "./compile-command.js";
+import { TARGETS, writeOutputs } from "./compile-command.js";
 import { compileFile } from "./read-source.js";
 import { runTest } from "./test-command.js";
 
@@ -28,8 +28,8 @@ export async function runDemo(file: string, out: string): Promise<number> {
     return 1;
   }
   const ir = c.ir;
-  const written = await writeOutputs(ir, out);
-  process.stdout.write(`compiled ${file} (${ir.name}) to ${SOFTWARE_TARGETS.join(" and ")}: ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} lookup tables\n`);
+  const written = await writeOutputs(ir, out, TARGETS);
+  process.stdout.write(`compiled ${file} (${ir.name}) to ${TARGETS.join(", ")} (the hardware files are tested by npm test): ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} lookup tables\n`);
   const engines: TargetEngine[] = [interpreterEngine(ir)];
   for (const t of SOFTWARE_TARGETS) {
     const e = await loadTarget(ir, t, { kind: "artifacts", dir: out });
