@@ -134,6 +134,14 @@ export class CaseGenerator {
       out.push(...w.cases);
       open = open.filter((t) => t.kind === "lut" && !w.read.has(`${t.handler}:${t.table}:${t.entry}`));
     }
+    // what is left is fed by an average the walks cannot steer one event at a time: ramps, long on the
+    // defaults, short on the other sets (a half-life of 1 reaches the top of its range in a few books)
+    for (const [k, base] of this.paramSets.entries()) {
+      if (!open.length) break;
+      const r = k === 0 ? this.scenarios.rampWalks(base, open) : this.scenarios.rampWalks(base, open, 2_000, 200);
+      out.push(...r.cases);
+      open = open.filter((t) => t.kind === "lut" && !r.read.has(`${t.handler}:${t.table}:${t.entry}`));
+    }
     return out;
   }
 

@@ -181,6 +181,49 @@ export class Scenarios {
     return out;
   }
 
+  /**
+   * Ramps for the table entries the walks leave: the book swings between two prices every event, so
+   * each book is the same move and an average fed by the moves climbs toward the move's value, slowly
+   * enough at a long half-life that its table index passes every entry on the way (one solver-aimed
+   * event cannot land on an entry there: the average moves by a fraction of the event's value).
+   * Largest swing first (it drives the average to the top of its range), then smaller ones while
+   * entries are left; a ramp ends once it has read nothing new for `patience` events, and is cut after
+   * its last new read.
+   */
+  rampWalks(base: readonly bigint[], targets: readonly CoverageTarget[], cap = 30_000, patience = 3_000): { cases: Case[]; read: Set<string> } {
+    const params = loadable(this.program, base);
+    const read = new Set<string>();
+    const book = this.program.handlers.findIndex((h) => h.event === "book");
+    if (!params || book < 0) return { cases: [], read };
+    const open = new Set(targets.flatMap((t) => (t.kind === "lut" && t.handler === book ? [`${t.handler}:${t.table}:${t.entry}`] : [])));
+    const out: Case[] = [];
+    const m = this.highPrice();
+    for (const swing of [Math.floor(m / 8), 16, 4, 1]) {
+      if (!open.size) break;
+      const stream = this.warmup(m);
+      const probe = new Probe(this.program, params, stream);
+      let t = probe.time;
+      let lastNew = stream.length;
+      while (stream.length < cap && stream.length - lastNew < patience && open.size) {
+        const e = eventNear(EventKind.book, stream.length % 2 === 0 ? m + swing : m, ++t);
+        const ev = probe.evaluate([e]);
+        if (!ev?.accepted) break;
+        for (const ins of this.program.handlers[book].body)
+          if (ins.op === "lut") {
+            const key = `${book}:${ins.table}:${ev.values[ins.index]}`;
+            if (open.delete(key)) {
+              read.add(key);
+              lastNew = stream.length + 1;
+            }
+          }
+        stream.push(e);
+        probe.push(e);
+      }
+      if (lastNew > this.warmup(m).length) out.push({ base, stream: stream.slice(0, lastNew), label: `ramp of ${lastNew} books (swing ${swing})` });
+    }
+    return { cases: out, read };
+  }
+
   /** Kill switch engaged, an order, released, an order. */
   killCase(base: readonly bigint[]): Case | undefined {
     const params = loadable(this.program, base);
