@@ -115,32 +115,36 @@ export class CaseGenerator {
   }
 
   /**
-   * Walks over every reachable table entry: the defaults first, then, for what is left, each other
-   * parameter set on a small trial budget, going on with those that reach new entries (a slow
-   * average, say, moves a table's index only a little per event; at the end of its range it moves fast).
+   * Walks over every reachable table entry: the defaults first, then ramps on the defaults for what
+   * the walk leaves (an index fed by an average moves only a fraction of an event's value per event,
+   * so the solver cannot land it on an entry; a ramp passes them all), then, for what is left, each
+   * other parameter set on a small trial budget, going on with those that reach new entries (at the
+   * end of a half-life's range an average moves fast), and short ramps on them last.
    */
   private walks(): Case[] {
     let open = new Coverage(this.program).uncovered().filter((t) => t.kind === "lut");
     const out: Case[] = [];
+    const take = (r: { cases: Case[]; read: Set<string> }) => {
+      out.push(...r.cases);
+      open = open.filter((t) => t.kind === "lut" && !r.read.has(`${t.handler}:${t.table}:${t.entry}`));
+    };
     let budget = WALK_BUDGET;
-    for (const base of this.paramSets) {
+    for (const [k, base] of this.paramSets.entries()) {
       if (!open.length || budget <= 0) break;
       const trial = this.scenarios.tableWalks(base, open, Math.min(budget, WALK_TRIAL));
       const fresh = open.filter((t) => t.kind === "lut" && trial.read.has(`${t.handler}:${t.table}:${t.entry}`)).length;
       budget -= WALK_TRIAL;
       if (fresh === 0) continue;
-      const w = fresh >= 8 ? this.scenarios.tableWalks(base, open, budget / 2) : trial;
-      if (w !== trial) budget -= budget / 2;
-      out.push(...w.cases);
-      open = open.filter((t) => t.kind === "lut" && !w.read.has(`${t.handler}:${t.table}:${t.entry}`));
+      take(trial);
+      if (k === 0) take(this.scenarios.rampWalks(base, open));
+      if (fresh >= 8 && open.length) {
+        take(this.scenarios.tableWalks(base, open, budget / 2));
+        budget -= budget / 2;
+      }
     }
-    // what is left is fed by an average the walks cannot steer one event at a time: ramps, long on the
-    // defaults, short on the other sets (a half-life of 1 reaches the top of its range in a few books)
-    for (const [k, base] of this.paramSets.entries()) {
+    for (const base of this.paramSets.slice(1)) {
       if (!open.length) break;
-      const r = k === 0 ? this.scenarios.rampWalks(base, open) : this.scenarios.rampWalks(base, open, 2_000, 200);
-      out.push(...r.cases);
-      open = open.filter((t) => t.kind === "lut" && !r.read.has(`${t.handler}:${t.table}:${t.entry}`));
+      take(this.scenarios.rampWalks(base, open, 2_000, 200));
     }
     return out;
   }
