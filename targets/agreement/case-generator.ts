@@ -6,6 +6,7 @@ import { aim, conform, eventNear, kindOf, stepToward } from "./aimed-events.js";
 import { Coverage, type CoverageTarget } from "./coverage.js";
 import { parameterSets } from "./parameter-boundaries.js";
 import { Probe } from "./probe.js";
+import { tieCases } from "./rounding-ties.js";
 import { Prng } from "./prng.js";
 import { loadable } from "./run-agreement.js";
 import { Scenarios, type Case } from "./scenarios.js";
@@ -30,7 +31,8 @@ const firstRounds = new Map<string, Case[]>();
  *   1. scenarios derived from the IR, with the default parameters: the kill switch, bursts that find
  *      the rate limiter's N, orders at the rate limiter's edge in time, both sides of every comparison
  *      (solved for, one field at a time), walks over every reachable table entry, parameter sets on
- *      the transitions where a derived parameter one LSB off shows (transitions.ts), and a move held
+ *      the transitions where a derived parameter one LSB off shows (transitions.ts), events where a
+ *      product rounded twice sits on the second rounding's edge (rounding-ties.ts), and a move held
  *      for many quiet books at every range end;
  *   2. then a mix: random streams from the declarations (streams.ts), a third of them on parameter sets
  *      at range ends and derived rounding boundaries; the same scenarios on those parameter sets;
@@ -109,7 +111,7 @@ export class CaseGenerator {
     out.push(...s.reasonCases(base));
     out.push(...s.boundaryCases(base));
     out.push(...s.holdCases(base));
-    if (full) out.push(...this.walks(), ...transitionCases(this.program, this.rng, s), ...holdSets(this.program).flatMap((b) => s.holdCases(b)));
+    if (full) out.push(...this.walks(), ...transitionCases(this.program, this.rng, s), ...tieCases(this.program, s), ...holdSets(this.program).flatMap((b) => s.holdCases(b)));
     if (!full) for (const c of out) this.corpus.push(c);
     return out;
   }

@@ -48,7 +48,10 @@ export class Probe {
     return ok;
   }
 
-  /** Runs all but the last event of `tail` on a copy, then evaluates the last; undefined if an earlier one is refused. */
+  /**
+   * Runs all but the last event of `tail` on a copy, then evaluates the last (in `program`, a variant of
+   * the probe's with the same layout, if given); undefined if an earlier one is refused.
+   */
   evaluate(tail: readonly EventFields[], program: IrProgram = this.program): Evaluation | undefined {
     this.evaluations++;
     let state: readonly bigint[] = this.it.state;
@@ -63,7 +66,8 @@ export class Probe {
     if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
     const handler = this.program.handlers.findIndex((h) => h.event === EVENT_KIND_NAMES[e.kind]);
     if (handler < 0) return undefined;
-    const h = this.program.handlers[handler];
+    // the variant's handler: a variant may change an instruction (a rounding), not only a table
+    const h = program.handlers[handler];
     const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, program);
     return { handler, values, accepted: values[h.guard] !== 0n };
   }

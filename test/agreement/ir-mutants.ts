@@ -530,8 +530,6 @@ export const IR_MUTANTS: readonly IrMutant[] = [
   {
     name: "var_ticks product floor becomes ceil",
     example: A,
-    survivesToday:
-      "floor and ceil of precision(sigma2_bp * m, 16) differ by 2^-16, about m * 2^-16 after the second * m: it shows in var_ticks only on the 8-bit rounding boundary; needs a transition search on the moved book's price",
     cls: "rounding mode",
     site: "book: mul(new sigma2_bp, m)",
     mutate: setRounding(

@@ -1,0 +1,244 @@
+import type { Handler, InputField, IrProgram, Rounding } from "../../compiler/ir.js";
+import { EventKind, type EventFields } from "../../runtime/event-tape.js";
+import { eventNear, kindOf, withField } from "./aimed-events.js";
+import { operands } from "./coverage.js";
+import { boundaries } from "./field-solver.js";
+import { Probe } from "./probe.js";
+import { loadable } from "./run-agreement.js";
+import type { Case, Scenarios } from "./scenarios.js";
+
+/**
+ * A product rounded twice: `product` = round(a * b / 2^shift), then `shr` = round(product / 2^n). A
+ * wrong rounding of the product (floor for ceil, say) moves it by one LSB, and that shows only where
+ * the second rounding sits on its boundary and the product is inexact: about one event in 2^n. Random
+ * streams never get there; the operands can be solved for, since the boundary is a congruence in them.
+ */
+export interface DoubleRounding {
+  readonly handler: number;
+  readonly product: number;
+  readonly shr: number;
+}
+
+/** Variants of the product's rounding tried on a hit: it shows when one of them changes an output. */
+const ROUNDINGS: readonly Rounding[] = ["floor", "ceil", "half_even"];
+/** Solve-and-aim rounds per start (the fixed operand may move with the aimed field). */
+const ROUNDS = 4;
+/** Parameter sets tried per product (the defaults, all at the top of their ranges, each alone at it) before a hit that shows is given up on. */
+const SETS = 8;
+/** Sets without a hit after which a pair is given up. */
+const MISSES = 3;
+
+export function doubleRoundings(program: IrProgram): DoubleRounding[] {
+  return program.handlers.flatMap((h, handler) =>
+    h.body.flatMap((ins) => {
+      const p = ins.op === "shr" && ins.n > 0 ? h.body[ins.a] : undefined;
+      return p?.op === "mul" && p.shift > 0 && p.a !== p.b ? [{ handler, product: p.id, shr: ins.id }] : [];
+    }),
+  );
+}
+
+/**
+ * Residues of the second rounding's input mod 2^n where one LSB up or down can change its result
+ * (for half-even, depending on the parity of the quotient).
+ */
+function edgeResidues(n: number, mode: Rounding): bigint[] {
+  const top = 1n << BigInt(n);
+  const half = top >> 1n;
+  switch (mode) {
+    case "floor":
+      return [0n, top - 1n];
+    case "ceil":
+      return [0n, 1n];
+    case "half_even":
+      return [half, half - 1n, half + 1n];
+    default: {
+      const never: never = mode;
+      throw new Error(`unknown rounding ${String(never)}`);
+    }
+  }
+}
+
+/** The inverse of odd x mod 2^k (Newton: each step doubles the bits that are right). */
+function inverseMod2k(x: bigint, k: number): bigint {
+  const m = 1n << BigInt(k);
+  let y = x % m;
+  for (let bits = 3; bits < k; bits *= 2) y = (y * (2n - ((x * y) % m))) % m;
+  return ((y % m) + m) % m;
+}
+
+/**
+ * Values of b in [lo, hi], nearest `near` first, for which a * b is not a multiple of 2^shift and
+ * floor(a * b / 2^shift) mod 2^n is an edge residue of the second rounding: a * b mod 2^(shift + n)
+ * lies in one of the windows [r * 2^shift + 1, (r + 1) * 2^shift - 1], a linear congruence in b.
+ * For a > 0 only (the products this is aimed at are of a variance and a price).
+ */
+export function tieOperands(a: bigint, shift: number, n: number, mode: Rounding, lo: bigint, hi: bigint, near: bigint, limit = 8): bigint[] {
+  if (a <= 0n || lo > hi) return [];
+  let e = 0;
+  while (((a >> BigInt(e)) & 1n) === 0n) e++;
+  const k = shift + n - e;
+  if (e >= shift || k <= 0) return [];
+  const modulus = 1n << BigInt(k);
+  const inv = inverseMod2k(a >> BigInt(e), k);
+  const step = 1n << BigInt(e);
+  const out: bigint[] = [];
+  for (const r of edgeResidues(n, mode)) {
+    const first = (r << BigInt(shift)) + 1n;
+    const last = ((r + 1n) << BigInt(shift)) - 1n;
+    for (let z = (first + step - 1n) / step; z * step <= last; z++) {
+      const b0 = (z * inv) % modulus;
+      // the representatives of b0 mod 2^k on each side of `near`
+      const base = near - ((((near - b0) % modulus) + modulus) % modulus);
+      for (const b of [base, base + modulus]) if (b >= lo && b <= hi) out.push(b);
+    }
+  }
+  const dist = (b: bigint) => (b < near ? near - b : b - near);
+  return out.sort((x, y) => (dist(x) < dist(y) ? -1 : dist(x) > dist(y) ? 1 : 0)).slice(0, limit);
+}
+
+/**
+ * Whether the values put the pair on its edge: the product inexact, and its second rounding one LSB
+ * from a step on the side another rounding of the product goes (up from floor, down from ceil).
+ */
+export function onEdge(h: Handler, d: DoubleRounding, v: readonly bigint[]): boolean {
+  const p = h.body[d.product];
+  const s = h.body[d.shr];
+  if (p.op !== "mul" || s.op !== "shr") return false;
+  const exact = (v[p.a] * v[p.b]) % (1n << BigInt(p.shift)) === 0n;
+  const round = (y: bigint) => roundShift(y, s.n, s.round);
+  const y = v[d.product];
+  const steps = { floor: [1n], ceil: [-1n], half_even: [1n, -1n] }[p.round];
+  return !exact && steps.some((k) => round(y + k) !== round(y));
+}
+
+function roundShift(y: bigint, n: number, mode: Rounding): bigint {
+  const d = 1n << BigInt(n);
+  let q = y / d;
+  let r = y % d;
+  if (r < 0n) {
+    q -= 1n;
+    r += d;
+  }
+  if (mode === "floor" || r === 0n) return q;
+  if (mode === "ceil") return q + 1n;
+  const half = d >> 1n;
+  return r > half || (r === half && (q & 1n) === 1n) ? q + 1n : q;
+}
+
+/** The program with the product's rounding replaced (as a wrong emitter would have it). */
+export function withRounding(program: IrProgram, d: DoubleRounding, round: Rounding): IrProgram {
+  const handlers = program.handlers.map((h, i) =>
+    i === d.handler ? { ...h, body: h.body.map((ins) => (ins.id === d.product && ins.op === "mul" ? { ...ins, round } : ins)) } : h,
+  );
+  return { ...program, handlers };
+}
+
+/**
+ * For every product rounded twice, events on its edge: from a warmed-up market at a high price (the
+ * products scale with it), the solver computes the values of one operand that put the product on the
+ * edge given the other, and aims each field of the event at the nearest, again from where it lands
+ * (the other operand may move with the field). A hit is kept on the first parameter set where another
+ * rounding of the product changes an output (a parameter at the top of its range, a long horizon or
+ * a high risk aversion, amplifies the LSB); failing that, the first hit.
+ */
+export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
+  const out: Case[] = [];
+  const defaults = program.params.map((p) => p.default);
+  const sets = [defaults, program.params.map((p) => p.range.hi), ...program.params.map((p, i) => defaults.map((v, k) => (k === i ? p.range.hi : v)))].slice(0, SETS);
+  for (const d of doubleRoundings(program)) {
+    const h = program.handlers[d.handler];
+    if (!h.outputs.length) continue;
+    let fallback: Case | undefined;
+    let shown = false;
+    let misses = 0;
+    for (const base of sets) {
+      const params = loadable(program, base);
+      if (!params) continue;
+      const m = scenarios.highPrice();
+      // a market that has just moved: what the moves feed (a variance) is not 0
+      const prefix = scenarios.warmup(m);
+      const moved = Math.round(m * 1.01);
+      if (program.handlers.some((x) => x.event === "book")) prefix.push(eventNear(EventKind.book, moved, prefix[prefix.length - 1].t + 1));
+      const probe = new Probe(program, params, prefix);
+      // also far from the last price: a move past where its clamps saturate leaves what the move feeds
+      // fixed while the price, and what it scales, is aimed
+      const starts = [1, 1.05, 0.95].map((k) => eventNear(kindOf(h), Math.round(moved * k), probe.time + 1));
+      const hit = starts.reduce<EventFields | undefined>((found, e) => found ?? solveEdge(program, probe, h, d, e), undefined);
+      // a pair the solver cannot put on its edge on the first few sets is given up
+      if (!hit && ++misses >= MISSES && !fallback) break;
+      if (!hit) continue;
+      const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
+      fallback ??= c;
+      const plain = probe.evaluate([hit])!;
+      // every other rounding that moves the product changes an output or a state write
+      const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
+      const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
+      if (shows) {
+        out.push(c);
+        shown = true;
+        break;
+      }
+    }
+    if (!shown && fallback) out.push(fallback);
+  }
+  return out;
+}
+
+/** An event of handler h on the pair's edge, solved from `template`; undefined if none is found. */
+export function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
+  const p = h.body[d.product];
+  const s = h.body[d.shr];
+  if (p.op !== "mul" || s.op !== "shr") return undefined;
+  const handler = program.handlers.indexOf(h);
+  for (const [fixed, aimed] of [
+    [p.a, p.b],
+    [p.b, p.a],
+  ])
+    for (const f of fieldsOf(h, aimed)) {
+      const spec = h.inputs.find((i) => i.field === f)!;
+      let e = template;
+      for (let round = 0; round < ROUNDS; round++) {
+        const ev = probe.evaluate([e]);
+        if (!ev?.accepted || ev.handler !== handler) break;
+        if (onEdge(h, d, ev.values)) return e;
+        const r = h.body[aimed].range;
+        const wanted = tieOperands(ev.values[fixed], p.shift, s.n, s.round, r.lo, r.hi, ev.values[aimed], 6);
+        // the aimed operand lands where wanted, but the fixed one moved with it: solve again from there
+        let next: EventFields | undefined;
+        for (const target of wanted) {
+          const g = (x: bigint) => {
+            const v = probe.evaluate(withField([e], 0, f, Number(x)));
+            return v?.accepted && v.handler === handler ? v.values[aimed] - target : undefined;
+          };
+          const b = boundaries(g, spec.range.lo, spec.range.hi, BigInt(e[f]), 1)[0];
+          if (!b) continue;
+          const cands = [b.at, b.below].map((x) => withField([e], 0, f, Number(x))[0]);
+          const hit = cands.find((c) => {
+            const v = probe.evaluate([c]);
+            return v?.accepted && onEdge(h, d, v.values);
+          });
+          if (hit) return hit;
+          next ??= cands.find((c) => probe.evaluate([c])?.values[aimed] === target);
+        }
+        if (!next) break;
+        e = next;
+      }
+    }
+  return undefined;
+}
+
+/** The event fields (other than time) an instruction depends on: those worth aiming it with. */
+function fieldsOf(h: Handler, id: number): Exclude<InputField, "t">[] {
+  const seen = new Uint8Array(h.body.length);
+  const out = new Set<InputField>();
+  const stack = [id];
+  while (stack.length) {
+    const i = stack.pop()!;
+    if (seen[i]) continue;
+    seen[i] = 1;
+    const ins = h.body[i];
+    if (ins.op === "input") out.add(ins.field);
+    stack.push(...operands(ins));
+  }
+  return [...out].filter((f): f is Exclude<InputField, "t"> => f !== "t");
+}
