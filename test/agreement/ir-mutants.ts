@@ -1,6 +1,7 @@
 import { TIME_MAX } from "../../compiler/lower/declarations.js";
 import type { Instr, IrProgram } from "../../compiler/ir.js";
 import { roundDiv } from "../../compiler/interval.js";
+import { entryAbsorbed } from "./absorbed-entry.js";
 import { handlerOf, SiteNotFound, usersOf } from "./ir-edit.js";
 import {
   clampBound,
@@ -620,8 +621,6 @@ export const IR_MUTANTS: readonly IrMutant[] = [
   {
     name: "sqrt table [0, 1] entry +1 LSB (middle of the live zone)",
     example: G,
-    survivesToday:
-      "the entry is read, but its +1 LSB is absorbed by precision(..., 16) and floor_tick; needs a transition search on a base parameter that scales the output but not the index",
     cls: "table entry +1 LSB (live zone)",
     site: "sqrt_0[middle of the index's proven interval]",
     mutate: lutEntry(
@@ -629,12 +628,15 @@ export const IR_MUTANTS: readonly IrMutant[] = [
       liveMiddle((p) => lutIndex(p, "sqrt_0")),
       1n,
     ),
+    equivalent: {
+      argument:
+        "the reads of the table reach the rest only through precision(sqrt(min(v, 1)) + sqrt(max(v, 1)) - 1, 16), which depends on v alone; for every v that reads the entry (each index is monotone in v) it rounds the sum to the same value with the entry one LSB higher (the sum moves by at most 2^-32 and is never within it of a 2^-17 rounding boundary)",
+      check: (p) => entryAbsorbed(p, lutIndex(p, "sqrt_0"), liveMiddle((q) => lutIndex(q, "sqrt_0"))(p), fail),
+    },
   },
   {
     name: "sqrt table [1, 64] entry +1 LSB (middle of the live zone)",
     example: G,
-    survivesToday:
-      "entries above about 350 are not reached (the index is an ewma of price moves that climbs slowly) and a read +1 LSB is absorbed downstream; needs a ramp scenario, then a transition search",
     cls: "table entry +1 LSB (live zone)",
     site: "sqrt_1[middle of the index's proven interval]",
     mutate: lutEntry(
@@ -642,6 +644,11 @@ export const IR_MUTANTS: readonly IrMutant[] = [
       liveMiddle((p) => lutIndex(p, "sqrt_1")),
       1n,
     ),
+    equivalent: {
+      argument:
+        "the reads of the table reach the rest only through precision(sqrt(min(v, 1)) + sqrt(max(v, 1)) - 1, 16), which depends on v alone; for every v that reads the entry (each index is monotone in v) it rounds the sum to the same value with the entry one LSB higher (the sum moves by at most 2^-32 and is never within it of a 2^-17 rounding boundary)",
+      check: (p) => entryAbsorbed(p, lutIndex(p, "sqrt_1"), liveMiddle((q) => lutIndex(q, "sqrt_1"))(p), fail),
+    },
   },
   {
     name: "derived c1 1 LSB high",
