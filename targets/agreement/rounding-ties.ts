@@ -1,3 +1,4 @@
+import { roundDiv } from "../../compiler/interval.js";
 import type { Handler, InputField, IrProgram, Rounding } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { eventNear, kindOf, withField } from "./aimed-events.js";
@@ -105,24 +106,10 @@ export function onEdge(h: Handler, d: DoubleRounding, v: readonly bigint[]): boo
   const s = h.body[d.shr];
   if (p.op !== "mul" || s.op !== "shr") return false;
   const exact = (v[p.a] * v[p.b]) % (1n << BigInt(p.shift)) === 0n;
-  const round = (y: bigint) => roundShift(y, s.n, s.round);
+  const round = (y: bigint) => roundDiv(y, 1n << BigInt(s.n), s.round);
   const y = v[d.product];
   const steps = { floor: [1n], ceil: [-1n], half_even: [1n, -1n] }[p.round];
   return !exact && steps.some((k) => round(y + k) !== round(y));
-}
-
-function roundShift(y: bigint, n: number, mode: Rounding): bigint {
-  const d = 1n << BigInt(n);
-  let q = y / d;
-  let r = y % d;
-  if (r < 0n) {
-    q -= 1n;
-    r += d;
-  }
-  if (mode === "floor" || r === 0n) return q;
-  if (mode === "ceil") return q + 1n;
-  const half = d >> 1n;
-  return r > half || (r === half && (q & 1n) === 1n) ? q + 1n : q;
 }
 
 /** The program with the product's rounding replaced (as a wrong emitter would have it). */
