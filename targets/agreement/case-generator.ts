@@ -117,11 +117,12 @@ export class CaseGenerator {
   }
 
   /**
-   * Walks over every reachable table entry: the defaults first, then ramps on the defaults for what
-   * the walk leaves (an index fed by an average moves only a fraction of an event's value per event,
-   * so the solver cannot land it on an entry; a ramp passes them all), then, for what is left, each
-   * other parameter set on a small trial budget, going on with those that reach new entries (at the
-   * end of a half-life's range an average moves fast), and short ramps on them last.
+   * Walks over every reachable table entry: on the defaults, a trial walk, then ramps for what it
+   * leaves (an index fed by an average moves only a fraction of an event's value per event, so the
+   * solver cannot land it on an entry; a ramp passes them all), then a long walk if the trial found
+   * entries. Then short ramps of the largest swing on the other parameter sets (at the low end of a half-life's range an
+   * average reaches the top of its range in a few books), and last, for what is left, each other set
+   * on a small trial budget, going on with those that reach new entries.
    */
   private walks(): Case[] {
     let open = new Coverage(this.program).uncovered().filter((t) => t.kind === "lut");
@@ -131,23 +132,21 @@ export class CaseGenerator {
       open = open.filter((t) => t.kind === "lut" && !r.read.has(`${t.handler}:${t.table}:${t.entry}`));
     };
     let budget = WALK_BUDGET;
-    for (const [k, base] of this.paramSets.entries()) {
-      if (!open.length || budget <= 0) break;
+    const walk = (base: readonly bigint[], ramp: boolean) => {
       const trial = this.scenarios.tableWalks(base, open, Math.min(budget, WALK_TRIAL));
       const fresh = open.filter((t) => t.kind === "lut" && trial.read.has(`${t.handler}:${t.table}:${t.entry}`)).length;
       budget -= WALK_TRIAL;
-      if (fresh === 0) continue;
-      take(trial);
-      if (k === 0) take(this.scenarios.rampWalks(base, open));
+      if (fresh > 0) take(trial);
+      if (ramp && open.length) take(this.scenarios.rampWalks(base, open));
       if (fresh >= 8 && open.length) {
         take(this.scenarios.tableWalks(base, open, budget / 2));
         budget -= budget / 2;
       }
-    }
-    for (const base of this.paramSets.slice(1)) {
-      if (!open.length) break;
-      take(this.scenarios.rampWalks(base, open, 2_000, 200));
-    }
+    };
+    const [defaults, ...others] = this.paramSets;
+    if (open.length) walk(defaults, true);
+    for (const base of others) if (open.length) take(this.scenarios.rampWalks(base, open, 2_000, 200, true));
+    for (const base of others) if (open.length && budget > 0) walk(base, false);
     return out;
   }
 

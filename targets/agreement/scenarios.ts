@@ -186,11 +186,11 @@ export class Scenarios {
    * each book is the same move and an average fed by the moves climbs toward the move's value, slowly
    * enough at a long half-life that its table index passes every entry on the way (one solver-aimed
    * event cannot land on an entry there: the average moves by a fraction of the event's value).
-   * Largest swing first (it drives the average to the top of its range), then smaller ones while
-   * entries are left; a ramp ends once it has read nothing new for `patience` events, and is cut after
-   * its last new read.
+   * Largest swing first (it drives the average to the top of its range), then, unless `largestOnly`,
+   * smaller ones while entries are left; a ramp ends once it has read nothing new for `patience`
+   * events, and is cut after its last new read.
    */
-  rampWalks(base: readonly bigint[], targets: readonly CoverageTarget[], cap = 30_000, patience = 3_000): { cases: Case[]; read: Set<string> } {
+  rampWalks(base: readonly bigint[], targets: readonly CoverageTarget[], cap = 30_000, patience = 1_000, largestOnly = false): { cases: Case[]; read: Set<string> } {
     const params = loadable(this.program, base);
     const read = new Set<string>();
     const book = this.program.handlers.findIndex((h) => h.event === "book");
@@ -198,7 +198,8 @@ export class Scenarios {
     const open = new Set(targets.flatMap((t) => (t.kind === "lut" && t.handler === book ? [`${t.handler}:${t.table}:${t.entry}`] : [])));
     const out: Case[] = [];
     const m = this.highPrice();
-    for (const swing of [Math.floor(m / 8), 16, 4, 1]) {
+    const swings = [Math.floor(m / 8), 16, 4, 1];
+    for (const swing of largestOnly ? swings.slice(0, 1) : swings) {
       if (!open.size) break;
       const stream = this.warmup(m);
       const probe = new Probe(this.program, params, stream);
