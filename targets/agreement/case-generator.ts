@@ -120,9 +120,9 @@ export class CaseGenerator {
    * Walks over every reachable table entry: on the defaults, a trial walk, then ramps for what it
    * leaves (an index fed by an average moves only a fraction of an event's value per event, so the
    * solver cannot land it on an entry; a ramp passes them all), then a long walk if the trial found
-   * entries. Then short ramps of the largest swing on the other parameter sets (at the low end of a half-life's range an
-   * average reaches the top of its range in a few books), and last, for what is left, each other set
-   * on a small trial budget, going on with those that reach new entries.
+   * entries. Then short ramps of the largest swing on the other parameter sets (at the low end of a
+   * half-life's range an average reaches the top of its range in a few books), and last, for what is
+   * left, each other set on a small trial budget, going on with those that reach new entries.
    */
   private walks(): Case[] {
     let open = new Coverage(this.program).uncovered().filter((t) => t.kind === "lut");
