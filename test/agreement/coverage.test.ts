@@ -4,7 +4,9 @@ import { runTest } from "../../compiler/cli/test-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { cmpOutcomes, Coverage, renderCoverage } from "../../targets/agreement/coverage.js";
 import { interpreterEngine } from "../../targets/agreement/engine.js";
+import { Prng } from "../../targets/agreement/prng.js";
 import { loadable } from "../../targets/agreement/run-agreement.js";
+import { Scenarios } from "../../targets/agreement/scenarios.js";
 
 const iv = (lo: bigint, hi: bigint) => ({ lo, hi });
 
@@ -38,6 +40,23 @@ describe("coverage of the reference", () => {
     expect(coverage.summary()[order].cmp.covered).toBeGreaterThan(before);
     expect(coverage.summary()[order].reasons.covered).toBe(1);
     expect(renderCoverage(ir.name, coverage.summary())).toContain("order");
+  });
+
+  it("ramps read every entry of a table an average feeds, which one aimed event cannot land on (glft's sqrt over [1, 64])", () => {
+    const path = "examples/glft.lstep";
+    const ir = compileSource(path, readFileSync(path, "utf8")).ir!;
+    const table = ir.luts.findIndex((l) => l.name === "sqrt_1");
+    const open = new Coverage(ir).uncovered().filter((t) => t.kind === "lut" && t.table === table);
+    const entries = (read: Set<string>) => new Set(open.filter((t) => t.kind === "lut" && read.has(`${t.handler}:${t.table}:${t.entry}`)).map((t) => (t.kind === "lut" ? t.entry : -1)));
+    const scenarios = new Scenarios(ir, new Prng(1));
+    const defaults = ir.params.map((p) => p.default);
+    // the walks reach entries up to about 336 (v = 22) on the defaults; a ramp climbs through the rest
+    const ramp = entries(scenarios.rampWalks(defaults, open).read);
+    const last = ir.luts[table].values.length - 1;
+    for (let e = 0; e < last; e++) expect(ramp.has(e), `entry ${e}`).toBe(true);
+    // the last entry is read only at v = 64 exactly: a half-life of 1 book gets there in a few swings
+    const fast = defaults.map((v, i) => (ir.params[i].name === "vol_hl" ? ir.params[i].range.lo : v));
+    expect(entries(scenarios.rampWalks(fast, open, 2_000, 200, true).read).has(last)).toBe(true);
   });
 
   it("lockstep test reaches every reject reason and both outcomes of every comparison; --min-coverage fails below", async () => {
