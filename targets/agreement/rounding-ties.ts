@@ -172,7 +172,7 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
 }
 
 /** An event of handler h on the pair's edge, solved from `template`; undefined if none is found. */
-export function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
+function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
   const p = h.body[d.product];
   const s = h.body[d.shr];
   if (p.op !== "mul" || s.op !== "shr") return undefined;
