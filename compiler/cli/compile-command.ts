@@ -39,6 +39,7 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
+  for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   let written: string[];
   try {
     written = await writeOutputs(c.ir, out, chosen);

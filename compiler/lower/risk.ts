@@ -52,6 +52,7 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
         }
         const v = staticLimit(rule.value, unit, ctx);
         if (v) limits.values.set(rule.limit.name, v);
+        if (v && rule.limit.name === "max_position") warnBeyondPositionRange(v, rule.value.span, ctx);
         break;
       }
       case "price_band": {
@@ -88,6 +89,24 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
     }
   }
   return limits;
+}
+
+/**
+ * A max_position that can exceed the declared position range lets the gateway accept an order whose fill
+ * leaves the range: the fill is still caught (kill switch or position_range), but only after the order
+ * went out. Legal, and almost never what the author meant.
+ */
+function warnBeyondPositionRange(limit: Static, span: Span, ctx: HandlerContext): void {
+  const range = ctx.model.instrument.position;
+  const room = range.hi < -range.lo ? range.hi : -range.lo;
+  if (X.cmp(limit.bounds.hi, X.rat(room)) <= 0) return;
+  const hi = X.toNumber(limit.bounds.hi);
+  ctx.model.diags.warning(
+    "R009",
+    span,
+    `max_position can be up to ${hi} lots, beyond the declared position range [${range.lo}, ${range.hi}] lots`,
+    `an accepted order could fill outside the range and halt the gateway after the fact; keep the limit at most ${room} lots ${limit.expr.kind === "const" ? "" : "(tighten the parameter's range) "}or widen 'position in' in the instrument`,
+  );
 }
 
 /** Limits are parameter-only and strictly positive: the gateway never runs with an undefined limit. */
