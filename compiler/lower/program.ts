@@ -97,7 +97,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     const { ctx, inputs, guard } = contexts.get(event)!;
     const outs = [...named.get(event)!].map(([name, v]) => ({ slot: names.indexOf(name), value: v.id }));
     const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
-    return eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs });
+    return eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs, functions: ctx.b.functions });
   });
   const outputs = outputSlots(handlers, names);
   if (diags.hasErrors) return undefined;

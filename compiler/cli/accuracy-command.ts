@@ -1,0 +1,132 @@
+import { gunzipSync } from "node:zlib";
+import type { Program } from "../../language/ast.js";
+import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import type { SourceFile } from "../../language/source-file.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
+import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
+import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
+import { measureAccuracy, relativeBias, type AccuracyRun } from "../accuracy.js";
+import { parameterVector } from "../derived-eval.js";
+import { floatParameterVector } from "../float-semantics.js";
+import type { IrProgram } from "../ir.js";
+import { compileFile } from "./read-source.js";
+
+export const BUNDLED_DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+const PATH_EVENTS = 4096;
+const MAX_DATA_BYTES = 256 << 20;
+
+/**
+ * `lockstep accuracy FILE [--data REC]`: the exact semantics (what every target computes) against the
+ * float semantics (what the author meant) on recorded market data and on one-tick paths up, down and
+ * alternating, per state and output: max and mean deviation and bias in the slot's units.
+ */
+export async function runAccuracy(file: string, opts: { data: string }): Promise<number> {
+  const c = compileFile(file);
+  if ("error" in c) {
+    process.stderr.write(`${c.error}\n`);
+    return 1;
+  }
+  if (!c.ir) {
+    for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+    return 1;
+  }
+  const steps = instrumentSteps(c.ast, c.file);
+  const records = readRecording(opts.data, steps);
+  if (typeof records === "string") {
+    process.stderr.write(`lockstep: ${records}\n`);
+    return 1;
+  }
+  process.stdout.write(accuracyReport(c.ir, opts.data, records));
+  return 0;
+}
+
+/** The whole report: the recording's table, then one line per one-tick path. */
+export function accuracyReport(ir: IrProgram, dataName: string, records: Float64Array): string {
+  const base = ir.params.map((p) => p.default);
+  const params = { exact: parameterVector(ir, base), float: floatParameterVector(ir, base) };
+  const lines = [
+    `# ${ir.name}: the exact semantics (every target, bit for bit) against the float semantics (float64, no rounding but the source's own)`,
+    "# deviation = exact - float, in each slot's units; bias = mean deviation; parameters at their defaults",
+    "",
+  ];
+  const data = measureAccuracy(ir, records, params);
+  lines.push(`${dataName}: ${data.events} events, ${data.applied} applied, ${quoteLine(data)}`, ...slotTable(data), "");
+  const start = firstBid(records);
+  if (start === undefined) lines.push("no book event in the data: no one-tick paths");
+  else {
+    lines.push(`one-tick paths: ${PATH_EVENTS} book updates each, from a bid of ${start} ticks`);
+    for (const shape of PATH_SHAPES) {
+      const run = measureAccuracy(ir, tickPath(shape, start, PATH_EVENTS), params);
+      lines.push(`  ${shape.padEnd(11)} ${quoteLine(run)}; ${biasSummary(run)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function quoteLine(run: AccuracyRun): string {
+  if (run.quotes === 0) return "no quotes";
+  const pct = ((100 * run.quotesWithinTick) / run.quotes).toFixed(2);
+  return `quotes within 1 tick of the float semantics: ${run.quotesWithinTick} of ${run.quotes} (${pct} %)${run.quoteValidDiffers ? `, quote_valid differs on ${run.quoteValidDiffers}` : ""}`;
+}
+
+/** The relative bias of every user state (not Lockstep's own book and counters) that strays at all. */
+function biasSummary(run: AccuracyRun): string {
+  const strayed = run.slots.filter((s) => s.kind === "state" && s.maxAbs > 0 && relativeBias(s) !== undefined);
+  if (!strayed.length) return "every state exact";
+  return strayed.map((s) => `${s.name} bias ${percent(relativeBias(s)!)}`).join(", ");
+}
+
+const percent = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(3)} %`;
+const num = (x: number) => (x === 0 ? "0" : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toPrecision(4) : x.toExponential(3));
+
+function slotTable(run: AccuracyRun): string[] {
+  const rows = run.slots.filter((s) => s.maxAbs > 0);
+  const same = run.slots.length - rows.length;
+  const table = [["slot", "unit", "samples", "max |dev|", "mean |dev|", "bias", "bias / mean"]];
+  for (const s of rows) {
+    const rel = relativeBias(s);
+    table.push([`${s.kind} ${s.name}`, s.unit, String(s.samples), num(s.maxAbs), num(s.meanAbs), num(s.bias), rel === undefined ? "-" : percent(rel)]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  const out = table.map((r) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
+  out.push(`  ${same} other slots: identical in both semantics`);
+  return out;
+}
+
+function firstBid(records: Float64Array): number | undefined {
+  for (let at = 0; at < records.length; at += RECORD_SIZE) if (records[at] === EventKind.book) return records[at + 2];
+  return undefined;
+}
+
+/** The instrument's tick and lot as written in the source: the recording is converted at them. */
+function instrumentSteps(ast: Program, file: SourceFile): { tick: string; lot: string } {
+  const instrument = ast.items.find((i) => i.kind === "instrument");
+  const text = (name: string) => {
+    const f = instrument?.kind === "instrument" ? instrument.fields.find((x) => x.name.name === name) : undefined;
+    return f?.value ? file.text.slice(f.value.span.start, f.value.span.end).replace(/_/g, "") : "1";
+  };
+  return { tick: text("tick"), lot: text("lot") };
+}
+
+function readRecording(path: string, steps: { tick: string; lot: string }): Float64Array | string {
+  const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
+  if ("error" in bytes) return bytes.error;
+  let text: string;
+  try {
+    text = (path.endsWith(".gz") ? gunzipSync(bytes, { maxOutputLength: MAX_DATA_BYTES }) : bytes).toString("utf8");
+  } catch (e) {
+    return `${path}: cannot decompress the recording (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  let parsed;
+  try {
+    parsed = parseBinanceJsonl(text, { ...steps, snap: true });
+  } catch (e) {
+    return `${path}: ${(e as Error).message}`;
+  }
+  if (parsed.tape.length === 0) {
+    const first = parsed.errors[0];
+    return `${path}: no book or trade event in the recording${first ? ` (line ${first.line}: ${first.message})` : ""}; give a Binance recording as in ${BUNDLED_DATA}`;
+  }
+  return tapeToRecords(parsed.tape);
+}
