@@ -436,10 +436,13 @@ function priceRatio(x: Num, prev: Num, span: Span, ctx: HandlerContext): Num {
   const q1c = b.clamp(q1, -sixteenth, sixteenth, span);
   const rem = b.mod(b.shiftLeft(diff, k1, span), prev, span);
   const k2 = 52 - bitsFor(rem.range);
-  const q2 = b.div(rem, prev, k2, span);
+  // rem < prev, so rem * 2^k2 / prev < 2^k2: the clamp tells range analysis so
+  const q2 = b.clamp(b.div(rem, prev, k2, span), 0n, (1n << BigInt(k2)) - 1n, span);
   const whole = b.shiftLeft({ ...q1c, frac: k1 + k2 }, k2, span);
   const saturated = b.cmp("ne", q1, q1c, span);
   const u = b.select(saturated, whole, b.add(whole, { ...q2, frac: k1 + k2 }, span), span);
   const one = b.constant(1n << BigInt(k1 + k2), k1 + k2, span);
-  return b.rescale(b.add(one, u, span), k1 + k2 - 1, "half_even", span);
+  const f = k1 + k2 - 1;
+  const ratio = b.rescale(b.add(one, u, span), f, "half_even", span);
+  return b.clamp(ratio, 15n << BigInt(f - 4), 17n << BigInt(f - 4), span);
 }
