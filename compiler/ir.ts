@@ -1,4 +1,5 @@
 import type { EventKindName } from "../runtime/event-tape.js";
+import type { Rational } from "./exact-math.js";
 
 /**
  * The IR: typed fixed-width dataflow. Every value is an integer `raw` standing for raw / 2^frac, with an
@@ -153,6 +154,8 @@ export interface NumericNote {
 export interface IrProgram {
   readonly name: string;
   readonly sourcePath: string;
+  /** The instrument's steps: what market data is converted at. */
+  readonly instrument: { readonly name: string; readonly tick: Rational; readonly lot: Rational };
   readonly params: readonly ParamSlot[];
   /** Derived slots follow the base parameters in the parameter vector: slot = params.length + index. */
   readonly derived: readonly DerivedSlot[];

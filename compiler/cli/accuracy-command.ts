@@ -1,13 +1,14 @@
 import { gunzipSync } from "node:zlib";
-import type { Program } from "../../language/ast.js";
+import { join } from "node:path";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import type { SourceFile } from "../../language/source-file.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
 import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
 import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
 import { measureAccuracy, relativeBias, type AccuracyRun } from "../accuracy.js";
 import { parameterVector } from "../derived-eval.js";
+import { toDecimalText } from "../exact-math.js";
+import { packageRoot } from "../package-root.js";
 import { floatParameterVector } from "../float-semantics.js";
 import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
@@ -21,7 +22,7 @@ const MAX_DATA_BYTES = 256 << 20;
  * float semantics (what the author meant) on recorded market data and on one-tick paths up, down and
  * alternating, per state and output: max and mean deviation and bias in the slot's units.
  */
-export async function runAccuracy(file: string, opts: { data: string }): Promise<number> {
+export async function runAccuracy(file: string, opts: { data?: string }): Promise<number> {
   const c = compileFile(file);
   if ("error" in c) {
     process.stderr.write(`${c.error}\n`);
@@ -31,14 +32,19 @@ export async function runAccuracy(file: string, opts: { data: string }): Promise
     for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
-  const steps = instrumentSteps(c.ast, c.file);
-  const records = readRecording(opts.data, steps);
+  const records = readRecording(opts.data ?? join(packageRoot(), BUNDLED_DATA), c.ir);
   if (typeof records === "string") {
     process.stderr.write(`lockstep: ${records}\n`);
     return 1;
   }
-  process.stdout.write(accuracyReport(c.ir, opts.data, records));
+  process.stdout.write(accuracyReport(c.ir, opts.data ?? BUNDLED_DATA, records));
   return 0;
+}
+
+/** The report on the bundled recording, for NAME.numerics.txt; a note instead when it cannot be read at the instrument's steps. */
+export function bundledAccuracyReport(ir: IrProgram): string {
+  const records = readRecording(join(packageRoot(), BUNDLED_DATA), ir);
+  return typeof records === "string" ? `no accuracy report: ${records.replace(packageRoot() + "/", "")}\n` : accuracyReport(ir, BUNDLED_DATA, records);
 }
 
 /** The whole report: the recording's table, then one line per one-tick path. */
@@ -99,17 +105,10 @@ function firstBid(records: Float64Array): number | undefined {
   return undefined;
 }
 
-/** The instrument's tick and lot as written in the source: the recording is converted at them. */
-function instrumentSteps(ast: Program, file: SourceFile): { tick: string; lot: string } {
-  const instrument = ast.items.find((i) => i.kind === "instrument");
-  const text = (name: string) => {
-    const f = instrument?.kind === "instrument" ? instrument.fields.find((x) => x.name.name === name) : undefined;
-    return f?.value ? file.text.slice(f.value.span.start, f.value.span.end).replace(/_/g, "") : "1";
-  };
-  return { tick: text("tick"), lot: text("lot") };
-}
-
-function readRecording(path: string, steps: { tick: string; lot: string }): Float64Array | string {
+function readRecording(path: string, ir: IrProgram): Float64Array | string {
+  const tick = toDecimalText(ir.instrument.tick);
+  const lot = toDecimalText(ir.instrument.lot);
+  if (!tick || !lot) return `the instrument's tick and lot must be decimals to read a recording at them`;
   const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
   if ("error" in bytes) return bytes.error;
   let text: string;
@@ -120,7 +119,7 @@ function readRecording(path: string, steps: { tick: string; lot: string }): Floa
   }
   let parsed;
   try {
-    parsed = parseBinanceJsonl(text, { ...steps, snap: true });
+    parsed = parseBinanceJsonl(text, { tick, lot, snap: true });
   } catch (e) {
     return `${path}: ${(e as Error).message}`;
   }

@@ -6,6 +6,7 @@ import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
+import { bundledAccuracyReport } from "./accuracy-command.js";
 import { compileFile } from "./read-source.js";
 
 /** What `--target` names: one target, `hdl` (Verilog and VHDL) or `all`. */
@@ -42,7 +43,7 @@ export async function runCompile(file: string, target: string, out: string, form
   for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   let written: string[];
   try {
-    written = await writeOutputs(c.ir, out, chosen);
+    written = await writeOutputs(c.ir, out, chosen, true);
   } catch (e) {
     const { code, path } = e as NodeJS.ErrnoException;
     if (!code) throw e;
@@ -59,8 +60,13 @@ export async function runCompile(file: string, target: string, out: string, form
  * Everything is emitted first, then written as temporary files and renamed into place, so a failure (an
  * emitter error, a full disk, a name taken by a directory) leaves the directory as it was.
  */
-export async function writeOutputs(ir: IrProgram, out: string, targets: readonly string[] = SOFTWARE): Promise<string[]> {
-  const files = await emitOutputs(ir, targets);
+export async function writeOutputs(
+  ir: IrProgram,
+  out: string,
+  targets: readonly string[] = SOFTWARE,
+  withAccuracy = false,
+): Promise<string[]> {
+  const files = await emitOutputs(ir, targets, withAccuracy);
   mkdirSync(out, { recursive: true });
   const staged: { temp: string; path: string }[] = [];
   try {
@@ -83,7 +89,7 @@ function dirInTheWay(path: string): NodeJS.ErrnoException {
 }
 
 /** Every output file's name and contents, in memory. */
-async function emitOutputs(ir: IrProgram, targets: readonly string[]): Promise<{ name: string; data: string | Uint8Array }[]> {
+async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccuracy: boolean): Promise<{ name: string; data: string | Uint8Array }[]> {
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const files: { name: string; data: string | Uint8Array }[] = [];
   if (targets.includes("ts")) files.push({ name: `${stem}.ts`, data: await emitTypeScript(ir) });
@@ -99,7 +105,8 @@ async function emitOutputs(ir: IrProgram, targets: readonly string[]): Promise<{
     const v = emitVhdl(ir);
     files.push({ name: `${v.entity}.vhd`, data: v.text });
   }
-  files.push({ name: `${stem}.numerics.txt`, data: numericsReport(ir) });
+  const accuracy = withAccuracy ? `\n## accuracy against the float semantics (lockstep accuracy)\n${bundledAccuracyReport(ir)}` : "";
+  files.push({ name: `${stem}.numerics.txt`, data: numericsReport(ir) + accuracy });
   return files;
 }
 

@@ -156,8 +156,8 @@ program
   .command("accuracy")
   .description("measure the exact semantics against the float semantics (no rounding) on market data and one-tick paths")
   .argument("<file>", ".lstep source file")
-  .option("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/)", "examples/data/btcusdt-20240808-excerpt.jsonl.gz")
-  .action(async (file: string, opts: { data: string }) => {
+  .option("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/; default: the bundled excerpt)")
+  .action(async (file: string, opts: { data?: string }) => {
     const { runAccuracy } = await import("./accuracy-command.js");
     process.exitCode = await runAccuracy(file, opts);
   });

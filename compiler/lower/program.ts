@@ -104,6 +104,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   return {
     name: strategy?.name.name ?? risk?.name.name ?? "program",
     sourcePath: file.path,
+    instrument: { name: model.instrument.name, tick: model.instrument.tick, lot: model.instrument.lot },
     params: model.params,
     derived: model.derived,
     state: model.state,
