@@ -1,7 +1,7 @@
 import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
 import { evalDerived } from "./derived-eval.js";
 import * as X from "./exact-math.js";
-import type { Handler, Instr, IrProgram, Rounding } from "./ir.js";
+import type { Handler, Instr, IrProgram, Loc, Rounding } from "./ir.js";
 
 /**
  * The float semantics: what the author meant. The same IR as the reference interpreter, evaluated in
@@ -20,7 +20,11 @@ export class FloatInterpreter {
   private params: readonly number[] = [];
   private readonly tables: readonly Map<number, Handler["functions"][number]>[];
 
-  constructor(private readonly program: IrProgram) {
+  /** With `roundedAt`, the compiler's roundings at these source locations are applied too: one rounding's share of the error. */
+  constructor(
+    private readonly program: IrProgram,
+    private readonly roundedAt: ReadonlySet<Loc> = new Set(),
+  ) {
     this.state = program.state.map((s) => Number(s.init));
     this.outputs = program.outputs.map(() => 0);
     this.tables = program.handlers.map((h) => new Map(h.functions.map((f) => [f.value, f])));
@@ -45,7 +49,11 @@ export class FloatInterpreter {
     const functions = this.tables[index];
     for (const ins of handler.body) {
       const f = functions.get(ins.id);
-      v.push(f ? TABLE_FUNCTIONS[f.fn](v[f.arg] / 2 ** handler.body[f.arg].frac) * 2 ** ins.frac : apply(ins, v, inputs, this.params, this.state, this.program));
+      v.push(
+        f
+          ? TABLE_FUNCTIONS[f.fn](v[f.arg] / 2 ** handler.body[f.arg].frac) * 2 ** ins.frac
+          : apply(ins, v, inputs, this.params, this.state, this.program, this.roundedAt.has(ins.loc)),
+      );
     }
     if (v[handler.guard] === 0) return false;
     for (const w of handler.writes) this.state[w.slot] = v[w.value];
@@ -104,6 +112,7 @@ function apply(
   params: readonly number[],
   state: readonly number[],
   program: IrProgram,
+  rounded: boolean,
 ): number {
   switch (ins.op) {
     case "const":
@@ -132,11 +141,13 @@ function apply(
       return bool(v[ins.a] !== 0 && v[ins.b] !== 0);
     case "or":
       return bool(v[ins.a] !== 0 || v[ins.b] !== 0);
-    case "mul":
-      return (v[ins.a] * v[ins.b]) / 2 ** ins.shift;
+    case "mul": {
+      const p = (v[ins.a] * v[ins.b]) / 2 ** ins.shift;
+      return rounded ? roundTo(p, ins.round) : p;
+    }
     case "div": {
       const q = (v[ins.a] * 2 ** ins.shift) / v[ins.b];
-      return ins.kept ? Math.floor(q) : q;
+      return ins.kept || rounded ? Math.floor(q) : q;
     }
     case "mod": {
       const r = v[ins.a] % v[ins.b];
@@ -145,7 +156,7 @@ function apply(
     case "shl":
       return v[ins.a] * 2 ** ins.n;
     case "shr":
-      return ins.kept ? roundTo(v[ins.a] / 2 ** ins.n, ins.round) : v[ins.a] / 2 ** ins.n;
+      return ins.kept || rounded ? roundTo(v[ins.a] / 2 ** ins.n, ins.round) : v[ins.a] / 2 ** ins.n;
     case "cmp":
       switch (ins.pred) {
         case "lt":

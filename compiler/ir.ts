@@ -156,6 +156,8 @@ export interface IrProgram {
   readonly sourcePath: string;
   /** The instrument's steps: what market data is converted at. */
   readonly instrument: { readonly name: string; readonly tick: Rational; readonly lot: Rational };
+  /** The tightest `quote ... within N ticks` of the source: what `lockstep accuracy` holds the quotes to. */
+  readonly quoteBudget?: { readonly ticks: number; readonly loc: Loc };
   readonly params: readonly ParamSlot[];
   /** Derived slots follow the base parameters in the parameter vector: slot = params.length + index. */
   readonly derived: readonly DerivedSlot[];

@@ -230,8 +230,19 @@ export class LstepGrammar extends ExpressionGrammar {
         this.ACTION(() => fields.push(a));
       },
     });
-    const last = fields.length ? fields[fields.length - 1]?.span : tokSpan(kw);
-    return { kind: "quote", fields, span: cover(tokSpan(kw), last) };
+    let within: { ticks: string; unit: string; span: Span } | undefined;
+    this.OPTION(() => {
+      const w = this.CONSUME(T.Within);
+      const n = this.CONSUME(T.NumberLiteral);
+      const unit = this.OR([
+        { ALT: () => this.CONSUME(T.Ticks) },
+        { ALT: () => this.CONSUME(T.Lots) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+      ]);
+      within = { ticks: n.image, unit: unit.image, span: cover(tokSpan(w), tokSpan(unit)) };
+    });
+    const last = within?.span ?? (fields.length ? fields[fields.length - 1]?.span : tokSpan(kw));
+    return { kind: "quote", fields, ...(within ? { within } : {}), span: cover(tokSpan(kw), last) };
   });
 
   private ifStmt = this.RULE("ifStmt", (): A.Stmt => {

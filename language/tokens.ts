@@ -35,6 +35,7 @@ export const MaxMessages = keyword("max_messages");
 export const Per = keyword("per");
 export const Ticks = keyword("ticks");
 export const Lots = keyword("lots");
+export const Within = keyword("within");
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
@@ -89,6 +90,7 @@ const keywords: TokenType[] = [
   Per,
   Ticks,
   Lots,
+  Within,
 ];
 
 /** Longer keywords first, so that `in` does not shadow `instrument` or `invariant`. */

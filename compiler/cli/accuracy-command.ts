@@ -5,7 +5,7 @@ import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.
 import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
 import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
 import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
-import { measureAccuracy, relativeBias, type AccuracyRun } from "../accuracy.js";
+import { measureAccuracy, relativeBias, roundingContributors, type AccuracyRun } from "../accuracy.js";
 import { parameterVector } from "../derived-eval.js";
 import { toDecimalText } from "../exact-math.js";
 import { packageRoot } from "../package-root.js";
@@ -20,7 +20,8 @@ const MAX_DATA_BYTES = 256 << 20;
 /**
  * `lockstep accuracy FILE [--data REC]`: the exact semantics (what every target computes) against the
  * float semantics (what the author meant) on recorded market data and on one-tick paths up, down and
- * alternating, per state and output: max and mean deviation and bias in the slot's units.
+ * alternating, per state and output: max and mean deviation and bias in the slot's units. Exit 1 when a
+ * quote strays beyond the source's `quote ... within N ticks`.
  */
 export async function runAccuracy(file: string, opts: { data?: string }): Promise<number> {
   const c = compileFile(file);
@@ -37,43 +38,67 @@ export async function runAccuracy(file: string, opts: { data?: string }): Promis
     process.stderr.write(`lockstep: ${records}\n`);
     return 1;
   }
-  process.stdout.write(accuracyReport(c.ir, opts.data ?? BUNDLED_DATA, records));
-  return 0;
+  const verdict = accuracyReport(c.ir, opts.data ?? BUNDLED_DATA, records, true);
+  process.stdout.write(verdict.text);
+  return verdict.exceeded ? 1 : 0;
 }
 
 /** The report on the bundled recording, for NAME.numerics.txt; a note instead when it cannot be read at the instrument's steps. */
 export function bundledAccuracyReport(ir: IrProgram): string {
   const records = readRecording(join(packageRoot(), BUNDLED_DATA), ir);
-  return typeof records === "string" ? `no accuracy report: ${records.replace(packageRoot() + "/", "")}\n` : accuracyReport(ir, BUNDLED_DATA, records);
+  return typeof records === "string" ? `no accuracy report: ${records.replace(packageRoot() + "/", "")}\n` : accuracyReport(ir, BUNDLED_DATA, records).text;
 }
 
-/** The whole report: the recording's table, then one line per one-tick path. */
-export function accuracyReport(ir: IrProgram, dataName: string, records: Float64Array): string {
+/** The report and whether a quote broke the source's `within` budget. */
+export interface AccuracyVerdict {
+  readonly text: string;
+  readonly exceeded: boolean;
+}
+
+/** The whole report: the recording's table, one line per one-tick path, and with `contributors` the roundings that matter most. */
+export function accuracyReport(ir: IrProgram, dataName: string, records: Float64Array, contributors = false): AccuracyVerdict {
   const base = ir.params.map((p) => p.default);
   const params = { exact: parameterVector(ir, base), float: floatParameterVector(ir, base) };
+  const budget = ir.quoteBudget?.ticks ?? 1;
   const lines = [
     `# ${ir.name}: the exact semantics (every target, bit for bit) against the float semantics (float64, no rounding but the source's own)`,
     "# deviation = exact - float, in each slot's units; bias = mean deviation; parameters at their defaults",
     "",
   ];
-  const data = measureAccuracy(ir, records, params);
+  const runs: [string, AccuracyRun][] = [];
+  const data = measureAccuracy(ir, records, params, budget);
+  runs.push([dataName, data]);
   lines.push(`${dataName}: ${data.events} events, ${data.applied} applied, ${quoteLine(data)}`, ...slotTable(data), "");
   const start = firstBid(records);
   if (start === undefined) lines.push("no book event in the data: no one-tick paths");
   else {
     lines.push(`one-tick paths: ${PATH_EVENTS} book updates each, from a bid of ${start} ticks`);
     for (const shape of PATH_SHAPES) {
-      const run = measureAccuracy(ir, tickPath(shape, start, PATH_EVENTS), params);
+      const run = measureAccuracy(ir, tickPath(shape, start, PATH_EVENTS), params, budget);
+      runs.push([`the ${shape} path`, run]);
       lines.push(`  ${shape.padEnd(11)} ${quoteLine(run)}; ${biasSummary(run)}`);
     }
   }
-  return `${lines.join("\n")}\n`;
+  const broken = runs.filter(([, r]) => r.quotesWithinBudget < r.quotes);
+  if (ir.quoteBudget) {
+    lines.push("", `budget: quotes within ${budget} tick${budget === 1 ? "" : "s"} of the float semantics (${ir.quoteBudget.loc}): ${broken.length ? "EXCEEDED" : "held"}`);
+    for (const [name, r] of broken)
+      lines.push(`  on ${name}: ${r.quotes - r.quotesWithinBudget} of ${r.quotes} quotes off by more, at most ${num(r.maxQuoteDeviation)} ticks`);
+  }
+  if (contributors) {
+    const found = roundingContributors(ir, records, params);
+    lines.push("", `the roundings that move the quotes most on ${dataName} (each alone; mean and max |deviation| in ticks):`);
+    if (!found.length) lines.push("  none: every quote equals the float semantics'");
+    for (const c of found) lines.push(`  ${num(c.meanTicks).padStart(9)}  ${num(c.maxTicks).padStart(6)}  ${c.loc}  ${c.source}`);
+  }
+  return { text: `${lines.join("\n")}\n`, exceeded: ir.quoteBudget !== undefined && broken.length > 0 };
 }
 
 function quoteLine(run: AccuracyRun): string {
   if (run.quotes === 0) return "no quotes";
-  const pct = ((100 * run.quotesWithinTick) / run.quotes).toFixed(2);
-  return `quotes within 1 tick of the float semantics: ${run.quotesWithinTick} of ${run.quotes} (${pct} %)${run.quoteValidDiffers ? `, quote_valid differs on ${run.quoteValidDiffers}` : ""}`;
+  const pct = ((100 * run.quotesWithinBudget) / run.quotes).toFixed(2);
+  const within = `${run.budgetTicks} tick${run.budgetTicks === 1 ? "" : "s"}`;
+  return `quotes within ${within} of the float semantics: ${run.quotesWithinBudget} of ${run.quotes} (${pct} %)${run.quoteValidDiffers ? `, quote_valid differs on ${run.quoteValidDiffers}` : ""}`;
 }
 
 /** The relative bias of every user state (not Lockstep's own book and counters) that strays at all. */

@@ -231,7 +231,7 @@ function warnSticky(
   const fits = bitsFor(format) + needed - frac <= 53;
   const intBits = type.kind === "fix" ? type.intBits : bitsFor(format) - frac;
   ctx.model.diags.warning(
-    "T010",
+    "T015",
     type.kind === "fix" ? type.span : decl.name.span,
     `this average keeps ${frac} fraction bits: at the longest half-life it does not move while within ${deadZone.toPrecision(3)} of its input (its step rounds to 0), so it sticks short of the input`,
     fits

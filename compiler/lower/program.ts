@@ -105,6 +105,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     name: strategy?.name.name ?? risk?.name.name ?? "program",
     sourcePath: file.path,
     instrument: { name: model.instrument.name, tick: model.instrument.tick, lot: model.instrument.lot },
+    ...(model.quoteBudget ? { quoteBudget: model.quoteBudget } : {}),
     params: model.params,
     derived: model.derived,
     state: model.state,

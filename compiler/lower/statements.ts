@@ -140,6 +140,20 @@ function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext
   if (num) ctx.writeState(slot, num);
 }
 
+function noteQuoteBudget(within: NonNullable<Extract<A.Stmt, { kind: "quote" }>["within"]>, ctx: HandlerContext): void {
+  const ticks = Number(within.ticks.replace(/_/g, ""));
+  if (within.unit !== "tick" && within.unit !== "ticks") {
+    ctx.model.diags.error("N015", within.span, `a quote's accuracy is in ticks, not '${within.unit}'`, "write e.g. within 1 tick");
+    return;
+  }
+  if (!(ticks > 0)) {
+    ctx.model.diags.error("N015", within.span, "a quote's accuracy must be more than 0 ticks", "write e.g. within 1 tick");
+    return;
+  }
+  const budget = ctx.model.quoteBudget;
+  if (!budget || ticks < budget.ticks) ctx.model.quoteBudget = { ticks, loc: ctx.model.loc(within.span) };
+}
+
 function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext): void {
   if (ctx.event === "order" || ctx.event === "kill") {
     ctx.model.diags.error(
@@ -150,6 +164,7 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
     );
     return;
   }
+  if (s.within) noteQuoteBudget(s.within, ctx);
   const given = new Map<string, A.Arg>();
   for (const f of s.fields) {
     const name = f.name?.name;

@@ -539,7 +539,7 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
       "let skew = clamp(precision(q * inv_risk, 8), -100_000, 100_000)",
       "let r = precision(mid + pressure * vamp_skew - price(skew), 8)",
       "let half = price(precision((inv_risk + (2 / gamma) * ln(1 + gamma / kappa)) / 2, 8))",
-      "quote bid = floor_tick(r - half), ask = ceil_tick(r + half), qty = order_qty",
+      "quote bid = floor_tick(r - half), ask = ceil_tick(r + half), qty = order_qty within 1 tick",
     ]));
 
   const np = ir.params.length;

@@ -52,11 +52,11 @@ describe("an ewma of an integer input", () => {
 });
 
 describe("a declared ewma format that makes the average stick", () => {
-  it("is a warning (T010) that names the smallest format that does not", () => {
+  it("is a warning (T015) that names the smallest format that does not", () => {
     const text = readFileSync("examples/avellaneda.lstep", "utf8").replace("fix<8.44>", "fix<8.32>");
     const c = compileSource("a.lstep", text);
     const [w] = c.diagnostics.warnings();
-    expect(w.code).toBe("T010");
+    expect(w.code).toBe("T015");
     expect(text.slice(w.span.start, w.span.end)).toBe("fix<8.32>");
     expect(w.message).toContain("keeps 32 fraction bits");
     expect(w.hint).toMatch(/declare at least 4\d fraction bits: fix<8\.4\d>/);
@@ -72,7 +72,7 @@ describe("avellaneda's sigma^2 on one-tick moves at BTC prices (0.34x uptrend, 0
       const run = measureAccuracy(ir, tickPath(shape, 6_183_763, 4096), params(ir));
       const sigma = run.slots.find((s) => s.kind === "state" && s.name === ir.state[slot].name)!;
       expect(Math.abs(relativeBias(sigma)!)).toBeLessThan(0.01);
-      expect(run.quotesWithinTick).toBe(run.quotes);
+      expect(run.quotesWithinBudget).toBe(run.quotes);
       expect(run.quotes).toBe(4096);
     });
 });
@@ -88,7 +88,7 @@ describe("every example on the bundled recording", () => {
       const records = tapeToRecords(readBinanceJsonlGz(BUNDLED_DATA, { tick, lot, snap: true }).tape);
       const run = measureAccuracy(ir, records, params(ir));
       expect(run.quotes).toBeGreaterThan(5000);
-      expect(run.quotesWithinTick / run.quotes).toBeGreaterThanOrEqual(0.999);
+      expect(run.quotesWithinBudget / run.quotes).toBeGreaterThanOrEqual(0.999);
       for (const s of run.slots.filter((x) => x.kind === "state" && relativeBias(x) !== undefined))
         expect(Math.abs(relativeBias(s)!), s.name).toBeLessThan(0.01);
     });
@@ -96,7 +96,7 @@ describe("every example on the bundled recording", () => {
   it("the report names the recording, the quote share and every slot that strays", () => {
     const { ir } = compile(readFileSync("examples/avellaneda.lstep", "utf8"));
     const records = tapeToRecords(readBinanceJsonlGz(BUNDLED_DATA, { tick: "0.01", lot: "0.00001" }).tape);
-    const report = accuracyReport(ir, BUNDLED_DATA, records);
+    const report = accuracyReport(ir, BUNDLED_DATA, records).text;
     expect(report).toContain(`${BUNDLED_DATA}: 7335 events, 7335 applied, quotes within 1 tick of the float semantics: 5870 of 5870 (100.00 %)`);
     expect(report).toMatch(/state sigma2_bp .* 7335 /);
     expect(report).toMatch(/uptrend .*sigma2_bp bias [+-]0\.\d+ %/);
