@@ -22,7 +22,7 @@ export type Expr =
   | { readonly kind: "error"; readonly span: Span };
 
 export type UnaryOp = "-" | "not";
-export type BinaryOp = "+" | "-" | "*" | "/" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
+export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
 
 /** A call argument, positional or named (`halflife = vol_hl`). */
 export interface Arg {

@@ -62,6 +62,11 @@ export const Plus = createToken({ name: "Plus", pattern: /\+/, label: "'+'" });
 export const Minus = createToken({ name: "Minus", pattern: /-/, label: "'-'" });
 export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
+export const Percent = createToken({ name: "Percent", pattern: /%/, label: "'%'" });
+/** C's spellings of the boolean operators, read as `and`, `or` and `not`. */
+export const AmpAmp = createToken({ name: "AmpAmp", pattern: /&&/, label: "'&&'", categories: [And] });
+export const PipePipe = createToken({ name: "PipePipe", pattern: /\|\|/, label: "'||'", categories: [Or] });
+export const Bang = createToken({ name: "Bang", pattern: /!/, label: "'!'", categories: [Not] });
 
 const keywords: TokenType[] = [
   Instrument,
@@ -122,6 +127,10 @@ export const allTokens: TokenType[] = [
   Minus,
   Star,
   Slash,
+  Percent,
+  AmpAmp,
+  PipePipe,
+  Bang,
 ];
 
 export const lstepLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });

@@ -26,6 +26,26 @@ const PLACED: Record<string, string> = {
   sat: "sat(...) saturates a value into the type it is assigned to: use it as `x = sat(...)` or `let x : T = sat(...)`",
 };
 
+export const isKnownFunction = (name: string) => name in FUNCTIONS || ["log_return", "ewma", "vamp"].includes(name);
+
+/** "did you mean" by edit distance, then the whole list: the per-expression functions and the state primitives. */
+export function unknownFunctionHint(name: string): string {
+  const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp"].sort();
+  const near = known.filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
+  return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}known functions: ${known.join(", ")}`;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours: emwa for ewma) from a to b. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  return d[a.length][b.length];
+}
+
 export function lowerCall(call: Call, ctx: HandlerContext): Val {
   const name = call.callee.name;
   if (name === "log_return") return lowerLogReturnCall(call, ctx);
@@ -36,7 +56,7 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
       where ? "N004" : "N003",
       call.callee.span,
       where ? `${name}(...) cannot be used here` : `unknown function '${name}'`,
-      where ?? `known functions: ${Object.keys(FUNCTIONS).concat("log_return").sort().join(", ")}`,
+      where ?? unknownFunctionHint(name),
     );
     return ERROR;
   }
@@ -94,12 +114,12 @@ function sameUnits(args: Live[], call: Call, ctx: HandlerContext): Unit | undefi
 
 function requireUnit(v: Live, unit: Unit, span: Span, what: string, ctx: HandlerContext): boolean {
   if (sameUnit(v.unit, unit)) return true;
-  ctx.model.diags.error(
-    "U001",
-    span,
-    `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`,
-    "convert with price(x), qty(x), value(x) or seconds(d)",
-  );
+  // price(position * skew): the value of lots (or ticks) is what a cast wants, and value() gives it
+  const text = ctx.model.text(span);
+  const hint = isNone(unit) && (v.unit.qty !== 0 || v.unit.price !== 0)
+    ? `value(...) takes the plain number out of ${showUnit(v.unit)}: write ${what.replace("(...)", `(value(${text}))`)}`
+    : "convert with price(x), qty(x), value(x) or seconds(d)";
+  ctx.model.diags.error("U001", span, `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`, hint);
   return false;
 }
 

@@ -1,9 +1,11 @@
 import type * as A from "../../language/ast.js";
+import * as X from "../exact-math.js";
 import type { Diagnostics } from "../../language/diagnostic.js";
 import type { SourceFile } from "../../language/source-file.js";
 import type { Span } from "../../language/span.js";
 import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
 import { eliminateDeadCode } from "../dead-code.js";
+import { isKnownFunction, unknownFunctionHint } from "./calls.js";
 import type { Num } from "../ir-builder.js";
 import { hull, iv } from "../interval.js";
 import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
@@ -199,6 +201,11 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
 }
 
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
+  if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name)) {
+    // the root cause: "needs a type" would send the author after the wrong fix
+    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name));
+    return;
+  }
   if (!m.type) {
     model.diags.error(
       "T011",
@@ -212,7 +219,17 @@ function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNa
   if (!type) return;
   const range = m.range ? integerRangeIn(m.range, type.frac, model) : type.format;
   if (!range) return;
-  const init = constantValue(m.init);
+  const isBool = type.name === "bool";
+  if (isBool !== (m.init.kind === "bool") && !(isBool && m.init.kind === "number")) {
+    model.diags.error(
+      "T007",
+      m.init.span,
+      isBool ? "a bool state starts true or false" : "a number state cannot start true or false",
+      isBool ? "write = false or = true" : "write e.g. = 0, or declare the state : bool",
+    );
+    return;
+  }
+  const init = m.init.kind === "bool" ? X.rat(m.init.value ? 1n : 0n) : constantValue(m.init);
   if (!init) {
     model.diags.error("T007", m.init.span, "a state's initial value must be a constant", "write e.g. = 0");
     return;

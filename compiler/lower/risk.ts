@@ -17,6 +17,8 @@ import type { Val } from "./values.js";
 type Static = Extract<Val, { kind: "static" }>;
 
 const LIMIT_UNITS: Record<string, Unit> = { max_position: QTY, max_order_qty: QTY, max_notional: NONE };
+/** The parameter type that carries a limit's unit. */
+const TYPE_OF_UNIT = new Map<Unit, string>([[QTY, "qty"], [PRICE, "price"], [TIME, "duration"]]);
 
 /** The risk block's limits, by name, as parameter-only values (invariants may name them too). */
 export interface RiskLimits {
@@ -124,11 +126,12 @@ function staticLimit(e: A.Expr, unit: Unit, ctx: HandlerContext): Static | undef
   }
   const isConst = v.expr.kind === "const" && v.unit.price === 0 && v.unit.qty === 0 && v.unit.time === 0;
   if (!isConst && !sameUnit(v.unit, unit)) {
+    const param = e.kind === "name" && ctx.model.paramInfo.has(e.name) ? e.name : undefined;
     ctx.model.diags.error(
       "U001",
       e.span,
       `this limit is in ${showUnit(unit)}, the value is ${showUnit(v.unit)}`,
-      "give the limit in the right unit",
+      param ? `declare ${param} : ${TYPE_OF_UNIT.get(unit) ?? "int"} in params` : "give the limit in the right unit",
     );
     return undefined;
   }
