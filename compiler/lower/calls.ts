@@ -6,6 +6,7 @@ import { LUT_FUNCTIONS, planLut, type LutFunction } from "../lut.js";
 import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { bitsFor } from "../interval.js";
 import { lowerExpr, numVal, productFrac, requireBool } from "./expr.js";
+import { editDistance } from "./edit-distance.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -33,17 +34,6 @@ export function unknownFunctionHint(name: string): string {
   const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp"].sort();
   const near = known.filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
   return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}known functions: ${known.join(", ")}`;
-}
-
-/** Edits (insert, delete, replace, swap two neighbours: emwa for ewma) from a to b. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) {
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  return d[a.length][b.length];
 }
 
 export function lowerCall(call: Call, ctx: HandlerContext): Val {

@@ -8,6 +8,7 @@ import { divUnit, isNone, mulUnit, NONE, PRICE, sameUnit, showUnit, type Unit } 
 import { midOf } from "./events.js";
 import { lowerCall } from "./calls.js";
 import { literalValue } from "./constants.js";
+import { editDistance } from "./edit-distance.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, asNumBeside, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -102,15 +103,6 @@ function suggestName(name: string, ctx: HandlerContext): string {
     ? ` (event fields such as ${name} exist only in their own handler)`
     : "";
   return `declare it as a parameter, a state or a let before using it${fieldHint}`;
-}
-
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
 }
 
 function lowerUnary(e: Extract<A.Expr, { kind: "unary" }>, ctx: HandlerContext): Val {

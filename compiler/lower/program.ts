@@ -194,8 +194,9 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
       primitives.push(prim);
       continue;
     }
-    if (m.init.kind === "call" && (m.init.callee.name === "ewma" || m.init.callee.name === "vamp")) continue;
-    declareUserState(m, model, globals);
+    // a declaration that failed was reported once: its uses are not reported again as unknown names
+    if (!(m.init.kind === "call" && (m.init.callee.name === "ewma" || m.init.callee.name === "vamp"))) declareUserState(m, model, globals);
+    if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
   return primitives;
 }
@@ -286,6 +287,7 @@ function lowerPrimitives(
     };
     if (p.call.callee.name === "ewma") lowerEwma(p, slotOf, ctx);
     else lowerVamp(p, slotOf, ctx);
+    if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
 }
 
