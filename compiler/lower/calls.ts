@@ -7,6 +7,7 @@ import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from ".
 import { bitsFor } from "../interval.js";
 import { lowerExpr, numVal, productFrac, requireBool } from "./expr.js";
 import { editDistance } from "./edit-distance.js";
+import { isPrimitiveName, ROLLING } from "./primitive-names.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -24,14 +25,15 @@ interface FnSpec {
 const PLACED: Record<string, string> = {
   ewma: "ewma(...) declares a state: write `state name = ewma(x, halflife = N)` in a strategy",
   vamp: "vamp(...) declares a state: write `state name = vamp(window = N)` in a strategy",
+  ...Object.fromEntries(ROLLING.map((r) => [r, `${r}(...) declares a state: write \`state name = ${r}(x, last = N)\` in a strategy`])),
   sat: "sat(...) saturates a value into the type it is assigned to: use it as `x = sat(...)` or `let x : T = sat(...)`",
 };
 
-export const isKnownFunction = (name: string) => name in FUNCTIONS || ["log_return", "ewma", "vamp"].includes(name);
+export const isKnownFunction = (name: string) => name in FUNCTIONS || name === "log_return" || isPrimitiveName(name);
 
 /** "did you mean" by edit distance, then the whole list: the per-expression functions and the state primitives. */
 export function unknownFunctionHint(name: string): string {
-  const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp"].sort();
+  const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp", ...ROLLING].sort();
   const near = known.filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
   return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}known functions: ${known.join(", ")}`;
 }

@@ -12,6 +12,7 @@ import type { Num } from "../ir-builder.js";
 import { asNum, materialize, staticVal } from "./materialize.js";
 
 import type { ProgramModel } from "./program-model.js";
+import { isRolling } from "./primitive-names.js";
 import type { Val } from "./values.js";
 import type { Span } from "../../language/span.js";
 import type { DerivedExpr } from "../ir.js";
@@ -74,7 +75,8 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
   const call = decl.init;
   if (call.kind !== "call") return undefined;
   if (call.callee.name === "vamp") return { decl, call, event: "trade" };
-  if (call.callee.name !== "ewma") return undefined;
+  if (call.callee.name !== "ewma" && !isRolling(call.callee.name)) return undefined;
+  const what = call.callee.name;
   const value = call.args.find((a) => !a.name);
   const events = new Set<EventKindName>();
   if (value) marketEvents(value.value, events);
@@ -83,8 +85,8 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
       "N011",
       (value ?? call).span,
       events.size === 0
-        ? "ewma(...) must follow a market value, so Lockstep knows when to update it"
-        : `ewma(...) mixes values of different events (${[...events].join(", ")})`,
+        ? `${what}(...) must follow a market value, so Lockstep knows when to update it`
+        : `${what}(...) mixes values of different events (${[...events].join(", ")})`,
       "average a book value (mid, bid, ...) or a trade value (trade_price, ...), e.g. ewma(sq(log_return(mid)), halflife = 512)",
     );
     return undefined;

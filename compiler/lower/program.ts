@@ -17,6 +17,8 @@ import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
 import { classifyPrimitive, lowerEwma, lowerVamp, type Primitive } from "./primitives.js";
+import { isPrimitiveName, isRolling } from "./primitive-names.js";
+import { lowerRollingWindow } from "./rolling-window.js";
 import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
@@ -195,7 +197,7 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
       continue;
     }
     // a declaration that failed was reported once: its uses are not reported again as unknown names
-    if (!(m.init.kind === "call" && (m.init.callee.name === "ewma" || m.init.callee.name === "vamp"))) declareUserState(m, model, globals);
+    if (!(m.init.kind === "call" && isPrimitiveName(m.init.callee.name))) declareUserState(m, model, globals);
     if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
   return primitives;
@@ -286,6 +288,7 @@ function lowerPrimitives(
       return slot;
     };
     if (p.call.callee.name === "ewma") lowerEwma(p, slotOf, ctx);
+    else if (isRolling(p.call.callee.name)) lowerRollingWindow(p, slotOf, ctx);
     else lowerVamp(p, slotOf, ctx);
     if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
