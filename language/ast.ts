@@ -104,6 +104,8 @@ export type Stmt =
       readonly body: readonly Stmt[];
       readonly span: Span;
     }
+  /** `timer after 250ms`: arms the strategy's timer; `on timer` runs once it is due. */
+  | { readonly kind: "timer"; readonly delay: Expr; readonly span: Span }
   | {
       readonly kind: "if";
       readonly cond: Expr;

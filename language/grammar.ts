@@ -196,10 +196,21 @@ export class LstepGrammar extends ExpressionGrammar {
         { ALT: () => this.SUBRULE(this.quoteStmt) },
         { ALT: () => this.SUBRULE(this.ifStmt) },
         { ALT: () => this.SUBRULE(this.forStmt) },
+        {
+          GATE: () => this.LA(1).image === "timer" && this.LA(2).tokenType === T.After,
+          ALT: () => this.SUBRULE(this.timerStmt),
+        },
         { ALT: () => this.SUBRULE(this.assignStmt) },
       ]),
     { recoveryValueFunc: () => undefined },
   );
+
+  private timerStmt = this.RULE("timerStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.Identifier);
+    this.CONSUME(T.After);
+    const delay = this.SUBRULE(this.expr);
+    return { kind: "timer", delay, span: cover(tokSpan(kw), delay?.span) };
+  });
 
   private letStmt = this.RULE("letStmt", (): A.Stmt => {
     const kw = this.CONSUME(T.Let);

@@ -36,6 +36,7 @@ export const Per = keyword("per");
 export const Ticks = keyword("ticks");
 export const Lots = keyword("lots");
 export const Within = keyword("within");
+export const After = keyword("after");
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
@@ -96,6 +97,7 @@ const keywords: TokenType[] = [
   Ticks,
   Lots,
   Within,
+  After,
 ];
 
 /** Longer keywords first, so that `in` does not shadow `instrument` or `invariant`. */

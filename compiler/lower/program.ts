@@ -13,6 +13,7 @@ import { QTY, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
 import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
 import { declareBuiltinStates, lowerPrologue } from "./events.js";
+import { namesUsed } from "./names-used.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
@@ -28,7 +29,7 @@ const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
 const QUOTE_UNITS = ["bool", "ticks", "ticks", "lots", "lots"] as const;
 /** Units of the outputs that are not quotes: reason and halt_reason are codes (REJECT_REASONS, HALT_REASONS). */
-const VERDICT_UNITS: Readonly<Record<string, string>> = { accept: "bool", reason: "code", halt_reason: "code" };
+const VERDICT_UNITS: Readonly<Record<string, string>> = { accept: "bool", reason: "code", halt_reason: "code", timer_at: "ns" };
 
 /** AST to IR: names, units, types and range analysis, reported as diagnostics; undefined on any error. */
 export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostics): IrProgram | undefined {
@@ -47,7 +48,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       );
   }
   const globals: GlobalNames = { states: new Map(), statics: new Map() };
-  declareBuiltinStates(model, globals.states);
+  declareBuiltinStates(model, globals.states, namesUsed(strategy));
   declareRiskStates(risk, model, globals.states);
   const primitives = declareStates(strategy, model, globals);
   const contexts = new Map<
@@ -69,7 +70,10 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
-    if (h) lowerBlock(h.body, ctx);
+    const timer = globals.states.get("timer_at");
+    // with an armed timer, on timer runs only when it is due (the prologue disarms it then)
+    const gated = h && event === "timer" && timer !== undefined;
+    if (h) lowerBlock(gated ? [{ kind: "if", cond: { kind: "name", name: "timer_due", span: h.event.span }, then: h.body, otherwise: [], span: h.span }] : h.body, ctx);
     const outs = new Map<string, Num>();
     for (const [level, q] of ctx.quotes)
       [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.set(quoteOutput(i, level), v));
@@ -78,6 +82,8 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       outs.set("accept", verdict.accept).set("reason", verdict.reason);
     }
     outs.set("halt_reason", haltReason(risk?.span ?? NO_SPAN, ctx));
+    // when the runtime must send the next timer event: 0 while none is armed
+    if (timer !== undefined) outs.set("timer_at", ctx.readState(timer, NO_SPAN));
     // the risk block judges the exact position, not the strategy's view clamped to the declared range
     ctx.scopes.push(new Map([["position", numVal(currentPosition(ctx).exact, QTY)]]));
     limits.invariants.forEach((cond, i) => {
@@ -95,6 +101,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     "accept",
     "reason",
     "halt_reason",
+    ...(globals.states.has("timer_at") ? ["timer_at"] : []),
     ...limits.invariants.map((_c, i) => `invariant_${i}`),
   ];
   const handlers: Handler[] = EVENT_KIND_NAMES.map((event) => {
