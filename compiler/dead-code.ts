@@ -63,5 +63,6 @@ export function eliminateDeadCode(h: Handler): Handler {
     guard: re(h.guard),
     writes: h.writes.map((w) => ({ slot: w.slot, value: re(w.value) })),
     outputs: h.outputs.map((o) => ({ slot: o.slot, value: re(o.value) })),
+    functions: h.functions.filter((f) => live.has(f.value)).map((f) => ({ ...f, value: re(f.value), arg: re(f.arg) })),
   };
 }

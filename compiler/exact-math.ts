@@ -122,6 +122,19 @@ export function pow(a: Rational, b: Rational): Rational {
   return exp(mul(b, ln(a)));
 }
 
+/** The exact decimal text of a, or undefined when it has none (a denominator with a factor other than 2 and 5). */
+export function toDecimalText(a: Rational): string | undefined {
+  let d = a.d;
+  let digits = 0;
+  while (d % 10n === 0n) (d /= 10n), digits++;
+  while (d % 2n === 0n || d % 5n === 0n) (d /= d % 2n === 0n ? 2n : 5n), digits++;
+  if (d !== 1n) return undefined;
+  const scaled = (a.n < 0n ? -a.n : a.n) * 10n ** BigInt(digits) / a.d;
+  const text = scaled.toString().padStart(digits + 1, "0");
+  const body = digits ? `${text.slice(0, -digits)}.${text.slice(-digits)}` : text;
+  return a.n < 0n ? `-${body}` : body;
+}
+
 export function toNumber(a: Rational): number {
   return Number(a.n) / Number(a.d);
 }

@@ -1,7 +1,7 @@
 import type { Diagnostics } from "../language/diagnostic.js";
 import type { Span } from "../language/span.js";
 import * as I from "./interval.js";
-import type { CmpPred, InputField, Instr, Interval, Loc, Op, Rounding, ValueId } from "./ir.js";
+import type { CmpPred, InputField, Instr, Interval, Loc, Op, Rounding, TableFunction, ValueId } from "./ir.js";
 
 /** A runtime value under construction: its IR id, its fixed-point format and its proven interval. */
 export interface Num {
@@ -19,6 +19,7 @@ type OpOnly = Op extends infer O ? (O extends Op ? O : never) : never;
  */
 export class IrBuilder {
   readonly body: Instr[] = [];
+  readonly functions: TableFunction[] = [];
   private readonly seen = new Map<string, Num>();
 
   constructor(
@@ -71,6 +72,18 @@ export class IrBuilder {
     }
     const n = a.frac - frac;
     return this.emit({ op: "shr", a: a.id, n, round }, frac, I.shrI(a.range, n, round), span);
+  }
+
+  /** A rounding the source asks for (floor, round, floor_tick, ...): the float semantics keeps it. */
+  authorRound(a: Num, frac: number, round: Rounding, span: Span): Num {
+    if (a.frac <= frac) return this.rescale(a, frac, round, span);
+    const n = a.frac - frac;
+    return this.emit({ op: "shr", a: a.id, n, round, kept: true }, frac, I.shrI(a.range, n, round), span);
+  }
+
+  /** Records that `value` is a table's approximation of fn(arg). */
+  tableFunction(value: Num, fn: TableFunction["fn"], arg: Num): void {
+    if (!this.functions.some((f) => f.value === value.id)) this.functions.push({ value: value.id, fn, arg: arg.id });
   }
 
   /** Raw right shift keeping the format label: for index arithmetic on tables. */
@@ -131,8 +144,8 @@ export class IrBuilder {
     );
   }
 
-  /** a / b at `frac` fraction bits, rounded down; b's interval must exclude zero. */
-  div(a: Num, b: Num, frac: number, span: Span): Num {
+  /** a / b at `frac` fraction bits, rounded down; b's interval must exclude zero. `kept`: see the IR's div. */
+  div(a: Num, b: Num, frac: number, span: Span, kept = false): Num {
     if (b.range.lo <= 0n && b.range.hi >= 0n) {
       this.diags.error(
         "R004",
@@ -144,9 +157,10 @@ export class IrBuilder {
     }
     const shift = frac - a.frac + b.frac;
     // fewer fraction bits in the dividend make the shift zero
-    if (shift < 0) return this.div(this.rescale(a, a.frac + shift, "floor", span), b, frac, span);
+    if (shift < 0) return this.div(this.rescale(a, a.frac + shift, "floor", span), b, frac, span, kept);
     this.checkWide(I.shlI(a.range, shift), span, "shifted dividend", I.LIMIT_53);
-    return this.emit({ op: "div", a: a.id, b: b.id, shift }, frac, I.divI(a.range, b.range, shift), span);
+    const op = kept ? ({ op: "div", a: a.id, b: b.id, shift, kept } as const) : ({ op: "div", a: a.id, b: b.id, shift } as const);
+    return this.emit(op, frac, I.divI(a.range, b.range, shift), span);
   }
 
   mod(a: Num, b: Num, span: Span): Num {

@@ -1,4 +1,5 @@
 import type { EventKindName } from "../runtime/event-tape.js";
+import type { Rational } from "./exact-math.js";
 
 /**
  * The IR: typed fixed-width dataflow. Every value is an integer `raw` standing for raw / 2^frac, with an
@@ -30,13 +31,20 @@ export type Op =
   | { readonly op: "and" | "or"; readonly a: ValueId; readonly b: ValueId }
   /** round(a * b / 2^shift) */
   | { readonly op: "mul"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly round: Rounding }
-  /** floor(a * 2^shift / b); b's interval excludes 0. (ceil and round of a quotient are a later shr.) */
-  | { readonly op: "div"; readonly a: ValueId; readonly b: ValueId; readonly shift: number }
+  /**
+   * floor(a * 2^shift / b); b's interval excludes 0. (ceil and round of a quotient are a later shr.)
+   * `kept`: as for shr.
+   */
+  | { readonly op: "div"; readonly a: ValueId; readonly b: ValueId; readonly shift: number; readonly kept?: true }
   /** a - b * floor(a / b); b > 0 */
   | { readonly op: "mod"; readonly a: ValueId; readonly b: ValueId }
   | { readonly op: "shl"; readonly a: ValueId; readonly n: number }
-  /** round(a / 2^n) */
-  | { readonly op: "shr"; readonly a: ValueId; readonly n: number; readonly round: Rounding }
+  /**
+   * round(a / 2^n). `kept`: the float semantics (float-semantics.ts) keeps this rounding too, because the
+   * source asked for it (floor, ceil, round, floor_tick, ceil_tick) or because it is a step of an exact
+   * algorithm (the first quotient of a long division); every other rounding is the compiler's.
+   */
+  | { readonly op: "shr"; readonly a: ValueId; readonly n: number; readonly round: Rounding; readonly kept?: true }
   /** 1 if the relation holds, else 0 */
   | { readonly op: "cmp"; readonly pred: CmpPred; readonly a: ValueId; readonly b: ValueId }
   | { readonly op: "select"; readonly cond: ValueId; readonly a: ValueId; readonly b: ValueId }
@@ -70,6 +78,15 @@ export interface Handler {
   readonly guard: ValueId;
   readonly writes: readonly { readonly slot: number; readonly value: ValueId }[];
   readonly outputs: readonly { readonly slot: number; readonly value: ValueId }[];
+  /** Values that a table interpolation computes: what the float semantics evaluates with the function itself. */
+  readonly functions: readonly TableFunction[];
+}
+
+/** `value` approximates fn(arg), both in their own fixed-point formats. */
+export interface TableFunction {
+  readonly value: ValueId;
+  readonly fn: "ln" | "exp" | "sqrt";
+  readonly arg: ValueId;
 }
 
 export interface Slot {
@@ -137,6 +154,10 @@ export interface NumericNote {
 export interface IrProgram {
   readonly name: string;
   readonly sourcePath: string;
+  /** The instrument's steps: what market data is converted at. */
+  readonly instrument: { readonly name: string; readonly tick: Rational; readonly lot: Rational };
+  /** The tightest `quote ... within N ticks` of the source: what `lockstep accuracy` holds the quotes to. */
+  readonly quoteBudget?: { readonly ticks: number; readonly loc: Loc };
   readonly params: readonly ParamSlot[];
   /** Derived slots follow the base parameters in the parameter vector: slot = params.length + index. */
   readonly derived: readonly DerivedSlot[];

@@ -1,5 +1,5 @@
 import * as X from "./exact-math.js";
-import type { Interval, Lut } from "./ir.js";
+import type { Interval, Lut, TableFunction } from "./ir.js";
 
 /**
  * Lookup tables for transcendentals used per event. A table samples f at evenly spaced raw inputs
@@ -12,7 +12,7 @@ export const LUT_FRAC = 32;
 const MAX_SEGMENTS_LOG2 = 10;
 
 export interface LutFunction {
-  readonly name: string;
+  readonly name: TableFunction["fn"];
   readonly exact: (x: X.Rational) => X.Rational;
   readonly approx: (x: number) => number;
 }

@@ -22,7 +22,7 @@ export type Expr =
   | { readonly kind: "error"; readonly span: Span };
 
 export type UnaryOp = "-" | "not";
-export type BinaryOp = "+" | "-" | "*" | "/" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
+export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "<" | "<=" | ">" | ">=" | "==" | "!=" | "and" | "or";
 
 /** A call argument, positional or named (`halflife = vol_hl`). */
 export interface Arg {
@@ -89,7 +89,13 @@ export interface StateDecl {
 export type Stmt =
   | { readonly kind: "let"; readonly name: Ident; readonly type?: TypeExpr; readonly value: Expr; readonly span: Span }
   | { readonly kind: "assign"; readonly target: Ident; readonly value: Expr; readonly span: Span }
-  | { readonly kind: "quote"; readonly fields: readonly Arg[]; readonly span: Span }
+  | {
+      readonly kind: "quote";
+      readonly fields: readonly Arg[];
+      /** `within 1 tick`: the deviation from the float semantics the author accepts (lockstep accuracy). */
+      readonly within?: { readonly ticks: string; readonly unit: string; readonly span: Span };
+      readonly span: Span;
+    }
   | {
       /** `for k in [0, 3] { ... }`: unrolled at compile time, k a constant in each copy. */
       readonly kind: "for";
@@ -98,6 +104,8 @@ export type Stmt =
       readonly body: readonly Stmt[];
       readonly span: Span;
     }
+  /** `timer after 250ms`: arms the strategy's timer; `on timer` runs once it is due. */
+  | { readonly kind: "timer"; readonly delay: Expr; readonly span: Span }
   | {
       readonly kind: "if";
       readonly cond: Expr;

@@ -19,10 +19,12 @@ export class Diagnostics {
 
   /** The same error at the same place is reported once (an unrolled loop lowers its body several times). */
   error(code: string, span: Span, message: string, hint?: string): void {
-    const key = `${code}:${span.start}:${span.end}:${message}`;
-    if (this.reported.has(key)) return;
-    this.reported.add(key);
-    this.items.push({ code, severity: "error", span, message, hint });
+    this.reportOnce({ code, severity: "error", span, message, hint });
+  }
+
+  /** The program compiles, but it will not do what its author most likely meant. */
+  warning(code: string, span: Span, message: string, hint?: string): void {
+    this.reportOnce({ code, severity: "warning", span, message, hint });
   }
 
   note(code: string, span: Span, message: string, hint?: string): void {
@@ -35,5 +37,16 @@ export class Diagnostics {
 
   errors(): Diagnostic[] {
     return this.items.filter((d) => d.severity === "error");
+  }
+
+  warnings(): Diagnostic[] {
+    return this.items.filter((d) => d.severity === "warning");
+  }
+
+  private reportOnce(d: Diagnostic): void {
+    const key = `${d.severity}:${d.code}:${d.span.start}:${d.span.end}:${d.message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    this.items.push(d);
   }
 }

@@ -4,6 +4,8 @@ import * as T from "./tokens.js";
 
 import { cover, errorExpr, ident, NO_SPAN, tokSpan } from "./grammar-support.js";
 
+const SPELLING: Record<string, A.BinaryOp> = { "&&": "and", "||": "or" };
+
 /**
  * The expression rules, shared by every declaration. LstepGrammar extends this class with the
  * declarations and statements; chevrotain records inherited rules like its own.
@@ -37,7 +39,7 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
         const right = next();
         left = this.ACTION(() => ({
           kind: "binary" as const,
-          op: op.image as A.BinaryOp,
+          op: SPELLING[op.image] ?? (op.image as A.BinaryOp),
           left,
           right,
           span: cover(left?.span, right?.span),
@@ -110,7 +112,7 @@ export abstract class ExpressionGrammar extends EmbeddedActionsParser {
     this.binaryChain(
       () => this.SUBRULE(this.unaryExpr),
       () => this.SUBRULE1(this.unaryExpr),
-      [T.Star, T.Slash],
+      [T.Star, T.Slash, T.Percent],
     ),
   );
 

@@ -196,10 +196,21 @@ export class LstepGrammar extends ExpressionGrammar {
         { ALT: () => this.SUBRULE(this.quoteStmt) },
         { ALT: () => this.SUBRULE(this.ifStmt) },
         { ALT: () => this.SUBRULE(this.forStmt) },
+        {
+          GATE: () => this.LA(1).image === "timer" && this.LA(2).tokenType === T.After,
+          ALT: () => this.SUBRULE(this.timerStmt),
+        },
         { ALT: () => this.SUBRULE(this.assignStmt) },
       ]),
     { recoveryValueFunc: () => undefined },
   );
+
+  private timerStmt = this.RULE("timerStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.Identifier);
+    this.CONSUME(T.After);
+    const delay = this.SUBRULE(this.expr);
+    return { kind: "timer", delay, span: cover(tokSpan(kw), delay?.span) };
+  });
 
   private letStmt = this.RULE("letStmt", (): A.Stmt => {
     const kw = this.CONSUME(T.Let);
@@ -230,8 +241,19 @@ export class LstepGrammar extends ExpressionGrammar {
         this.ACTION(() => fields.push(a));
       },
     });
-    const last = fields.length ? fields[fields.length - 1]?.span : tokSpan(kw);
-    return { kind: "quote", fields, span: cover(tokSpan(kw), last) };
+    let within: { ticks: string; unit: string; span: Span } | undefined;
+    this.OPTION(() => {
+      const w = this.CONSUME(T.Within);
+      const n = this.CONSUME(T.NumberLiteral);
+      const unit = this.OR([
+        { ALT: () => this.CONSUME(T.Ticks) },
+        { ALT: () => this.CONSUME(T.Lots) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+      ]);
+      within = { ticks: n.image, unit: unit.image, span: cover(tokSpan(w), tokSpan(unit)) };
+    });
+    const last = within?.span ?? (fields.length ? fields[fields.length - 1]?.span : tokSpan(kw));
+    return { kind: "quote", fields, ...(within ? { within } : {}), span: cover(tokSpan(kw), last) };
   });
 
   private ifStmt = this.RULE("ifStmt", (): A.Stmt => {

@@ -35,6 +35,8 @@ export const MaxMessages = keyword("max_messages");
 export const Per = keyword("per");
 export const Ticks = keyword("ticks");
 export const Lots = keyword("lots");
+export const Within = keyword("within");
+export const After = keyword("after");
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
@@ -61,6 +63,11 @@ export const Plus = createToken({ name: "Plus", pattern: /\+/, label: "'+'" });
 export const Minus = createToken({ name: "Minus", pattern: /-/, label: "'-'" });
 export const Star = createToken({ name: "Star", pattern: /\*/, label: "'*'" });
 export const Slash = createToken({ name: "Slash", pattern: /\//, label: "'/'" });
+export const Percent = createToken({ name: "Percent", pattern: /%/, label: "'%'" });
+/** C's spellings of the boolean operators, read as `and`, `or` and `not`. */
+export const AmpAmp = createToken({ name: "AmpAmp", pattern: /&&/, label: "'&&'", categories: [And] });
+export const PipePipe = createToken({ name: "PipePipe", pattern: /\|\|/, label: "'||'", categories: [Or] });
+export const Bang = createToken({ name: "Bang", pattern: /!/, label: "'!'", categories: [Not] });
 
 const keywords: TokenType[] = [
   Instrument,
@@ -89,6 +96,8 @@ const keywords: TokenType[] = [
   Per,
   Ticks,
   Lots,
+  Within,
+  After,
 ];
 
 /** Longer keywords first, so that `in` does not shadow `instrument` or `invariant`. */
@@ -120,6 +129,10 @@ export const allTokens: TokenType[] = [
   Minus,
   Star,
   Slash,
+  Percent,
+  AmpAmp,
+  PipePipe,
+  Bang,
 ];
 
 export const lstepLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });

@@ -16,8 +16,9 @@ export function runCheck(files: string[], format: "text" | "json"): number {
     if (errors.length) failed = true;
     if (format === "json")
       json.push(...c.diagnostics.items.filter((d) => d.severity !== "note").map((d) => diagnosticToJson(c.file, d)));
-    else for (const d of errors) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
-    if (format === "text" && !errors.length) process.stdout.write(`${path}: ok\n`);
+    else for (const d of [...errors, ...c.diagnostics.warnings()]) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+    const warned = c.diagnostics.warnings().length;
+    if (format === "text" && !errors.length) process.stdout.write(`${path}: ok${warned ? ` (${warned} warning${warned > 1 ? "s" : ""})` : ""}\n`);
   }
   if (format === "json") process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
   return failed ? 1 : 0;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
@@ -6,6 +6,7 @@ import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
+import { bundledAccuracyReport } from "./accuracy-command.js";
 import { compileFile } from "./read-source.js";
 
 /** What `--target` names: one target, `hdl` (Verilog and VHDL) or `all`. */
@@ -39,45 +40,74 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
+  for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   let written: string[];
   try {
-    written = await writeOutputs(c.ir, out, chosen);
+    written = await writeOutputs(c.ir, out, chosen, true);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const { code, path } = e as NodeJS.ErrnoException;
     if (!code) throw e;
-    process.stderr.write(`lockstep: cannot write to ${out} (${code}): choose another --out directory\n`);
+    const what = path && code === "EISDIR" ? `${path} is a directory; ` : "";
+    process.stderr.write(`lockstep: cannot write to ${out} (${code}): ${what}nothing was written; choose another --out directory\n`);
     return 1;
   }
   for (const path of written) process.stdout.write(`wrote ${path}\n`);
   return 0;
 }
 
-/** Writes each target's files and the numeric report; the Verilog and VHDL files are named after their top. */
-export async function writeOutputs(ir: IrProgram, out: string, targets: readonly string[] = SOFTWARE): Promise<string[]> {
+/**
+ * Writes each target's files and the numeric report; the Verilog and VHDL files are named after their top.
+ * Everything is emitted first, then written as temporary files and renamed into place, so a failure (an
+ * emitter error, a full disk, a name taken by a directory) leaves the directory as it was.
+ */
+export async function writeOutputs(
+  ir: IrProgram,
+  out: string,
+  targets: readonly string[] = SOFTWARE,
+  withAccuracy = false,
+): Promise<string[]> {
+  const files = await emitOutputs(ir, targets, withAccuracy);
   mkdirSync(out, { recursive: true });
+  const staged: { temp: string; path: string }[] = [];
+  try {
+    for (const f of files) {
+      const path = join(out, f.name);
+      const temp = join(out, `.${f.name}.${process.pid}.tmp`);
+      staged.push({ temp, path });
+      writeFileSync(temp, f.data);
+    }
+    for (const { path } of staged) if (existsSync(path) && statSync(path).isDirectory()) throw dirInTheWay(path);
+    for (const { temp, path } of staged) renameSync(temp, path);
+  } finally {
+    for (const { temp } of staged) rmSync(temp, { force: true });
+  }
+  return staged.map((s) => s.path);
+}
+
+function dirInTheWay(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path} is a directory`), { code: "EISDIR", path });
+}
+
+/** Every output file's name and contents, in memory. */
+async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccuracy: boolean): Promise<{ name: string; data: string | Uint8Array }[]> {
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
-  const written: string[] = [];
-  const write = (name: string, data: string | Uint8Array) => {
-    const path = join(out, name);
-    writeFileSync(path, data);
-    written.push(path);
-  };
-  if (targets.includes("ts")) write(`${stem}.ts`, await emitTypeScript(ir));
+  const files: { name: string; data: string | Uint8Array }[] = [];
+  if (targets.includes("ts")) files.push({ name: `${stem}.ts`, data: await emitTypeScript(ir) });
   if (targets.includes("wasm")) {
     const { wasm, wat } = await emitWasm(ir);
-    write(`${stem}.wasm`, wasm);
-    write(`${stem}.wat`, wat);
+    files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });
   }
   if (targets.includes("verilog")) {
     const v = emitVerilog(ir);
-    write(`${v.module}.v`, v.text);
+    files.push({ name: `${v.module}.v`, data: v.text });
   }
   if (targets.includes("vhdl")) {
     const v = emitVhdl(ir);
-    write(`${v.entity}.vhd`, v.text);
+    files.push({ name: `${v.entity}.vhd`, data: v.text });
   }
-  write(`${stem}.numerics.txt`, numericsReport(ir));
-  return written;
+  const accuracy = withAccuracy ? `\n## accuracy against the float semantics (lockstep accuracy)\n${bundledAccuracyReport(ir)}` : "";
+  files.push({ name: `${stem}.numerics.txt`, data: numericsReport(ir) + accuracy });
+  return files;
 }
 
 /** What the compiler decided about numbers: formats, derived parameters, tables and their errors. */

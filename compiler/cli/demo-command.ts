@@ -28,7 +28,7 @@ export async function runDemo(file: string, out: string): Promise<number> {
     return 1;
   }
   const ir = c.ir;
-  const written = await writeOutputs(ir, out, TARGETS);
+  const written = await writeOutputs(ir, out, TARGETS, true);
   process.stdout.write(`compiled ${file} (${ir.name}) to ${TARGETS.join(", ")} (the hardware files are tested by npm test): ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} lookup tables\n`);
   const engines: TargetEngine[] = [interpreterEngine(ir)];
   for (const t of SOFTWARE_TARGETS) {

@@ -153,6 +153,16 @@ program
   });
 
 program
+  .command("accuracy")
+  .description("measure the exact semantics against the float semantics (no rounding) on market data and one-tick paths")
+  .argument("<file>", ".lstep source file")
+  .option("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/; default: the bundled excerpt)")
+  .action(async (file: string, opts: { data?: string }) => {
+    const { runAccuracy } = await import("./accuracy-command.js");
+    process.exitCode = await runAccuracy(file, opts);
+  });
+
+program
   .command("demo")
   .description("compile a file to every target, check agreement on the bundled market data, print where outputs are")
   .argument("<file>", ".lstep source file")

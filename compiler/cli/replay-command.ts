@@ -4,7 +4,8 @@ import { baseProblem } from "../derived-eval.js";
 import { loadTarget } from "../../targets/agreement/load-targets.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
-import { compileFile, MAX_ARTIFACT_BYTES, readBoundedFile } from "./read-source.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { compileFile } from "./read-source.js";
 import { showDivergence, sideBySide } from "./show-divergence.js";
 
 /** `lockstep replay FILE`: re-runs a saved failing stream and shows the first divergent step side by side. */

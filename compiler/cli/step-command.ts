@@ -7,7 +7,8 @@ import { ParameterError, parameterVector } from "../derived-eval.js";
 import type { IrProgram } from "../ir.js";
 import { parseEventsCsv, type CsvEvent } from "./events-csv.js";
 import { parseParamsJson } from "./params-json.js";
-import { compileFile, MAX_EVENTS_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "./read-source.js";
+import { MAX_EVENTS_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { compileFile } from "./read-source.js";
 import { renderSteps, type StepFormat, type StepRow } from "./step-output.js";
 
 /** The reference interpreter, or a freshly compiled module. */

@@ -86,7 +86,7 @@ export async function runVerify(file: string, dir: string): Promise<number> {
   }
   const scratch = mkdtempSync(join(tmpdir(), "lockstep-verify-"));
   try {
-    const names = (await writeOutputs(c.ir, scratch, TARGETS)).map((p) => basename(p));
+    const names = (await writeOutputs(c.ir, scratch, TARGETS, true)).map((p) => basename(p));
     const results = names.map((name) => {
       const fresh = readFileSync(join(scratch, name));
       const deployed = readDeployed(join(dir, name));

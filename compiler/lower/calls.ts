@@ -6,6 +6,8 @@ import { LUT_FUNCTIONS, planLut, type LutFunction } from "../lut.js";
 import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { bitsFor } from "../interval.js";
 import { lowerExpr, numVal, productFrac, requireBool } from "./expr.js";
+import { editDistance } from "./edit-distance.js";
+import { isPrimitiveName, ROLLING } from "./primitive-names.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -23,8 +25,18 @@ interface FnSpec {
 const PLACED: Record<string, string> = {
   ewma: "ewma(...) declares a state: write `state name = ewma(x, halflife = N)` in a strategy",
   vamp: "vamp(...) declares a state: write `state name = vamp(window = N)` in a strategy",
+  ...Object.fromEntries(ROLLING.map((r) => [r, `${r}(...) declares a state: write \`state name = ${r}(x, last = N)\` in a strategy`])),
   sat: "sat(...) saturates a value into the type it is assigned to: use it as `x = sat(...)` or `let x : T = sat(...)`",
 };
+
+export const isKnownFunction = (name: string) => name in FUNCTIONS || name === "log_return" || isPrimitiveName(name);
+
+/** "did you mean" by edit distance, then the whole list: the per-expression functions and the state primitives. */
+export function unknownFunctionHint(name: string): string {
+  const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp", ...ROLLING].sort();
+  const near = known.filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
+  return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}known functions: ${known.join(", ")}`;
+}
 
 export function lowerCall(call: Call, ctx: HandlerContext): Val {
   const name = call.callee.name;
@@ -36,7 +48,7 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
       where ? "N004" : "N003",
       call.callee.span,
       where ? `${name}(...) cannot be used here` : `unknown function '${name}'`,
-      where ?? `known functions: ${Object.keys(FUNCTIONS).concat("log_return").sort().join(", ")}`,
+      where ?? unknownFunctionHint(name),
     );
     return ERROR;
   }
@@ -94,12 +106,12 @@ function sameUnits(args: Live[], call: Call, ctx: HandlerContext): Unit | undefi
 
 function requireUnit(v: Live, unit: Unit, span: Span, what: string, ctx: HandlerContext): boolean {
   if (sameUnit(v.unit, unit)) return true;
-  ctx.model.diags.error(
-    "U001",
-    span,
-    `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`,
-    "convert with price(x), qty(x), value(x) or seconds(d)",
-  );
+  // price(position * skew): the value of lots (or ticks) is what a cast wants, and value() gives it
+  const text = ctx.model.text(span);
+  const hint = isNone(unit) && (v.unit.qty !== 0 || v.unit.price !== 0)
+    ? `value(...) takes the plain number out of ${showUnit(v.unit)}: write ${what.replace("(...)", `(value(${text}))`)}`
+    : "convert with price(x), qty(x), value(x) or seconds(d)";
+  ctx.model.diags.error("U001", span, `${what} needs ${showUnit(unit)}, found ${showUnit(v.unit)}`, hint);
   return false;
 }
 
@@ -126,7 +138,7 @@ function rounding(op: "floor" | "ceil", mode: Rounding, unit?: Unit): FnSpec {
       if (a.kind === "static" && mode !== "half_even")
         return staticOf({ kind: "unary", op, a: a.expr }, a.unit, call, ctx);
       const x = asNum(a, ctx, call.args[0].value.span)!;
-      return numVal(ctx.b.rescale(x, 0, mode, call.span), a.unit);
+      return numVal(ctx.b.authorRound(x, 0, mode, call.span), a.unit);
     },
   };
 }
@@ -332,7 +344,10 @@ export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext
   const raw = { id: offset.id, frac: 0, range: offset.range };
   const idx = plan.shift === 0 ? raw : b.shiftRight(raw, plan.shift, span);
   const y0 = b.lut(table, idx, plan.lut.frac, plan.outRange, span);
-  if (plan.shift === 0) return numVal(y0, NONE);
+  if (plan.shift === 0) {
+    b.tableFunction(y0, fn.name, x);
+    return numVal(y0, NONE);
+  }
   const y1 = b.lut(table, b.add(idx, b.constant(1n, 0, span), span), plan.lut.frac, plan.outRange, span);
   const within = b.clamp(
     b.sub(raw, b.shiftLeft(idx, plan.shift, span), span),
@@ -341,10 +356,18 @@ export function lutCall(fn: LutFunction, x: Num, span: Span, ctx: HandlerContext
     span,
   );
   const slope = b.sub(y1, y0, span);
-  const step = b.mul({ ...slope, frac: plan.shift }, within, span, 0, "floor");
+  // a finely sampled input (a price ratio at 2^-49) spans more than 30 bits per segment: the position
+  // within the segment keeps 30 of them, so that slope * position fits 64 bits
+  const kept = Math.min(plan.shift, WITHIN_BITS);
+  const position = kept < plan.shift ? b.shiftRight(within, plan.shift - kept, span) : within;
+  const step = b.mul({ ...slope, frac: kept }, position, span, 0, "half_even");
   const y = b.add(y0, { ...step, frac: plan.lut.frac }, span);
-  return numVal(b.clamp(y, plan.outRange.lo, plan.outRange.hi, span), NONE);
+  const result = b.clamp(y, plan.outRange.lo, plan.outRange.hi, span);
+  b.tableFunction(result, fn.name, x);
+  return numVal(result, NONE);
 }
+
+const WITHIN_BITS = 30;
 
 function lowerWeightedMid(call: Call, ctx: HandlerContext): Val {
   const { b } = ctx;
@@ -364,7 +387,7 @@ function lowerWeightedMid(call: Call, ctx: HandlerContext): Val {
 
 /**
  * log_return(x): ln(x / x_prev) on the event that updates x, 0 on the first. The ratio is clamped to
- * [15/16, 17/16] (a 6% move in one event saturates) so that ln1p's table stays short and accurate.
+ * [15/16, 17/16] (a 6% move in one event saturates) so that ln's table stays short and accurate.
  */
 function lowerLogReturnCall(call: Call, ctx: HandlerContext): Val {
   if (!checkArity(call, 1, ctx)) return ERROR;
@@ -403,10 +426,35 @@ function lowerLogReturnCall(call: Call, ctx: HandlerContext): Val {
   const prev = ctx.readState(slot, call.span);
   ctx.writeState(slot, x);
   const safePrev = b.max(prev, b.constant(x.range.lo, x.frac, call.span), call.span);
-  const ratio = b.div(x, safePrev, 24, call.span);
-  const clamped = b.clamp(ratio, 15n << 20n, 17n << 20n, call.span);
-  const ln = lutCall(LUT_FUNCTIONS.ln, clamped, call.span, ctx);
+  const ln = lutCall(LUT_FUNCTIONS.ln, priceRatio(x, safePrev, call.span, ctx), call.span, ctx);
   if (ln.kind !== "num") return ERROR;
   const first = b.cmp("eq", prev, b.constant(0n, x.frac, call.span), call.span);
   return numVal(b.select(first, b.constant(0n, ln.num.frac, call.span), ln.num, call.span), NONE);
+}
+
+/**
+ * x / prev, clamped to [15/16, 17/16], rounded to nearest at about 2^-49. A one-tick move of a price of
+ * 10^7 ticks is a ratio of 1 + 10^-7: a 24-bit quotient (what one 53-bit division allows) rounds it by
+ * up to 40 %, and a floor does so in one direction only, so the volatility of an uptrend came out smaller
+ * than that of a downtrend. Two 53-bit divisions make one long one: x - prev = q1 * prev / 2^k1 + rem,
+ * then rem / prev to k2 more bits.
+ */
+function priceRatio(x: Num, prev: Num, span: Span, ctx: HandlerContext): Num {
+  const { b } = ctx;
+  const diff = b.sub(x, prev, span);
+  const k1 = 52 - bitsFor(diff.range);
+  const q1 = b.div(diff, prev, k1, span, true);
+  const sixteenth = 1n << BigInt(k1 - 4);
+  const q1c = b.clamp(q1, -sixteenth, sixteenth, span);
+  const rem = b.mod(b.shiftLeft(diff, k1, span), prev, span);
+  const k2 = 52 - bitsFor(rem.range);
+  // rem < prev, so rem * 2^k2 / prev < 2^k2: the clamp tells range analysis so
+  const q2 = b.clamp(b.div(rem, prev, k2, span), 0n, (1n << BigInt(k2)) - 1n, span);
+  const whole = b.shiftLeft({ ...q1c, frac: k1 + k2 }, k2, span);
+  const saturated = b.cmp("ne", q1, q1c, span);
+  const u = b.select(saturated, whole, b.add(whole, { ...q2, frac: k1 + k2 }, span), span);
+  const one = b.constant(1n << BigInt(k1 + k2), k1 + k2, span);
+  const f = k1 + k2 - 1;
+  const ratio = b.rescale(b.add(one, u, span), f, "half_even", span);
+  return b.clamp(ratio, 15n << BigInt(f - 4), 17n << BigInt(f - 4), span);
 }

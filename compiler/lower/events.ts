@@ -7,6 +7,7 @@ import { NONE, PRICE, QTY, TIME, type Unit } from "../units.js";
 import { TIME_MAX } from "./declarations.js";
 import { numVal } from "./expr.js";
 import type { HandlerContext } from "./handler-context.js";
+import { TIMER_USED } from "./names-used.js";
 import { currentPosition, exactPositionRange, settleFill } from "./position.js";
 import type { InstrumentInfo, ProgramModel } from "./program-model.js";
 
@@ -79,7 +80,7 @@ export function eventFields(kind: EventKindName, ins: InstrumentInfo): FieldSpec
 export const BOOK_STATES = ["bid", "bid_qty", "ask", "ask_qty"] as const;
 
 /** States every program has; Lockstep updates them before any user code runs. */
-export function declareBuiltinStates(model: ProgramModel, states: Map<string, number>): void {
+export function declareBuiltinStates(model: ProgramModel, states: Map<string, number>, used: ReadonlySet<string>): void {
   const ins = model.instrument;
   const add = (name: string, range: Interval, unit: Unit) => {
     states.set(name, model.addState({ name, frac: 0, range, init: 0n, loc: "builtin" }, unit));
@@ -92,6 +93,9 @@ export function declareBuiltinStates(model: ProgramModel, states: Map<string, nu
   add("ask_qty", iv(0n, ins.qty.hi), QTY);
   add("last_trade", iv(0n, ins.price.hi), PRICE);
   add("last_time", iv(0n, TIME_MAX), TIME);
+  // only a program that reads since_fill pays for the register
+  if (used.has("since_fill")) add("last_fill_time", iv(0n, TIME_MAX), TIME);
+  if (used.has(TIMER_USED)) add("timer_at", iv(0n, TIME_MAX), TIME);
 }
 
 /**
@@ -145,6 +149,21 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
   }
   applyBuiltinUpdates(ctx, values);
   ctx.fields.set("position", numVal(currentPosition(ctx).view, QTY));
+  const timer = states.get("timer_at");
+  if (timer !== undefined && ctx.event === "timer") {
+    // a timer event before the deadline (or with none armed) is valid but runs nothing; a due one disarms
+    const at = ctx.readState(timer, NO_SPAN);
+    const due = b.and(b.cmp("ne", at, b.constant(0n, 0, NO_SPAN), NO_SPAN), b.cmp("ge", t, at, NO_SPAN), NO_SPAN);
+    ctx.writeState(timer, b.select(due, b.constant(0n, 0, NO_SPAN), at, NO_SPAN));
+    ctx.fields.set("timer_due", numVal(due, NONE, true));
+  }
+  const lastFill = states.get("last_fill_time");
+  if (lastFill !== undefined) {
+    if (ctx.event === "fill") ctx.writeState(lastFill, t);
+    // ns since the last fill (0 in the fill's own handler), or since the session start before the first
+    const since = b.max(b.sub(t, ctx.event === "fill" ? t : ctx.readState(lastFill, NO_SPAN), NO_SPAN), b.constant(0n, 0, NO_SPAN), NO_SPAN);
+    ctx.fields.set("since_fill", numVal(since, TIME));
+  }
   return guard!;
 }
 

@@ -3,10 +3,12 @@ import type { Span } from "../../language/span.js";
 import type { Num } from "../ir-builder.js";
 import { bitsFor, mulI, squareI } from "../interval.js";
 import type { DerivedBinary, DerivedExpr } from "../ir.js";
+import * as X from "../exact-math.js";
 import { divUnit, isNone, mulUnit, NONE, PRICE, sameUnit, showUnit, type Unit } from "../units.js";
 import { midOf } from "./events.js";
 import { lowerCall } from "./calls.js";
 import { literalValue } from "./constants.js";
+import { editDistance } from "./edit-distance.js";
 import type { HandlerContext } from "./handler-context.js";
 import { asNum, asNumBeside, staticVal } from "./materialize.js";
 import { ERROR, type Val } from "./values.js";
@@ -103,15 +105,6 @@ function suggestName(name: string, ctx: HandlerContext): string {
   return `declare it as a parameter, a state or a let before using it${fieldHint}`;
 }
 
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
-}
-
 function lowerUnary(e: Extract<A.Expr, { kind: "unary" }>, ctx: HandlerContext): Val {
   const v = lowerExpr(e.operand, ctx);
   if (v.kind === "error") return v;
@@ -194,20 +187,22 @@ function combineBinary(e: Binary, a: Exclude<Val, { kind: "error" }>, b: Exclude
   }
   if (!requireBool(a, false, e.left.span, ctx) || !requireBool(b, false, e.right.span, ctx)) return ERROR;
   const cmp = COMPARE[e.op];
-  // only sums and comparisons let a bare constant take the other side's unit: in 2 * mid it stays a number
-  const [ua, ub] = cmp || e.op === "+" || e.op === "-" ? adoptUnits(a, b) : [a.unit, b.unit];
-  if (cmp || e.op === "+" || e.op === "-") {
+  // only sums, remainders and comparisons let a bare constant take the other side's unit: in 2 * mid it stays a number
+  const alike = cmp || e.op === "+" || e.op === "-" || e.op === "%";
+  const [ua, ub] = alike ? adoptUnits(a, b) : [a.unit, b.unit];
+  if (alike) {
     if (!sameUnit(ua, ub)) {
       ctx.model.diags.error(
         "U001",
         e.span,
-        `cannot ${cmp ? "compare" : e.op === "+" ? "add" : "subtract"} ${showUnit(ua)} and ${showUnit(ub)}`,
+        `cannot ${cmp ? "compare" : e.op === "+" ? "add" : e.op === "-" ? "subtract" : "take the remainder of"} ${showUnit(ua)} and ${showUnit(ub)}`,
         "both sides need the same unit; convert with price(x), qty(x) or value(x) where you mean it",
       );
       return ERROR;
     }
   }
   if (cmp) return compare(cmp, a, b, e, ctx);
+  if (e.op === "%") return remainder(a, b, ua, e, ctx);
   const unit = e.op === "*" ? mulUnit(ua, ub) : e.op === "/" ? divUnit(ua, ub) : ua;
   if (a.kind === "static" && b.kind === "static")
     return staticVal({ kind: "binary", op: ARITH[e.op]!, a: a.expr, b: b.expr }, unit, false, text(), e.span, ctx.model);
@@ -231,6 +226,26 @@ function combineBinary(e: Binary, a: Exclude<Val, { kind: "error" }>, b: Exclude
     default:
       throw new Error(`unhandled operator ${e.op}`);
   }
+}
+
+/** a % b = a - b * floor(a / b), in a's unit, for a divisor that is positive over its whole range. */
+function remainder(a: Exclude<Val, { kind: "error" }>, b: Exclude<Val, { kind: "error" }>, unit: Unit, e: Binary, ctx: HandlerContext): Val {
+  if (X.cmp(b.kind === "static" ? b.bounds.lo : X.rat(b.num.range.lo), X.rat(0n)) <= 0) {
+    ctx.model.diags.error(
+      "R004",
+      e.right.span,
+      "the divisor of % must be positive over its whole range",
+      "use a positive constant, or max(x, 1) for a value that may be 0 or negative",
+    );
+    return ERROR;
+  }
+  if (a.kind === "static" && b.kind === "static") {
+    const floorOf = { kind: "unary" as const, op: "floor" as const, a: { kind: "binary" as const, op: "div" as const, a: a.expr, b: b.expr } };
+    const expr: DerivedExpr = { kind: "binary", op: "sub", a: a.expr, b: { kind: "binary", op: "mul", a: b.expr, b: floorOf } };
+    return staticVal(expr, unit, false, ctx.model.text(e.span), e.span, ctx.model);
+  }
+  const [x, y] = operands(a, b, "add", e, ctx);
+  return numVal(ctx.b.mod(x, y, e.span), unit);
 }
 
 /** Both operands as per-event values; a parameter-only side gets a precision that suits the other. */

@@ -11,10 +11,18 @@ import type { HandlerContext } from "./handler-context.js";
 import type { Num } from "../ir-builder.js";
 import { asNum, materialize, staticVal } from "./materialize.js";
 
+import type { ProgramModel } from "./program-model.js";
+import { isRolling } from "./primitive-names.js";
+import type { Val } from "./values.js";
+import type { Span } from "../../language/span.js";
+import type { DerivedExpr } from "../ir.js";
+
 const ALPHA_FRAC = 32;
 const DIFF_BITS = 30;
-import type { ProgramModel } from "./program-model.js";
-import type { Val } from "./values.js";
+/** Fraction bits an undeclared average keeps beyond its input's and the half-life's: a dead zone of 2^-11 of x's step. */
+const DEFAULT_MARGIN_BITS = 10;
+/** Fraction bits an undeclared average may take: its raw value stays within 52 bits. */
+const MAX_FRAC = 52;
 
 /** A state declared by a primitive: updated by Lockstep on one kind of event, before the handler runs. */
 export interface Primitive {
@@ -67,7 +75,8 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
   const call = decl.init;
   if (call.kind !== "call") return undefined;
   if (call.callee.name === "vamp") return { decl, call, event: "trade" };
-  if (call.callee.name !== "ewma") return undefined;
+  if (call.callee.name !== "ewma" && !isRolling(call.callee.name)) return undefined;
+  const what = call.callee.name;
   const value = call.args.find((a) => !a.name);
   const events = new Set<EventKindName>();
   if (value) marketEvents(value.value, events);
@@ -76,8 +85,8 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
       "N011",
       (value ?? call).span,
       events.size === 0
-        ? "ewma(...) must follow a market value, so Lockstep knows when to update it"
-        : `ewma(...) mixes values of different events (${[...events].join(", ")})`,
+        ? `${what}(...) must follow a market value, so Lockstep knows when to update it`
+        : `${what}(...) mixes values of different events (${[...events].join(", ")})`,
       "average a book value (mid, bid, ...) or a trade value (trade_price, ...), e.g. ewma(sq(log_return(mid)), halflife = 512)",
     );
     return undefined;
@@ -132,10 +141,13 @@ function rangeOf(r: A.RangeExpr, frac: number, model: ProgramModel) {
 }
 
 /**
- * ewma(x, halflife = h): s += floor(x - s, to 30 bits) * alpha with alpha = 1 - 2^(-1/h), a derived
- * parameter with 32 fraction bits. The product rounds down to s's precision; s stays within the hull of x's range and its start value,
- * which a clamp makes visible to range analysis. With a declared type (and range), x is first
- * saturated into it, so the average is too.
+ * ewma(x, halflife = h): s += round(x - s) * alpha with alpha = 1 - 2^(-1/h), a derived parameter with 32
+ * fraction bits, every rounding half-even (a floor in a feedback path drifts down: the average of a
+ * constant input settled below it). An undeclared average keeps enough fraction bits beyond x's that the
+ * smallest step of x still moves it at the longest half-life; a declared format wins, with a warning when
+ * it makes the average stick. s stays within the hull of x's range and its start value, which a clamp
+ * makes visible to range analysis. With a declared type (and range), x is first saturated into it, so the
+ * average is too.
  */
 export function lowerEwma(
   p: Primitive,
@@ -154,10 +166,17 @@ export function lowerEwma(
   const half = positiveStatic(hl, ctx);
   const x = lowerExpr(value.value, ctx);
   if (!half || x.kind === "error") return;
+  const alpha = staticVal(alphaOf(half.expr), NONE, false, `1 - 2^(-1/${half.text})`, hl.span, model);
+  if (alpha.kind !== "static") return;
   const xn = asNum(x, ctx, value.value.span)!;
   const type = decl.type ? resolveType(decl.type, model.instrument, model.diags) : undefined;
   if (decl.type && !type) return;
-  const frac = type?.frac ?? xn.frac;
+  // the step rounds to 0 while |x - s| < 2^-(frac+1) / alpha: below one step of x at `needed` bits, below
+  // a thousandth of one at the default
+  const slowest = Math.ceil(Math.log2(1 / X.toNumber(alpha.bounds.lo)));
+  const needed = xn.frac + Math.max(0, slowest - 1);
+  const frac = type?.frac ?? Math.min(xn.frac + slowest + DEFAULT_MARGIN_BITS, MAX_FRAC - Math.max(0, bitsFor(xn.range) - 1 - xn.frac));
+  if (type && frac < needed) warnSticky(decl, needed, type.format, frac, 2 ** -(frac + 1) / X.toNumber(alpha.bounds.lo), ctx);
   const declared = decl.range && type ? rangeOf(decl.range, frac, model) : type?.format;
   if (declared && (declared.lo > 0n || declared.hi < 0n)) {
     model.diags.error(
@@ -171,43 +190,62 @@ export function lowerEwma(
   const shift = BigInt(Math.max(0, frac - xn.frac));
   const pre =
     declared && frac >= xn.frac ? b.clamp(xn, declared.lo >> shift, declared.hi >> shift, value.value.span) : xn;
-  const rescaled = b.rescale(pre, frac, "floor", value.value.span);
+  const rescaled = b.rescale(pre, frac, "half_even", value.value.span);
   const scaled = declared ? b.clamp(rescaled, declared.lo, declared.hi, value.value.span) : rescaled;
   const range = declared ?? hull(scaled.range, iv(0n, 0n));
   const slot = slotOf(frac, range, x.unit);
-  const alphaExpr = {
-    kind: "binary" as const,
-    op: "sub" as const,
-    a: { kind: "const" as const, num: 1n, den: 1n },
-    b: {
-      kind: "binary" as const,
-      op: "pow" as const,
-      a: { kind: "const" as const, num: 2n, den: 1n },
-      b: {
-        kind: "binary" as const,
-        op: "div" as const,
-        a: { kind: "const" as const, num: -1n, den: 1n },
-        b: half.expr,
-      },
-    },
-  };
-  const alpha = staticVal(alphaExpr, NONE, false, `1 - 2^(-1/${half.text})`, hl.span, model);
-  if (alpha.kind !== "static") return;
   const s = ctx.readState(slot, call.span);
-  // alpha keeps all 32 fraction bits (long half-lives make it tiny); the difference gives up the low bits
-  // that would not fit the 64-bit product: it is floored to at most 30 bits first
   const a32 = materialize(alpha, ctx, hl.span, ALPHA_FRAC);
-  const diff = b.sub(scaled, s, call.span);
-  const drop = Math.min(diff.frac, Math.max(0, bitsFor(diff.range) - DIFF_BITS));
-  const coarse = b.rescale(diff, diff.frac - drop, "floor", call.span);
-  const step = b.mul(coarse, a32, call.span, frac, "floor");
-  const next = b.add(s, step, call.span);
-  ctx.writeState(slot, b.clamp(next, range.lo, range.hi, call.span));
+  const step = wideProduct(b.sub(scaled, s, call.span), a32, call.span, ctx);
+  ctx.writeState(slot, b.clamp(b.add(s, step, call.span), range.lo, range.hi, call.span));
+}
+
+/** 1 - 2^(-1/h) */
+function alphaOf(h: DerivedExpr): DerivedExpr {
+  const c = (num: bigint) => ({ kind: "const" as const, num, den: 1n });
+  const exponent = { kind: "binary" as const, op: "div" as const, a: c(-1n), b: h };
+  return { kind: "binary", op: "sub", a: c(1n), b: { kind: "binary", op: "pow", a: c(2n), b: exponent } };
 }
 
 /**
- * vamp(window = N): volume-adjusted market pressure from trades. Two integer counters of aggressive
- * buy and sell volume each lose floor(c / N) per trade (an exponential window of about N trades); the pressure
+ * d * alpha at d's precision, rounded half-even, for a difference d wider than a 64-bit product allows
+ * next to alpha's 32 bits: d = hi * 2^m + lo makes two products that fit, so no bit of d is lost.
+ */
+function wideProduct(d: Num, alpha: Num, span: Span, ctx: HandlerContext): Num {
+  const { b } = ctx;
+  const m = Math.min(d.frac, Math.max(0, bitsFor(d.range) - DIFF_BITS));
+  if (m === 0) return b.mul(d, alpha, span, d.frac, "half_even");
+  const hi = b.rescale(d, d.frac - m, "floor", span);
+  // d - floor(d / 2^m) * 2^m lies in [0, 2^m): the clamp tells range analysis so
+  const lo = b.clamp(b.sub(d, hi, span), 0n, (1n << BigInt(m)) - 1n, span);
+  return b.add(b.mul(hi, alpha, span, d.frac, "half_even"), b.mul(lo, alpha, span, d.frac, "half_even"), span);
+}
+
+function warnSticky(
+  decl: A.StateDecl,
+  needed: number,
+  format: { lo: bigint; hi: bigint },
+  frac: number,
+  deadZone: number,
+  ctx: HandlerContext,
+): void {
+  const type = decl.type!;
+  const fits = bitsFor(format) + needed - frac <= 53;
+  const intBits = type.kind === "fix" ? type.intBits : bitsFor(format) - frac;
+  ctx.model.diags.warning(
+    "T015",
+    type.kind === "fix" ? type.span : decl.name.span,
+    `this average keeps ${frac} fraction bits: at the longest half-life it does not move while within ${deadZone.toPrecision(3)} of its input (its step rounds to 0), so it sticks short of the input`,
+    fits
+      ? `declare at least ${needed} fraction bits: fix<${intBits}.${needed}>`
+      : `${needed} fraction bits would not fit 53 bits with this range: round the input to fewer bits (precision(x, F)) or shorten the half-life's range`,
+  );
+}
+
+/**
+ * vamp(window = N): volume-adjusted market pressure from trades. Two counters of aggressive buy and sell
+ * volume, in lots with log2(N) fraction bits, each lose c / N (rounded half-even) per trade (an
+ * exponential window of about N trades); the pressure
  * is (buy - sell) / (buy + sell) in [-1, 1] with 16 fraction bits, 0 before any trade.
  */
 export function lowerVamp(
@@ -225,10 +263,14 @@ export function lowerVamp(
   }
   const window = positiveStatic(w, ctx);
   if (!window) return;
-  const cap = model.instrument.qty.hi * X.ceilR(window.bounds.hi);
+  const widest = X.ceilR(window.bounds.hi);
+  // fraction bits enough that a counter below one window still decays: with whole lots, c - round(c / N)
+  // stopped at N / 2 lots and held a side's pressure long after its last trade
+  const frac = Math.min(bitsFor(iv(0n, widest)), 52 - bitsFor(iv(0n, model.instrument.qty.hi * widest)));
+  const cap = (model.instrument.qty.hi * widest) << BigInt(frac);
   const counter = (side: string) =>
     model.addState(
-      { name: `${p.decl.name.name}_${side}_volume`, frac: 0, range: iv(0n, cap), init: 0n, loc: model.loc(call.span) },
+      { name: `${p.decl.name.name}_${side}_volume`, frac, range: iv(0n, cap), init: 0n, loc: model.loc(call.span) },
       { price: 0, qty: 1, time: 0 },
     );
   const buySlot = counter("buy");
@@ -241,10 +283,10 @@ export function lowerVamp(
   const isBuy = b.cmp("gt", side, zero, call.span);
   const update = (s: number, mine: Num) => {
     const c = ctx.readState(s, call.span);
-    const decayed = b.sub(c, b.div(c, n, 0, call.span), call.span);
-    const next = b.clamp(b.add(decayed, mine, call.span), 0n, cap, call.span);
+    const share = b.rescale(b.div(c, n, frac + 1, call.span), frac, "half_even", call.span);
+    const next = b.clamp(b.add(b.sub(c, share, call.span), mine, call.span), 0n, cap, call.span);
     ctx.writeState(s, next);
-    return next;
+    return b.rescale(next, 0, "half_even", call.span);
   };
   const buy = update(buySlot, b.select(isBuy, qty, zero, call.span));
   const sell = update(sellSlot, b.select(isBuy, zero, qty, call.span));

@@ -33,6 +33,7 @@ export class ProgramModel {
   readonly luts: Lut[] = [];
   readonly lutByKey = new Map<string, number>();
   readonly notes: NumericNote[] = [];
+  quoteBudget: { ticks: number; loc: Loc } | undefined;
   /** Unit vectors of state slots (the IR slot keeps only their printed form). */
   readonly stateUnits = new Map<number, Unit>();
   /** States Lockstep maintains (position, book, ...) and states defined by primitives: not assignable. */

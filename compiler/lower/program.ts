@@ -1,9 +1,11 @@
 import type * as A from "../../language/ast.js";
+import * as X from "../exact-math.js";
 import type { Diagnostics } from "../../language/diagnostic.js";
 import type { SourceFile } from "../../language/source-file.js";
 import type { Span } from "../../language/span.js";
 import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
 import { eliminateDeadCode } from "../dead-code.js";
+import { isKnownFunction, unknownFunctionHint } from "./calls.js";
 import type { Num } from "../ir-builder.js";
 import { hull, iv } from "../interval.js";
 import type { Handler, InputSpec, IrProgram, OutputSlot } from "../ir.js";
@@ -11,10 +13,13 @@ import { QTY, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
 import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
 import { declareBuiltinStates, lowerPrologue } from "./events.js";
+import { namesUsed } from "./names-used.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
 import { classifyPrimitive, lowerEwma, lowerVamp, type Primitive } from "./primitives.js";
+import { isPrimitiveName, isRolling } from "./primitive-names.js";
+import { lowerRollingWindow } from "./rolling-window.js";
 import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
@@ -24,7 +29,7 @@ const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
 const QUOTE_UNITS = ["bool", "ticks", "ticks", "lots", "lots"] as const;
 /** Units of the outputs that are not quotes: reason and halt_reason are codes (REJECT_REASONS, HALT_REASONS). */
-const VERDICT_UNITS: Readonly<Record<string, string>> = { accept: "bool", reason: "code", halt_reason: "code" };
+const VERDICT_UNITS: Readonly<Record<string, string>> = { accept: "bool", reason: "code", halt_reason: "code", timer_at: "ns" };
 
 /** AST to IR: names, units, types and range analysis, reported as diagnostics; undefined on any error. */
 export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostics): IrProgram | undefined {
@@ -43,7 +48,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       );
   }
   const globals: GlobalNames = { states: new Map(), statics: new Map() };
-  declareBuiltinStates(model, globals.states);
+  declareBuiltinStates(model, globals.states, namesUsed(strategy));
   declareRiskStates(risk, model, globals.states);
   const primitives = declareStates(strategy, model, globals);
   const contexts = new Map<
@@ -65,7 +70,10 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
-    if (h) lowerBlock(h.body, ctx);
+    const timer = globals.states.get("timer_at");
+    // with an armed timer, on timer runs only when it is due (the prologue disarms it then)
+    const gated = h && event === "timer" && timer !== undefined;
+    if (h) lowerBlock(gated ? [{ kind: "if", cond: { kind: "name", name: "timer_due", span: h.event.span }, then: h.body, otherwise: [], span: h.span }] : h.body, ctx);
     const outs = new Map<string, Num>();
     for (const [level, q] of ctx.quotes)
       [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.set(quoteOutput(i, level), v));
@@ -74,6 +82,8 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
       outs.set("accept", verdict.accept).set("reason", verdict.reason);
     }
     outs.set("halt_reason", haltReason(risk?.span ?? NO_SPAN, ctx));
+    // when the runtime must send the next timer event: 0 while none is armed
+    if (timer !== undefined) outs.set("timer_at", ctx.readState(timer, NO_SPAN));
     // the risk block judges the exact position, not the strategy's view clamped to the declared range
     ctx.scopes.push(new Map([["position", numVal(currentPosition(ctx).exact, QTY)]]));
     limits.invariants.forEach((cond, i) => {
@@ -91,19 +101,22 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     "accept",
     "reason",
     "halt_reason",
+    ...(globals.states.has("timer_at") ? ["timer_at"] : []),
     ...limits.invariants.map((_c, i) => `invariant_${i}`),
   ];
   const handlers: Handler[] = EVENT_KIND_NAMES.map((event) => {
     const { ctx, inputs, guard } = contexts.get(event)!;
     const outs = [...named.get(event)!].map(([name, v]) => ({ slot: names.indexOf(name), value: v.id }));
     const writes = [...ctx.stateNow.entries()].map(([slot, v]) => ({ slot, value: v.id }));
-    return eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs });
+    return eliminateDeadCode({ event, inputs, body: ctx.b.body, guard: guard.id, writes, outputs: outs, functions: ctx.b.functions });
   });
   const outputs = outputSlots(handlers, names);
   if (diags.hasErrors) return undefined;
   return {
     name: strategy?.name.name ?? risk?.name.name ?? "program",
     sourcePath: file.path,
+    instrument: { name: model.instrument.name, tick: model.instrument.tick, lot: model.instrument.lot },
+    ...(model.quoteBudget ? { quoteBudget: model.quoteBudget } : {}),
     params: model.params,
     derived: model.derived,
     state: model.state,
@@ -190,13 +203,19 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
       primitives.push(prim);
       continue;
     }
-    if (m.init.kind === "call" && (m.init.callee.name === "ewma" || m.init.callee.name === "vamp")) continue;
-    declareUserState(m, model, globals);
+    // a declaration that failed was reported once: its uses are not reported again as unknown names
+    if (!(m.init.kind === "call" && isPrimitiveName(m.init.callee.name))) declareUserState(m, model, globals);
+    if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
   return primitives;
 }
 
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
+  if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name)) {
+    // the root cause: "needs a type" would send the author after the wrong fix
+    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name));
+    return;
+  }
   if (!m.type) {
     model.diags.error(
       "T011",
@@ -210,7 +229,17 @@ function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNa
   if (!type) return;
   const range = m.range ? integerRangeIn(m.range, type.frac, model) : type.format;
   if (!range) return;
-  const init = constantValue(m.init);
+  const isBool = type.name === "bool";
+  if (isBool !== (m.init.kind === "bool") && !(isBool && m.init.kind === "number")) {
+    model.diags.error(
+      "T007",
+      m.init.span,
+      isBool ? "a bool state starts true or false" : "a number state cannot start true or false",
+      isBool ? "write = false or = true" : "write e.g. = 0, or declare the state : bool",
+    );
+    return;
+  }
+  const init = m.init.kind === "bool" ? X.rat(m.init.value ? 1n : 0n) : constantValue(m.init);
   if (!init) {
     model.diags.error("T007", m.init.span, "a state's initial value must be a constant", "write e.g. = 0");
     return;
@@ -266,7 +295,9 @@ function lowerPrimitives(
       return slot;
     };
     if (p.call.callee.name === "ewma") lowerEwma(p, slotOf, ctx);
+    else if (isRolling(p.call.callee.name)) lowerRollingWindow(p, slotOf, ctx);
     else lowerVamp(p, slotOf, ctx);
+    if (!globals.states.has(name)) model.rejectedNames.add(name);
   }
 }
 

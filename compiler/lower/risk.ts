@@ -17,6 +17,8 @@ import type { Val } from "./values.js";
 type Static = Extract<Val, { kind: "static" }>;
 
 const LIMIT_UNITS: Record<string, Unit> = { max_position: QTY, max_order_qty: QTY, max_notional: NONE };
+/** The parameter type that carries a limit's unit. */
+const TYPE_OF_UNIT = new Map<Unit, string>([[QTY, "qty"], [PRICE, "price"], [TIME, "duration"]]);
 
 /** The risk block's limits, by name, as parameter-only values (invariants may name them too). */
 export interface RiskLimits {
@@ -52,6 +54,7 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
         }
         const v = staticLimit(rule.value, unit, ctx);
         if (v) limits.values.set(rule.limit.name, v);
+        if (v && rule.limit.name === "max_position") warnBeyondPositionRange(v, rule.value.span, ctx);
         break;
       }
       case "price_band": {
@@ -90,6 +93,24 @@ export function collectRiskLimits(risk: A.RiskDecl | undefined, ctx: HandlerCont
   return limits;
 }
 
+/**
+ * A max_position that can exceed the declared position range lets the gateway accept an order whose fill
+ * leaves the range: the fill is still caught (kill switch or position_range), but only after the order
+ * went out. Legal, and almost never what the author meant.
+ */
+function warnBeyondPositionRange(limit: Static, span: Span, ctx: HandlerContext): void {
+  const range = ctx.model.instrument.position;
+  const room = range.hi < -range.lo ? range.hi : -range.lo;
+  if (X.cmp(limit.bounds.hi, X.rat(room)) <= 0) return;
+  const hi = X.toNumber(limit.bounds.hi);
+  ctx.model.diags.warning(
+    "R009",
+    span,
+    `max_position can be up to ${hi} lots, beyond the declared position range [${range.lo}, ${range.hi}] lots`,
+    `an accepted order could fill outside the range and halt the gateway after the fact; keep the limit at most ${room} lots ${limit.expr.kind === "const" ? "" : "(tighten the parameter's range) "}or widen 'position in' in the instrument`,
+  );
+}
+
 /** Limits are parameter-only and strictly positive: the gateway never runs with an undefined limit. */
 function staticLimit(e: A.Expr, unit: Unit, ctx: HandlerContext): Static | undefined {
   const v = lowerExpr(e, ctx);
@@ -105,11 +126,12 @@ function staticLimit(e: A.Expr, unit: Unit, ctx: HandlerContext): Static | undef
   }
   const isConst = v.expr.kind === "const" && v.unit.price === 0 && v.unit.qty === 0 && v.unit.time === 0;
   if (!isConst && !sameUnit(v.unit, unit)) {
+    const param = e.kind === "name" && ctx.model.paramInfo.has(e.name) ? e.name : undefined;
     ctx.model.diags.error(
       "U001",
       e.span,
       `this limit is in ${showUnit(unit)}, the value is ${showUnit(v.unit)}`,
-      "give the limit in the right unit",
+      param ? `declare ${param} : ${TYPE_OF_UNIT.get(unit) ?? "int"} in params` : "give the limit in the right unit",
     );
     return undefined;
   }

@@ -2,8 +2,8 @@ import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
 import { contains, formatInterval } from "../interval.js";
 import type { Num } from "../ir-builder.js";
-import { NONE, PRICE, QTY, sameUnit, showUnit, type Unit } from "../units.js";
-import { integerRange, resolveType, type TypeInfo } from "./declarations.js";
+import { NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
+import { integerRange, resolveType, TIME_MAX, type TypeInfo } from "./declarations.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import type { HandlerContext, QuoteVals } from "./handler-context.js";
 import { asNum, declareDerived, staticVal } from "./materialize.js";
@@ -27,6 +27,8 @@ function lowerStmt(s: A.Stmt, ctx: HandlerContext): void {
       return lowerIf(s, ctx);
     case "for":
       return lowerFor(s, ctx);
+    case "timer":
+      return lowerTimer(s, ctx);
     default: {
       const never: never = s;
       throw new Error(`unknown statement ${JSON.stringify(never)}`);
@@ -116,6 +118,25 @@ export function convert(
   return undefined;
 }
 
+/** timer_at = now + delay, saturated at the end of time; `on timer` runs once now reaches it. */
+function lowerTimer(s: Extract<A.Stmt, { kind: "timer" }>, ctx: HandlerContext): void {
+  const slot = ctx.globals.states.get("timer_at")!;
+  const v = lowerExpr(s.delay, ctx);
+  if (v.kind === "error") return;
+  if (v.bool || !sameUnit(v.unit, TIME)) {
+    ctx.model.diags.error("U001", s.delay.span, `a timer's delay is a duration, found ${showUnit(v.unit)}`, "write e.g. timer after 250ms");
+    return;
+  }
+  const delay = asNum(v, ctx, s.delay.span)!;
+  if (delay.range.lo < 0n) {
+    ctx.model.diags.error("R006", s.delay.span, "a timer's delay may be negative here", "use max(d, 0ns) or a positive duration");
+    return;
+  }
+  const now = asNum(ctx.fields.get("now")!, ctx, s.span)!;
+  const at = ctx.b.min(ctx.b.add(now, ctx.b.rescale(delay, 0, "ceil", s.span), s.span), ctx.b.constant(TIME_MAX, 0, s.span), s.span);
+  ctx.writeState(slot, at);
+}
+
 function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext): void {
   const slot = ctx.globals.states.get(s.target.name);
   if (
@@ -140,6 +161,20 @@ function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext
   if (num) ctx.writeState(slot, num);
 }
 
+function noteQuoteBudget(within: NonNullable<Extract<A.Stmt, { kind: "quote" }>["within"]>, ctx: HandlerContext): void {
+  const ticks = Number(within.ticks.replace(/_/g, ""));
+  if (within.unit !== "tick" && within.unit !== "ticks") {
+    ctx.model.diags.error("N015", within.span, `a quote's accuracy is in ticks, not '${within.unit}'`, "write e.g. within 1 tick");
+    return;
+  }
+  if (!(ticks > 0)) {
+    ctx.model.diags.error("N015", within.span, "a quote's accuracy must be more than 0 ticks", "write e.g. within 1 tick");
+    return;
+  }
+  const budget = ctx.model.quoteBudget;
+  if (!budget || ticks < budget.ticks) ctx.model.quoteBudget = { ticks, loc: ctx.model.loc(within.span) };
+}
+
 function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext): void {
   if (ctx.event === "order" || ctx.event === "kill") {
     ctx.model.diags.error(
@@ -150,6 +185,7 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
     );
     return;
   }
+  if (s.within) noteQuoteBudget(s.within, ctx);
   const given = new Map<string, A.Arg>();
   for (const f of s.fields) {
     const name = f.name?.name;

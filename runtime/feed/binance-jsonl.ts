@@ -14,7 +14,14 @@ export interface BinanceJsonlOptions {
   readonly tick: string;
   /** Quantity increment as a decimal string, e.g. "0.00001". */
   readonly lot: string;
+  /**
+   * For an instrument coarser than the recording (a 0.1 tick on 0.01 prices): bids round down, asks up,
+   * trade prices and quantities to the nearest step, instead of skipping the line.
+   */
+  readonly snap?: boolean;
 }
+
+type Snap = "exact" | "down" | "up" | "nearest";
 
 export interface LineError {
   readonly line: number; // 1-based
@@ -49,17 +56,19 @@ function parseDecimal(s: string): Decimal | undefined {
 }
 
 /** A step size turned into a function from decimal strings to whole steps; throws on a bad step. */
-function stepConverter(step: string, what: string): (s: string) => number | string {
+function stepConverter(step: string, what: string): (s: string, snap?: Snap) => number | string {
   const d = parseDecimal(step);
   if (d === undefined || d.int === 0n) throw new RangeError(`${what} must be a positive decimal string, got ${JSON.stringify(step)}`);
-  return (s) => {
+  return (s, snap = "exact") => {
     const v = parseDecimal(s);
     if (v === undefined) return `not a decimal: ${JSON.stringify(s)}`;
     // v/step = (v.int * 10^d.scale) / (d.int * 10^v.scale), brought to a common denominator.
     const num = v.int * 10n ** BigInt(d.scale);
     const den = d.int * 10n ** BigInt(v.scale);
-    if (num % den !== 0n) return `${s} is not a whole number of ${what}s (${step})`;
-    const n = Number(num / den);
+    const rest = num % den;
+    if (rest !== 0n && snap === "exact") return `${s} is not a whole number of ${what}s (${step})`;
+    const up = rest !== 0n && (snap === "up" || (snap === "nearest" && 2n * rest >= den));
+    const n = Number(num / den + (up ? 1n : 0n));
     if (!Number.isSafeInteger(n)) return `${s} is too large in ${what}s`;
     return n;
   };
@@ -74,8 +83,8 @@ function field(data: Record<string, unknown>, key: string): string {
   return v;
 }
 
-function steps(convert: (s: string) => number | string, s: string): number {
-  const r = convert(s);
+function steps(convert: (s: string, snap?: Snap) => number | string, s: string, snap: Snap = "exact"): number {
+  const r = convert(s, snap);
   if (typeof r === "string") throw new LineRejected(r);
   return r;
 }
@@ -127,14 +136,15 @@ export function parseBinanceJsonl(text: string, opts: BinanceJsonlOptions): Bina
       if (typeof data !== "object" || data === null) throw new LineRejected("data missing or not an object");
       const fields = data as Record<string, unknown>;
       let a: number, b: number, c: number, d = 0;
+      const [down, up, nearest]: Snap[] = opts.snap ? ["down", "up", "nearest"] : ["exact", "exact", "exact"];
       if (isBook) {
-        a = steps(toTicks, field(fields, "b"));
-        b = steps(toLots, field(fields, "B"));
-        c = steps(toTicks, field(fields, "a"));
-        d = steps(toLots, field(fields, "A"));
+        a = steps(toTicks, field(fields, "b"), down);
+        b = steps(toLots, field(fields, "B"), nearest);
+        c = steps(toTicks, field(fields, "a"), up);
+        d = steps(toLots, field(fields, "A"), nearest);
       } else {
-        a = steps(toTicks, field(fields, "p"));
-        b = steps(toLots, field(fields, "q"));
+        a = steps(toTicks, field(fields, "p"), nearest);
+        b = steps(toLots, field(fields, "q"), nearest);
         if (typeof fields.m !== "boolean") throw new LineRejected("field m missing or not a boolean");
         c = fields.m ? -1 : 1; // the buyer was the resting order, so the aggressor sold
       }

@@ -1,5 +1,5 @@
 import { basename, join } from "node:path";
-import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../compiler/cli/read-source.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { emitTypeScript } from "../ts/emit-ts.js";
 import { loadTsModule, type TsEngine } from "../ts/load-module.js";

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { format } from "prettier";
 import { Project, Scope, StructureKind, VariableDeclarationKind, type MethodDeclarationStructure } from "ts-morph";
 import type { Handler, IrProgram } from "../../compiler/ir.js";
+import { packageRoot } from "../../compiler/package-root.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
 import { TsOpLowering } from "./lower-op.js";
 
@@ -165,13 +165,6 @@ function metaLiteral(program: IrProgram): string {
     state: [${program.state.map((s) => slot(s)).join(", ")}],
     outputs: [${program.outputs.map((o) => slot(o)).join(", ")}],
   }`;
-}
-
-/** The repository root, from sources (vitest) or from dist/ alike. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) dir = dirname(dir);
-  return dir;
 }
 
 /** The helper's own source text, so generated modules carry exactly the tested code. */

@@ -47,6 +47,7 @@ export function insertBefore(h: Handler, at: ValueId, extra: (firstId: ValueId) 
       guard: shift(h.guard),
       writes: h.writes.map((w) => ({ slot: w.slot, value: shift(w.value) })),
       outputs: h.outputs.map((o) => ({ slot: o.slot, value: shift(o.value) })),
+      functions: h.functions.map((f) => ({ ...f, value: shift(f.value), arg: shift(f.arg) })),
     },
     ids: made.map((_, i) => at + i),
   };
@@ -61,6 +62,7 @@ export function redirectUses(h: Handler, from: ValueId, to: ValueId, after: Valu
     guard: re(h.guard),
     writes: h.writes.map((w) => ({ slot: w.slot, value: re(w.value) })),
     outputs: h.outputs.map((o) => ({ slot: o.slot, value: re(o.value) })),
+    functions: h.functions.map((f) => ({ ...f, arg: re(f.arg) })),
   };
 }
 

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +54,18 @@ describe("output directories are checked when options are parsed", () => {
     ["test --failures /dev/null", ["test", "examples/grid.lstep", "--failures", "/dev/null"], /--failures '\/dev\/null' cannot hold output: it is under \/dev/],
   ];
   for (const [title, args, message] of cases) it(`refuses ${title}`, () => expectRefused(run(...args), message));
+});
+
+describe("a compile that fails while writing", () => {
+  it("leaves the directory as it was: no file of the failed compile, no temporary file", () => {
+    const out = join(tmp, "half-written");
+    mkdirSync(join(out, "grid.wasm"), { recursive: true });
+    writeFileSync(join(out, "grid.ts"), "previous\n");
+    const r = run("compile", "examples/grid.lstep", "--target", "all", "--out", out);
+    expectRefused(r, /cannot write to .*half-written \(EISDIR\): .*grid\.wasm is a directory; nothing was written/);
+    expect(readdirSync(out).sort()).toEqual(["grid.ts", "grid.wasm"]);
+    expect(readFileSync(join(out, "grid.ts"), "utf8")).toBe("previous\n");
+  });
 });
 
 describe("options that would silently test something else are refused", () => {

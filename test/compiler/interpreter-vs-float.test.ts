@@ -128,6 +128,14 @@ const ceilRange = (x: Approx) => [Math.ceil(x.v - x.e), Math.ceil(x.v + x.e)];
  * step's floor (2^-32) and the final clamp to the table's range (2^-33). planLut uses at most 1024
  * segments, so h is less than twice (range width) / 1024.
  */
+/** raw / 2^n rounded half-even, on BigInt (raw >= 0). */
+function halfEven(raw: bigint, n: number): bigint {
+  const q = raw >> BigInt(n);
+  const rest = raw - (q << BigInt(n));
+  const half = 1n << BigInt(n - 1);
+  return rest > half || (rest === half && (q & 1n) === 1n) ? q + 1n : q;
+}
+
 function tableError(width: number, maxSecondDerivative: number): number {
   const h = (2 * width) / 1024;
   return (h * h * maxSecondDerivative) / 8 + 2 ** -33 + 2 ** -32 + 2 ** -33;
@@ -520,17 +528,18 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
 
   it("still computes what the float model restates", () =>
     expectModelledLines(text, [
-      "state sigma2_bp : fix<8.32> = ewma(sq(precision(log_return(mid) * 10_000, 16)), halflife = vol_hl) in [0, 128]",
+      "state sigma2_bp : fix<8.44> = ewma(sq(precision(log_return(mid) * 10_000, 16)), halflife = vol_hl) in [0, 128]",
       "state pressure = vamp(window = vamp_win)",
       "let tau = precision(seconds(remaining(horizon)), 8)",
       "let m = precision(value(mid) / 10_000, 8)",
-      "let var_ticks = min(precision(precision(sigma2_bp * m, 16) * m, 8), 1_000_000)",
+      "let s2 = precision(sigma2_bp, 32)",
+      "let var_ticks = min(precision(precision(s2 * m, 16) * m, 8), 1_000_000)",
       "let inv_risk = precision(precision(gamma * var_ticks, 8) * tau, 8)",
       "let q = precision(clamp(value(position) / 1_000, -1_000, 1_000), 4)",
       "let skew = clamp(precision(q * inv_risk, 8), -100_000, 100_000)",
       "let r = precision(mid + pressure * vamp_skew - price(skew), 8)",
       "let half = price(precision((inv_risk + (2 / gamma) * ln(1 + gamma / kappa)) / 2, 8))",
-      "quote bid = floor_tick(r - half), ask = ceil_tick(r + half), qty = order_qty",
+      "quote bid = floor_tick(r - half), ask = ceil_tick(r + half), qty = order_qty within 1 tick",
     ]));
 
   const np = ir.params.length;
@@ -570,7 +579,7 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
         kappa: logUniform(r, 0.01, 100),
         horizon: int(r, 1, 60) * NS,
         order_qty: int(r, 1, 100_000),
-        vol_hl: Math.round(logUniform(r, 16, 65_536)),
+        vol_hl: Math.round(logUniform(r, 16, 4_096)),
         vamp_win: Math.round(logUniform(r, 1, 4_096)),
         vamp_skew: int(r, 0, 20),
       });
@@ -599,7 +608,11 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
       let buy = 0;
       let sell = 0;
       let position = 0;
-      const cap = qtyHi * 4_096; // the vamp counters' ceiling: qty range * the window's upper bound
+      // the vamp counters keep fBuy fraction bits; their ceiling is the qty range * the window's upper bound
+      const fBuy = ir.state[slots.buy].frac;
+      const cap = BigInt(qtyHi * 4_096) << BigInt(fBuy);
+      let buyRaw = 0n;
+      let sellRaw = 0n;
 
       const mid0 = run % 2 === 0 ? 20_000 : 60_000;
       for (const ev of marketStream(r, 1_500, mid0, run % 2 === 0 ? 2 : 6, 1_000, 3_000)) {
@@ -610,11 +623,18 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
           continue;
         }
         if (ev.kind === EventKind.trade) {
-          // vamp: integer counters that lose floor(c / N) per trade; exact in float at these sizes.
-          buy = Math.min(buy - Math.floor(buy / window) + (ev.c > 0 ? ev.b : 0), cap);
-          sell = Math.min(sell - Math.floor(sell / window) + (ev.c > 0 ? 0 : ev.b), cap);
-          expect(Number(interp.state[slots.buy])).toBe(buy);
-          expect(Number(interp.state[slots.sell])).toBe(sell);
+          // vamp: counters at fBuy fraction bits lose c / N per trade, the quotient floored to one more bit
+          // and then rounded half-even; exact on BigInt. The pressure reads them rounded half-even to lots.
+          const decay = (c: bigint, mine: number) => {
+            const next = c - halfEven((2n * c) / BigInt(window), 1) + (BigInt(mine) << BigInt(fBuy));
+            return next > cap ? cap : next;
+          };
+          buyRaw = decay(buyRaw, ev.c > 0 ? ev.b : 0);
+          sellRaw = decay(sellRaw, ev.c > 0 ? 0 : ev.b);
+          expect(interp.state[slots.buy]).toBe(buyRaw);
+          expect(interp.state[slots.sell]).toBe(sellRaw);
+          buy = Number(halfEven(buyRaw, fBuy));
+          sell = Number(halfEven(sellRaw, fBuy));
           // pressure: a quotient rounded down to 16 bits.
           const pressure = (buy - sell) / Math.max(buy + sell, 1);
           const got = Number(interp.state[slots.pressure]) / 2 ** 16;
@@ -623,29 +643,30 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
         }
 
         // Book. sigma2_bp = ewma(sq(precision(log_return(mid) * 10_000, 16)), halflife = vol_hl) in [0, 128]:
-        // the ratio mid / prev rounds down to 24 bits, is clamped to [15/16, 17/16] and goes through the
-        // ln table; * 10_000 is exact; precision(, 16) rounds half-even; sq is exact (32 bits).
+        // the ratio mid / prev, a long division floored at 2^-50 then rounded half-even to 49 bits, is
+        // clamped to [15/16, 17/16] and goes through the ln table; * 10_000 is exact; precision(, 16)
+        // rounds half-even; sq is exact (32 bits).
         const mid = (ev.a + ev.c) / 2;
         let x = Approx.exact(0);
         if (prevMid > 0) {
-          const ratio = new Approx(mid / prevMid, floorUlp(24) + (mid / prevMid) * FLOAT_REL).clamp(15 / 16, 17 / 16);
+          const ratio = new Approx(mid / prevMid, floorUlp(49) + (mid / prevMid) * FLOAT_REL).clamp(15 / 16, 17 / 16);
           const ret = ratio.ln(LN_TABLE).times(Approx.exact(10_000)).round(16);
           x = ret.times(ret, 32);
         }
         x = x.clamp(0, 128);
-        // s' = s + floor(x - s, to 21 bits) * alpha, the product rounded down to 32 bits, clamped to [0, 128]
-        // (the difference spans 41 bits at 32 fraction bits; 11 are dropped so the product fits 64 bits):
-        // s'_c - s'_f = (1 - alpha_c)(s_c - s_f) + alpha_c (x_c - x_f + floor) + (alpha_c - alpha)(x_f - s_f) + floor.
+        // s' = s + (x - s) * alpha at 44 bits, clamped to [0, 128]: the difference splits in two so that no
+        // bit is lost, and each of the two products rounds half-even (at most one unit in the last place):
+        // s'_c - s'_f = (1 - alpha_c)(s_c - s_f) + alpha_c (x_c - x_f) + (alpha_c - alpha)(x_f - s_f) + rounding.
         const next = Math.min(Math.max(sigma2 + (x.v - sigma2) * alpha, 0), 128);
         eSigma2 =
           (1 - alpha + eAlpha) * eSigma2 +
-          (alpha + eAlpha) * (x.e + floorUlp(21)) +
+          (alpha + eAlpha) * x.e +
           eAlpha * Math.abs(x.v - sigma2) +
-          floorUlp(32) +
+          floorUlp(44) +
           next * FLOAT_REL;
         sigma2 = next;
         prevMid = mid;
-        const sigma2Compiled = Number(interp.state[slots.sigma2]) / 2 ** 32;
+        const sigma2Compiled = Number(interp.state[slots.sigma2]) / 2 ** 44;
         expect(Math.abs(sigma2Compiled - sigma2), `sigma2_bp at t=${ev.t}`).toBeLessThanOrEqual(eSigma2);
         worstSigmaBound = Math.max(worstSigmaBound, eSigma2);
 
@@ -656,8 +677,8 @@ describe("(d) examples/avellaneda.lstep on random streams", () => {
         const tau = Approx.exact((H - (ev.t % H)) / NS).round(9, "floor").round(8);
         // m = precision(value(mid) / 10_000, 8): the quotient at 16 bits, then 8.
         const m = Approx.exact(mid).div(Approx.exact(10_000), 16).round(8);
-        // var_ticks = min(precision(precision(sigma2_bp * m, 16) * m, 8), 1_000_000)
-        const s2 = Approx.exact(sigma2Compiled);
+        // s2 = precision(sigma2_bp, 32); var_ticks = min(precision(precision(s2 * m, 16) * m, 8), 1_000_000)
+        const s2 = Approx.exact(sigma2Compiled).round(32);
         // (the second product keeps 23 fraction bits: as many as fit 53 bits)
         const varTicks = s2.times(m, 32).round(16).times(m, 23).round(8).clamp(0, 1_000_000);
         // inv_risk = precision(precision(gamma * var_ticks, 8) * tau, 8)   (gamma is a fix<8.24> parameter;

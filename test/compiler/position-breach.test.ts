@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { compileSource } from "../../compiler/pipeline.js";
 import { REJECT_REASONS } from "../../compiler/ir.js";
 import { EventKind } from "../../runtime/event-tape.js";
 import { compiled, engines, outputOf, stateOf } from "./all-engines.js";
@@ -95,4 +97,24 @@ describe("a fill that takes position outside its declared range", () => {
       expect(out("halt_reason")).toBe(0n);
     }
   }, 60_000);
+});
+
+describe("a max_position beyond the declared position range", () => {
+  const warningsOf = (text: string) => compileSource("risk.lstep", text).diagnostics.warnings();
+
+  it("is a warning (R009) on the limit, whose hint names the largest limit that fits", () => {
+    const text = positionProgram(true).replace("in [1, 1_000_000]", "in [1, 3_000_000]");
+    const [w, ...rest] = warningsOf(text);
+    expect(rest).toEqual([]);
+    expect(w.code).toBe("R009");
+    expect(text.slice(w.span.start, w.span.end)).toBe("max_pos");
+    expect(w.message).toContain("up to 3000000 lots, beyond the declared position range [-1000000, 1000000]");
+    expect(w.hint).toContain("at most 1000000 lots (tighten the parameter's range)");
+  });
+
+  it("is silent when the limit fits the range, as in every example", () => {
+    expect(warningsOf(positionProgram(true))).toEqual([]);
+    for (const name of ["avellaneda", "glft", "grid"])
+      expect(warningsOf(readFileSync(`examples/${name}.lstep`, "utf8")), name).toEqual([]);
+  });
 });

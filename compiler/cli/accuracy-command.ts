@@ -1,0 +1,156 @@
+import { gunzipSync } from "node:zlib";
+import { join } from "node:path";
+import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
+import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
+import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
+import { measureAccuracy, relativeBias, roundingContributors, type AccuracyRun } from "../accuracy.js";
+import { parameterVector } from "../derived-eval.js";
+import { toDecimalText } from "../exact-math.js";
+import { packageRoot } from "../package-root.js";
+import { floatParameterVector } from "../float-semantics.js";
+import type { IrProgram } from "../ir.js";
+import { compileFile } from "./read-source.js";
+
+export const BUNDLED_DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+const PATH_EVENTS = 4096;
+const MAX_DATA_BYTES = 256 << 20;
+
+/**
+ * `lockstep accuracy FILE [--data REC]`: the exact semantics (what every target computes) against the
+ * float semantics (what the author meant) on recorded market data and on one-tick paths up, down and
+ * alternating, per state and output: max and mean deviation and bias in the slot's units. Exit 1 when a
+ * quote strays beyond the source's `quote ... within N ticks`.
+ */
+export async function runAccuracy(file: string, opts: { data?: string }): Promise<number> {
+  const c = compileFile(file);
+  if ("error" in c) {
+    process.stderr.write(`${c.error}\n`);
+    return 1;
+  }
+  if (!c.ir) {
+    for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+    return 1;
+  }
+  const records = readRecording(opts.data ?? join(packageRoot(), BUNDLED_DATA), c.ir);
+  if (typeof records === "string") {
+    process.stderr.write(`lockstep: ${records}\n`);
+    return 1;
+  }
+  const verdict = accuracyReport(c.ir, opts.data ?? BUNDLED_DATA, records, true);
+  process.stdout.write(verdict.text);
+  return verdict.exceeded ? 1 : 0;
+}
+
+/** The report on the bundled recording, for NAME.numerics.txt; a note instead when it cannot be read at the instrument's steps. */
+export function bundledAccuracyReport(ir: IrProgram): string {
+  const records = readRecording(join(packageRoot(), BUNDLED_DATA), ir);
+  return typeof records === "string" ? `no accuracy report: ${records.replace(packageRoot() + "/", "")}\n` : accuracyReport(ir, BUNDLED_DATA, records).text;
+}
+
+/** The report and whether a quote broke the source's `within` budget. */
+export interface AccuracyVerdict {
+  readonly text: string;
+  readonly exceeded: boolean;
+}
+
+/** The whole report: the recording's table, one line per one-tick path, and with `contributors` the roundings that matter most. */
+export function accuracyReport(ir: IrProgram, dataName: string, records: Float64Array, contributors = false): AccuracyVerdict {
+  const base = ir.params.map((p) => p.default);
+  const params = { exact: parameterVector(ir, base), float: floatParameterVector(ir, base) };
+  const budget = ir.quoteBudget?.ticks ?? 1;
+  const lines = [
+    `# ${ir.name}: the exact semantics (every target, bit for bit) against the float semantics (float64, no rounding but the source's own)`,
+    "# deviation = exact - float, in each slot's units; bias = mean deviation; parameters at their defaults",
+    "",
+  ];
+  const runs: [string, AccuracyRun][] = [];
+  const data = measureAccuracy(ir, records, params, budget);
+  runs.push([dataName, data]);
+  lines.push(`${dataName}: ${data.events} events, ${data.applied} applied, ${quoteLine(data)}`, ...slotTable(data), "");
+  const start = firstBid(records);
+  if (start === undefined) lines.push("no book event in the data: no one-tick paths");
+  else {
+    lines.push(`one-tick paths: ${PATH_EVENTS} book updates each, from a bid of ${start} ticks`);
+    for (const shape of PATH_SHAPES) {
+      const run = measureAccuracy(ir, tickPath(shape, start, PATH_EVENTS), params, budget);
+      runs.push([`the ${shape} path`, run]);
+      lines.push(`  ${shape.padEnd(11)} ${quoteLine(run)}; ${biasSummary(run)}`);
+    }
+  }
+  const broken = runs.filter(([, r]) => r.quotesWithinBudget < r.quotes);
+  if (ir.quoteBudget) {
+    lines.push("", `budget: quotes within ${budget} tick${budget === 1 ? "" : "s"} of the float semantics (${ir.quoteBudget.loc}): ${broken.length ? "EXCEEDED" : "held"}`);
+    for (const [name, r] of broken)
+      lines.push(`  on ${name}: ${r.quotes - r.quotesWithinBudget} of ${r.quotes} quotes off by more, at most ${num(r.maxQuoteDeviation)} ticks`);
+  }
+  if (contributors) {
+    const found = roundingContributors(ir, records, params);
+    lines.push("", `the roundings that move the quotes most on ${dataName} (each alone; mean and max |deviation| in ticks):`);
+    if (!found.length) lines.push("  none: every quote equals the float semantics'");
+    for (const c of found) lines.push(`  ${num(c.meanTicks).padStart(9)}  ${num(c.maxTicks).padStart(6)}  ${c.loc}  ${c.source}`);
+  }
+  return { text: `${lines.join("\n")}\n`, exceeded: ir.quoteBudget !== undefined && broken.length > 0 };
+}
+
+function quoteLine(run: AccuracyRun): string {
+  if (run.quotes === 0) return "no quotes";
+  const pct = ((100 * run.quotesWithinBudget) / run.quotes).toFixed(2);
+  const within = `${run.budgetTicks} tick${run.budgetTicks === 1 ? "" : "s"}`;
+  return `quotes within ${within} of the float semantics: ${run.quotesWithinBudget} of ${run.quotes} (${pct} %)${run.quoteValidDiffers ? `, quote_valid differs on ${run.quoteValidDiffers}` : ""}`;
+}
+
+/** The relative bias of every user state (not Lockstep's own book and counters) that strays at all. */
+function biasSummary(run: AccuracyRun): string {
+  const strayed = run.slots.filter((s) => s.kind === "state" && s.maxAbs > 0 && relativeBias(s) !== undefined);
+  if (!strayed.length) return "every state exact";
+  return strayed.map((s) => `${s.name} bias ${percent(relativeBias(s)!)}`).join(", ");
+}
+
+const percent = (x: number) => `${x >= 0 ? "+" : ""}${(100 * x).toFixed(3)} %`;
+const num = (x: number) => (x === 0 ? "0" : Math.abs(x) >= 1e-3 && Math.abs(x) < 1e6 ? x.toPrecision(4) : x.toExponential(3));
+
+function slotTable(run: AccuracyRun): string[] {
+  const rows = run.slots.filter((s) => s.maxAbs > 0);
+  const same = run.slots.length - rows.length;
+  const table = [["slot", "unit", "samples", "max |dev|", "mean |dev|", "bias", "bias / mean"]];
+  for (const s of rows) {
+    const rel = relativeBias(s);
+    table.push([`${s.kind} ${s.name}`, s.unit, String(s.samples), num(s.maxAbs), num(s.meanAbs), num(s.bias), rel === undefined ? "-" : percent(rel)]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
+  const out = table.map((r) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
+  out.push(`  ${same} other slots: identical in both semantics`);
+  return out;
+}
+
+function firstBid(records: Float64Array): number | undefined {
+  for (let at = 0; at < records.length; at += RECORD_SIZE) if (records[at] === EventKind.book) return records[at + 2];
+  return undefined;
+}
+
+function readRecording(path: string, ir: IrProgram): Float64Array | string {
+  const tick = toDecimalText(ir.instrument.tick);
+  const lot = toDecimalText(ir.instrument.lot);
+  if (!tick || !lot) return `the instrument's tick and lot must be decimals to read a recording at them`;
+  const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
+  if ("error" in bytes) return bytes.error;
+  let text: string;
+  try {
+    text = (path.endsWith(".gz") ? gunzipSync(bytes, { maxOutputLength: MAX_DATA_BYTES }) : bytes).toString("utf8");
+  } catch (e) {
+    return `${path}: cannot decompress the recording (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  let parsed;
+  try {
+    parsed = parseBinanceJsonl(text, { tick, lot, snap: true });
+  } catch (e) {
+    return `${path}: ${(e as Error).message}`;
+  }
+  if (parsed.tape.length === 0) {
+    const first = parsed.errors[0];
+    return `${path}: no book or trade event in the recording${first ? ` (line ${first.line}: ${first.message})` : ""}; give a Binance recording as in ${BUNDLED_DATA}`;
+  }
+  return tapeToRecords(parsed.tape);
+}
