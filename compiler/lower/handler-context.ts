@@ -3,6 +3,7 @@ import type { EventKindName } from "../../runtime/event-tape.js";
 import { IrBuilder, type Num } from "../ir-builder.js";
 import type { Val } from "./values.js";
 import type { ProgramModel } from "./program-model.js";
+import type { TypeInfo } from "./declarations.js";
 
 export interface QuoteVals {
   readonly valid: Num;
@@ -27,6 +28,8 @@ export class HandlerContext {
   readonly b: IrBuilder;
   readonly stateNow = new Map<number, Num>();
   scopes: Map<string, Val>[] = [new Map()];
+  /** The names each scope defined with `let` (reassignable), with their declared type when one was given. */
+  readonly lets = new WeakMap<Map<string, Val>, Map<string, TypeInfo | undefined>>();
   /** The quote of each level issued so far in this event. */
   quotes = new Map<number, QuoteVals>();
   /** Event fields by name (trade_price, ...), clamped to their declared ranges. */

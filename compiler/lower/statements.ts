@@ -45,6 +45,7 @@ function unwrapSat(e: A.Expr): { expr: A.Expr; sat: boolean } {
 
 function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): void {
   const scope = ctx.scopes[ctx.scopes.length - 1];
+
   if (scope.has(s.name.name)) {
     ctx.model.diags.error(
       "N002",
@@ -63,10 +64,12 @@ function lowerLet(s: Extract<A.Stmt, { kind: "let" }>, ctx: HandlerContext): voi
   if (!s.type) {
     if (sat)
       ctx.model.diags.error("N004", s.value.span, "sat(...) needs a target type", "write let x : fix<I.F> = sat(...)");
+    noteLet(scope, s.name.name, undefined, ctx);
     scope.set(s.name.name, v);
     return;
   }
   const type = resolveType(s.type, ctx.model.instrument, ctx.model.diags);
+  noteLet(scope, s.name.name, type, ctx);
   if (type && v.kind === "static" && !v.bool && v.expr.kind !== "const") {
     if (!sameUnit(v.unit, type.unit)) {
       ctx.model.diags.error("U001", s.value.span, `'${s.name.name}' holds ${showUnit(type.unit)}, but this is ${showUnit(v.unit)}`, "convert with price(x), qty(x) or value(x) where you mean it");
@@ -137,7 +140,43 @@ function lowerTimer(s: Extract<A.Stmt, { kind: "timer" }>, ctx: HandlerContext):
   ctx.writeState(slot, at);
 }
 
+function noteLet(scope: Map<string, Val>, name: string, type: TypeInfo | undefined, ctx: HandlerContext): void {
+  const lets = ctx.lets.get(scope) ?? new Map<string, TypeInfo | undefined>();
+  ctx.lets.set(scope, lets.set(name, type));
+}
+
+/** `x = e` for a `let x` of an enclosing block: the new value replaces it from here on (an `if` merges both). */
+function reassignLet(s: Extract<A.Stmt, { kind: "assign" }>, scope: Map<string, Val>, ctx: HandlerContext): void {
+  const name = s.target.name;
+  const old = scope.get(name)!;
+  const { expr, sat } = unwrapSat(s.value);
+  const v = lowerExpr(expr, ctx);
+  if (v.kind === "error" || old.kind === "error") return;
+  const type = ctx.lets.get(scope)!.get(name);
+  if (type) {
+    const num = convert(v, type, sat, s.value.span, ctx, `'${name}'`);
+    if (num) scope.set(name, numVal(num, type.unit, v.bool));
+    return;
+  }
+  if (!sameUnit(v.unit, old.unit) || v.bool !== old.bool) {
+    ctx.model.diags.error(
+      "U001",
+      s.value.span,
+      `'${name}' holds ${old.bool ? "a condition" : showUnit(old.unit)}, but this is ${v.bool ? "a condition" : showUnit(v.unit)}`,
+      "a let keeps its unit when reassigned; convert with price(x), qty(x) or value(x), or use another let",
+    );
+    return;
+  }
+  scope.set(name, v);
+}
+
 function lowerAssign(s: Extract<A.Stmt, { kind: "assign" }>, ctx: HandlerContext): void {
+  const local = [...ctx.scopes].reverse().find((sc) => sc.has(s.target.name));
+  if (local && ctx.lets.get(local)?.has(s.target.name)) return reassignLet(s, local, ctx);
+  if (local) {
+    ctx.model.diags.error("N007", s.target.span, `cannot assign to '${s.target.name}': it is a loop variable`, "use a let in the loop body");
+    return;
+  }
   const slot = ctx.globals.states.get(s.target.name);
   if (
     slot === undefined ||
@@ -262,6 +301,15 @@ function wholeValue(v: Val, unit: Unit, span: Span, ctx: HandlerContext, what: s
   return num;
 }
 
+/** A let reassigned in either branch of an if holds select(cond, then, else) after it. */
+function mergeLocal(scope: Map<string, Val>, name: string, cond: Num, a: Val, b: Val, span: Span, ctx: HandlerContext): void {
+  if (a === b) return;
+  if (a.kind === "error" || b.kind === "error") return void scope.set(name, { kind: "error" });
+  const x = asNum(a, ctx, span)!;
+  const y = asNum(b, ctx, span)!;
+  scope.set(name, numVal(ctx.b.select(cond, x, y, span), a.unit, a.bool));
+}
+
 function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void {
   const c = lowerExpr(s.cond, ctx);
   if (!requireBool(c, true, s.cond.span, ctx)) return;
@@ -269,13 +317,17 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
   if (!cond) return;
   const before = new Map(ctx.stateNow);
   const quotesBefore = new Map(ctx.quotes);
+  const locals = ctx.scopes.flatMap((scope) => [...scope].map(([name, v]) => ({ scope, name, v })));
   lowerBlock(s.then, ctx);
+  const thenLocals = locals.map((l) => l.scope.get(l.name)!);
+  for (const l of locals) l.scope.set(l.name, l.v);
   const thenState = new Map(ctx.stateNow);
   const thenQuotes = ctx.quotes;
   ctx.stateNow.clear();
   for (const [k, v] of before) ctx.stateNow.set(k, v);
   ctx.quotes = new Map(quotesBefore);
   lowerBlock(s.otherwise, ctx);
+  locals.forEach((l, i) => mergeLocal(l.scope, l.name, cond, thenLocals[i], l.scope.get(l.name)!, s.span, ctx));
   const slots = new Set([...thenState.keys(), ...ctx.stateNow.keys()]);
   for (const slot of slots) {
     const a = thenState.get(slot) ?? ctx.readEventStart(slot, s.span);
