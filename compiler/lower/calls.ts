@@ -444,8 +444,9 @@ function priceRatio(x: Num, prev: Num, span: Span, ctx: HandlerContext): Num {
   const diff = b.sub(x, prev, span);
   const k1 = 52 - bitsFor(diff.range);
   const q1 = b.div(diff, prev, k1, span, true);
+  // one unit wider below than the 15/16 bound, so that the final clamp is the one that saturates a fall
   const sixteenth = 1n << BigInt(k1 - 4);
-  const q1c = b.clamp(q1, -sixteenth, sixteenth, span);
+  const q1c = b.clamp(q1, -sixteenth - 1n, sixteenth, span);
   const rem = b.mod(b.shiftLeft(diff, k1, span), prev, span);
   const k2 = 52 - bitsFor(rem.range);
   // rem < prev, so rem * 2^k2 / prev < 2^k2: the clamp tells range analysis so
