@@ -19,6 +19,8 @@ import type { DerivedExpr } from "../ir.js";
 
 const ALPHA_FRAC = 32;
 const DIFF_BITS = 30;
+/** Bits the two halves of a wide ewma product keep before their sum rounds once. */
+const GUARD_BITS = 8;
 /** Fraction bits an undeclared average keeps beyond its input's and the half-life's: a dead zone of 2^-11 of x's step. */
 const DEFAULT_MARGIN_BITS = 10;
 /** Fraction bits an undeclared average may take: its raw value stays within 52 bits. */
@@ -209,7 +211,10 @@ function alphaOf(h: DerivedExpr): DerivedExpr {
 
 /**
  * d * alpha at d's precision, rounded half-even, for a difference d wider than a 64-bit product allows
- * next to alpha's 32 bits: d = hi * 2^m + lo makes two products that fit, so no bit of d is lost.
+ * next to alpha's 32 bits: d = hi * 2^m + lo makes two products that fit, so no bit of d is lost. Each
+ * keeps g more bits (up to GUARD_BITS, as the step's range allows) and their sum rounds once. With g >= 1
+ * the sum is off by at most 1/2 before that rounding, and -1/2 rounds half-even to 0: an average of a
+ * non-negative input never steps below 0 (s + (x - s) * alpha >= 0 exactly), so its lower clamp never binds.
  */
 function wideProduct(d: Num, alpha: Num, span: Span, ctx: HandlerContext): Num {
   const { b } = ctx;
@@ -218,7 +223,12 @@ function wideProduct(d: Num, alpha: Num, span: Span, ctx: HandlerContext): Num {
   const hi = b.rescale(d, d.frac - m, "floor", span);
   // d - floor(d / 2^m) * 2^m lies in [0, 2^m): the clamp tells range analysis so
   const lo = b.clamp(b.sub(d, hi, span), 0n, (1n << BigInt(m)) - 1n, span);
-  return b.add(b.mul(hi, alpha, span, d.frac, "half_even"), b.mul(lo, alpha, span, d.frac, "half_even"), span);
+  const shift = BigInt(ALPHA_FRAC);
+  const stepBits = bitsFor(iv((d.range.lo * alpha.range.hi) >> shift, (d.range.hi * alpha.range.hi) >> shift));
+  const guard = Math.min(GUARD_BITS, 53 - stepBits);
+  if (guard < 1) return b.add(b.mul(hi, alpha, span, d.frac, "half_even"), b.mul(lo, alpha, span, d.frac, "half_even"), span);
+  const sum = b.add(b.mul(hi, alpha, span, d.frac + guard, "half_even"), b.mul(lo, alpha, span, d.frac + guard, "half_even"), span);
+  return b.rescale(sum, d.frac, "half_even", span);
 }
 
 function warnSticky(
