@@ -1,6 +1,6 @@
 import type { Span } from "../../language/span.js";
 import { derivedBounds, type RBounds } from "../derived-bounds.js";
-import { quantize } from "../derived-eval.js";
+import { evalDerived, quantize } from "../derived-eval.js";
 import * as X from "../exact-math.js";
 import { bitsFor, iv } from "../interval.js";
 import type { Num } from "../ir-builder.js";
@@ -73,8 +73,9 @@ export function staticVal(
     );
     return ERROR;
   }
-  const folded: DerivedExpr =
-    isConstant(expr) && expr.kind !== "const" ? { kind: "const", num: bounds.lo.n, den: bounds.lo.d } : expr;
+  // a constant folds to its exact value (bounds.lo would be 0 for every comparison: its bounds are [0, 1])
+  const value = isConstant(expr) && expr.kind !== "const" ? evalDerived(expr, []) : undefined;
+  const folded: DerivedExpr = value ? { kind: "const", num: value.n, den: value.d } : expr;
   return { kind: "static", expr: folded, bounds, unit, bool, text, span };
 }
 
