@@ -121,11 +121,20 @@ export interface Handler {
   readonly span: Span;
 }
 
+/** `fn name(a, b) = expr`: a pure function of expressions, inlined at each call. */
+export interface FnDecl {
+  readonly kind: "fn";
+  readonly name: Ident;
+  readonly params: readonly Ident[];
+  readonly body: Expr;
+  readonly span: Span;
+}
+
 export interface StrategyDecl {
   readonly kind: "strategy";
   readonly name: Ident;
   readonly instrument: Ident;
-  readonly members: readonly (StateDecl | Handler)[];
+  readonly members: readonly (StateDecl | Handler | FnDecl)[];
   readonly span: Span;
 }
 

@@ -139,9 +139,13 @@ export class LstepGrammar extends ExpressionGrammar {
     this.CONSUME(T.On);
     const instrument = this.CONSUME1(T.Identifier);
     this.CONSUME(T.LBrace);
-    const members: (A.StateDecl | A.Handler)[] = [];
+    const members: (A.StateDecl | A.Handler | A.FnDecl)[] = [];
     this.MANY(() => {
-      const m = this.OR([{ ALT: () => this.SUBRULE(this.stateDecl) }, { ALT: () => this.SUBRULE(this.handler) }]);
+      const m = this.OR([
+        { ALT: () => this.SUBRULE(this.stateDecl) },
+        { ALT: () => this.SUBRULE(this.handler) },
+        { ALT: () => this.SUBRULE(this.fnDecl) },
+      ]);
       this.ACTION(() => members.push(m));
     });
     const close = this.CONSUME(T.RBrace);
@@ -168,6 +172,24 @@ export class LstepGrammar extends ExpressionGrammar {
       return this.SUBRULE(this.range);
     });
     return { kind: "state", name: ident(name), type, init, range, span: cover(tokSpan(kw), (range ?? init)?.span) };
+  });
+
+  private fnDecl = this.RULE("fnDecl", (): A.FnDecl => {
+    const kw = this.CONSUME(T.Fn);
+    const name = this.CONSUME(T.Identifier);
+    this.CONSUME(T.LParen);
+    const params: A.Ident[] = [];
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const p = this.CONSUME1(T.Identifier);
+        this.ACTION(() => params.push(ident(p)));
+      },
+    });
+    this.CONSUME(T.RParen);
+    this.CONSUME(T.Equals);
+    const body = this.SUBRULE(this.expr);
+    return { kind: "fn", name: ident(name), params, body, span: cover(tokSpan(kw), body?.span) };
   });
 
   private handler = this.RULE("handler", (): A.Handler => {

@@ -37,6 +37,7 @@ export const Ticks = keyword("ticks");
 export const Lots = keyword("lots");
 export const Within = keyword("within");
 export const After = keyword("after");
+export const Fn = keyword("fn");
 
 export const DurationLiteral = createToken({
   name: "DurationLiteral",
@@ -98,6 +99,7 @@ const keywords: TokenType[] = [
   Lots,
   Within,
   After,
+  Fn,
 ];
 
 /** Longer keywords first, so that `in` does not shadow `instrument` or `invariant`. */

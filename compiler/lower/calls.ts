@@ -41,6 +41,8 @@ export function unknownFunctionHint(name: string): string {
 export function lowerCall(call: Call, ctx: HandlerContext): Val {
   const name = call.callee.name;
   if (name === "log_return") return lowerLogReturnCall(call, ctx);
+  const fn = ctx.globals.fns.get(name);
+  if (fn) return inlineFn(fn, call, ctx);
   const spec = FUNCTIONS[name];
   if (!spec) {
     const where = PLACED[name];
@@ -58,6 +60,43 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
   for (let i = 0; i < args.length; i++)
     if (!requireBool(args[i], name === "select" && i === 0, call.args[i].value.span, ctx)) return ERROR;
   return spec.lower(args as Live[], call, ctx);
+}
+
+/**
+ * A user fn: its body lowered with its parameters bound to the arguments' values, in a scope of its own
+ * (it sees states, parameters and event names, not the caller's lets). Units follow the arguments.
+ */
+function inlineFn(fn: A.FnDecl, call: Call, ctx: HandlerContext): Val {
+  if (ctx.inlining.includes(fn.name.name)) {
+    ctx.model.diags.error(
+      "N017",
+      call.callee.span,
+      `'${fn.name.name}' calls itself (${[...ctx.inlining.slice(ctx.inlining.indexOf(fn.name.name)), fn.name.name].join(" -> ")})`,
+      "a fn is inlined at each call, so it cannot recurse; unroll it with for, or write the cases out",
+    );
+    return ERROR;
+  }
+  const named = call.args.find((a) => a.name);
+  if (named || call.args.length !== fn.params.length) {
+    ctx.model.diags.error(
+      "N005",
+      named?.span ?? call.span,
+      named ? `${fn.name.name}(...) takes its arguments by position` : `${fn.name.name}(...) takes ${fn.params.length} argument${fn.params.length === 1 ? "" : "s"}, got ${call.args.length}`,
+      `write ${fn.name.name}(${fn.params.map((p) => p.name).join(", ")})`,
+    );
+    return ERROR;
+  }
+  const args = call.args.map((a) => lowerExpr(a.value, ctx));
+  if (args.some((a) => a.kind === "error")) return ERROR;
+  const outer = ctx.scopes;
+  ctx.scopes = [new Map(fn.params.map((p, i) => [p.name, args[i]]))];
+  ctx.inlining.push(fn.name.name);
+  try {
+    return lowerExpr(fn.body, ctx);
+  } finally {
+    ctx.inlining.pop();
+    ctx.scopes = outer;
+  }
 }
 
 export function checkArity(call: Call, arity: number, ctx: HandlerContext): boolean {

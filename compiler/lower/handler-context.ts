@@ -1,3 +1,4 @@
+import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
 import type { EventKindName } from "../../runtime/event-tape.js";
 import { IrBuilder, type Num } from "../ir-builder.js";
@@ -18,6 +19,8 @@ export interface GlobalNames {
   readonly states: Map<string, number>;
   /** Risk limits and other named parameter-only values. */
   readonly statics: Map<string, Val>;
+  /** The strategy's `fn` declarations, inlined at each call. */
+  readonly fns: Map<string, A.FnDecl>;
 }
 
 /**
@@ -34,6 +37,8 @@ export class HandlerContext {
   quotes = new Map<number, QuoteVals>();
   /** Event fields by name (trade_price, ...), clamped to their declared ranges. */
   readonly fields = new Map<string, Val>();
+  /** The fns being inlined, innermost last: a call to one of them again would never end. */
+  readonly inlining: string[] = [];
   /** Set while lowering a state primitive's argument, to reject nested primitives. */
   inPrimitive = false;
 

@@ -1,6 +1,6 @@
 import type { Span } from "../../language/span.js";
 import { derivedBounds, type RBounds } from "../derived-bounds.js";
-import { quantize } from "../derived-eval.js";
+import { evalDerived, quantize } from "../derived-eval.js";
 import * as X from "../exact-math.js";
 import { bitsFor, iv } from "../interval.js";
 import type { Num } from "../ir-builder.js";
@@ -73,8 +73,9 @@ export function staticVal(
     );
     return ERROR;
   }
-  const folded: DerivedExpr =
-    isConstant(expr) && expr.kind !== "const" ? { kind: "const", num: bounds.lo.n, den: bounds.lo.d } : expr;
+  // a constant folds to its exact value (bounds.lo would be 0 for every comparison: its bounds are [0, 1])
+  const value = isConstant(expr) && expr.kind !== "const" ? evalDerived(expr, []) : undefined;
+  const folded: DerivedExpr = value ? { kind: "const", num: value.n, den: value.d } : expr;
   return { kind: "static", expr: folded, bounds, unit, bool, text, span };
 }
 
@@ -142,11 +143,32 @@ export function materialize(
   return b.param(model.params.length + slot, d.frac, d.range, v.span);
 }
 
+/** Whether a parameter-only expression is a whole number for every parameter set: then it needs no fraction bits. */
+function isIntegral(e: DerivedExpr, model: ProgramModel): boolean {
+  switch (e.kind) {
+    case "const":
+      return e.den === 1n;
+    case "param":
+      return model.params[e.slot].frac === 0;
+    case "derived":
+      return model.derived[e.slot].frac === 0;
+    case "unary":
+      return e.op === "floor" || e.op === "ceil" || e.op === "not" || ((e.op === "neg" || e.op === "abs") && isIntegral(e.a, model));
+    case "binary":
+      if (["lt", "le", "eq", "ne", "and", "or"].includes(e.op)) return true;
+      return ["add", "sub", "mul", "min", "max"].includes(e.op) && isIntegral(e.a, model) && isIntegral(e.b, model);
+    default: {
+      const never: never = e;
+      throw new Error(`unknown derived expression ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 function derivedSlot(v: Extract<Val, { kind: "static" }>, span: Span, model: ProgramModel, maxFrac: number): number {
   const key = JSON.stringify(v.expr, (_k, x) => (typeof x === "bigint" ? `${x}n` : x)) + `/${maxFrac}`;
   const known = model.derivedByKey.get(key);
   if (known !== undefined) return known;
-  const integral = v.bool || (v.expr.kind === "unary" && (v.expr.op === "floor" || v.expr.op === "ceil"));
+  const integral = v.bool || isIntegral(v.expr, model);
   let frac = integral ? 0 : maxFrac;
   const rangeAt = (f: number) =>
     iv(

@@ -10,6 +10,7 @@ export function namesUsed(strategy: A.StrategyDecl | undefined): Set<string> {
   const stmts: A.Stmt[] = [];
   for (const m of strategy?.members ?? []) {
     if (m.kind === "state") exprs.push(m.init);
+    else if (m.kind === "fn") exprs.push(m.body);
     else stmts.push(...m.body);
   }
   for (let s = stmts.pop(); s !== undefined; s = stmts.pop()) {

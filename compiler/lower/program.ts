@@ -47,7 +47,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
         `this file declares instrument ${instrument.name.name}`,
       );
   }
-  const globals: GlobalNames = { states: new Map(), statics: new Map() };
+  const globals: GlobalNames = { states: new Map(), statics: new Map(), fns: declareFns(strategy, model) };
   declareBuiltinStates(model, globals.states, namesUsed(strategy));
   declareRiskStates(risk, model, globals.states);
   const primitives = declareStates(strategy, model, globals);
@@ -181,6 +181,28 @@ function groupHandlers(strategy: A.StrategyDecl | undefined, diags: Diagnostics)
     map.set(event, m);
   }
   return map;
+}
+
+/** The strategy's fns by name: a name taken by a built-in function or another fn is an error. */
+function declareFns(strategy: A.StrategyDecl | undefined, model: ProgramModel): Map<string, A.FnDecl> {
+  const fns = new Map<string, A.FnDecl>();
+  for (const m of strategy?.members ?? []) {
+    if (m.kind !== "fn") continue;
+    const name = m.name.name;
+    const clash = fns.has(name) ? "another fn" : isKnownFunction(name) ? "a built-in function" : undefined;
+    const twice = m.params.find((p, i) => m.params.findIndex((q) => q.name === p.name) !== i);
+    if (clash || twice) {
+      model.diags.error(
+        "N002",
+        twice?.span ?? m.name.span,
+        twice ? `the parameter '${twice.name}' appears twice` : `'${name}' is already ${clash}`,
+        "pick another name",
+      );
+      continue;
+    }
+    fns.set(name, m);
+  }
+  return fns;
 }
 
 /** User states get their slots first; primitive states are placed when their argument's format is known. */

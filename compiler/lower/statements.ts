@@ -1,8 +1,11 @@
 import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
-import { contains, formatInterval } from "../interval.js";
+import * as X from "../exact-math.js";
+import { contains, formatInterval, iv } from "../interval.js";
+import type { Interval } from "../ir.js";
+import { constantValue } from "./constants.js";
 import type { Num } from "../ir-builder.js";
-import { NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
+import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { integerRange, resolveType, TIME_MAX, type TypeInfo } from "./declarations.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import type { HandlerContext, QuoteVals } from "./handler-context.js";
@@ -343,20 +346,52 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
 const MAX_LEVELS = 16;
 
 /** Unrolls the body once per value of the variable, which is a constant in each copy. */
+/**
+ * `for k in [lo, hi] { ... }`, unrolled at compile time with k a constant in each copy. A bound may be a
+ * parameter expression: the loop unrolls over every value the declared ranges allow, and each copy runs
+ * only when lo <= k <= hi holds for the loaded parameters (an if around it).
+ */
 function lowerFor(s: Extract<A.Stmt, { kind: "for" }>, ctx: HandlerContext): void {
-  const range = integerRange(s.range, ctx.model.diags);
+  const constant = constantValue(s.range.lo) && constantValue(s.range.hi);
+  const range = constant ? integerRange(s.range, ctx.model.diags) : parameterRange(s.range, ctx);
   if (!range) return;
   if (range.hi - range.lo >= 64n) {
-    ctx.model.diags.error("T013", s.range.span, "a for loop is unrolled at compile time and may run at most 64 times", "narrow the range");
+    ctx.model.diags.error("T013", s.range.span, "a for loop is unrolled at compile time and may run at most 64 times", "narrow the range (or the declared ranges of the parameters in its bounds)");
     return;
   }
-  for (let k = range.lo; k <= range.hi; k++) {
-    ctx.scopes.push(new Map([[s.variable.name, staticVal({ kind: "const", num: k, den: 1n }, NONE, false, String(k), s.variable.span, ctx.model)]]));
-    ctx.model.unrolling.push(`${s.variable.name} = ${k}`);
-    lowerBlock(s.body, ctx);
+  const k = { kind: "name" as const, name: s.variable.name, span: s.variable.span };
+  const within: A.Expr = {
+    kind: "binary",
+    op: "and",
+    left: { kind: "binary", op: ">=", left: k, right: s.range.lo, span: s.range.span },
+    right: { kind: "binary", op: "<=", left: k, right: s.range.hi, span: s.range.span },
+    span: s.range.span,
+  };
+  const body: readonly A.Stmt[] = constant ? s.body : [{ kind: "if", cond: within, then: s.body, otherwise: [], span: s.span }];
+  for (let i = range.lo; i <= range.hi; i++) {
+    ctx.scopes.push(new Map([[s.variable.name, staticVal({ kind: "const", num: i, den: 1n }, NONE, false, String(i), s.variable.span, ctx.model)]]));
+    ctx.model.unrolling.push(`${s.variable.name} = ${i}`);
+    lowerBlock(body, ctx);
     ctx.model.unrolling.pop();
     ctx.scopes.pop();
   }
+}
+
+/** The widest whole-number range of a loop whose bounds are parameter expressions: floor of the least lo, ceil of the largest hi. */
+function parameterRange(r: A.RangeExpr, ctx: HandlerContext): Interval | undefined {
+  const lo = lowerExpr(r.lo, ctx);
+  const hi = lowerExpr(r.hi, ctx);
+  if (lo.kind === "error" || hi.kind === "error") return undefined;
+  if (lo.kind !== "static" || hi.kind !== "static" || lo.bool || hi.bool || !isNone(lo.unit) || !isNone(hi.unit)) {
+    ctx.model.diags.error(
+      "T005",
+      r.span,
+      "a loop's bounds are whole-number constants or parameter expressions",
+      "bound it by a parameter with a declared range, e.g. for k in [0, levels - 1] with levels : int in [1, 8]",
+    );
+    return undefined;
+  }
+  return iv(X.floorR(lo.bounds.lo), X.ceilR(hi.bounds.hi));
 }
 
 function mergeQuotes(
