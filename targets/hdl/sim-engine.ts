@@ -2,7 +2,9 @@ import type { IrProgram } from "../../compiler/ir.js";
 import type { TargetEngine } from "../agreement/engine.js";
 import { loadable } from "../agreement/run-agreement.js";
 import { RELOAD, RESET, type StreamStep } from "../agreement/streams.js";
+import { CommandChunks } from "./command-chunks.js";
 import { portEvent } from "./event-port.js";
+import { PIPE_CHUNK } from "./sim-process.js";
 import { Command, type SimChannel } from "./sim-protocol.js";
 
 export type Call =
@@ -111,8 +113,17 @@ export class SimEngine implements TargetEngine {
    * words per event (event_ok, each state slot, each output). Nothing is kept for `step` to replay.
    */
   runAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): BigInt64Array {
-    for (const [base, stream] of cases) this.sendCalls(streamCalls(this.program, base, stream));
-    return this.sim.exchange(Command.flush);
+    if (!this.sim.exchangeChunks) {
+      for (const [base, stream] of cases) this.sendCalls(streamCalls(this.program, base, stream));
+      return this.sim.exchange(Command.flush);
+    }
+    const chunks = new CommandChunks(PIPE_CHUNK, this.replyWords);
+    for (const [base, stream] of cases)
+      for (const c of streamCalls(this.program, base, stream))
+        if (c.call === "step") chunks.event(c.event[0], c.event[1], c.event[2], c.event[3], c.event[4], c.event[5]);
+        else chunks.params(c.call === "reset" ? Command.reset : Command.reload, c.params);
+    const bytes = this.sim.exchangeChunks(chunks.finish());
+    return new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
   }
 
   /** Words per event in the replies: event_ok, every state slot, every output. */
