@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
 import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
@@ -23,7 +23,8 @@ export function loadVhdlEngine(program: IrProgram, vhdl?: string, options: { rea
   const netlist = lowerProgram(program);
   const design = vhdl === undefined ? printVhdl(netlist, { probeState: true }) : probeVariant(vhdl, netlist);
   const dir = analyse(design, ghdlTestbench(netlist));
-  return new SimEngine("vhdl", program, new GhdlBatch(dir, options.vcd));
+  // GHDL runs in the cached work library: the waveform path must not be relative
+  return new SimEngine("vhdl", program, new GhdlBatch(dir, options.vcd === undefined ? undefined : resolve(options.vcd)));
 }
 
 function ghdl(args: readonly string[], cwd?: string): { status: number | null; stdout: string; stderr: string; error?: Error } {
