@@ -12,7 +12,8 @@ import { isParamStep } from "./streams.js";
  */
 export class ReferenceRecorder {
   readonly engine: TargetEngine;
-  private words: bigint[] = [];
+  private words = new BigInt64Array(1 << 12);
+  private used = 0;
 
   constructor(
     private readonly program: IrProgram,
@@ -23,9 +24,13 @@ export class ReferenceRecorder {
       ...reference,
       step: (k, t, a, b, c, d) => {
         const ok = reference.step(k, t, a, b, c, d);
-        this.words.push(ok ? 1n : 0n);
-        for (let i = 0; i < state.length; i++) this.words.push(reference.state(i));
-        for (let i = 0; i < outputs.length; i++) this.words.push(reference.output(i));
+        if (this.used + this.wordsPerEvent > this.words.length) this.grow();
+        const w = this.words;
+        let at = this.used;
+        w[at++] = ok ? 1n : 0n;
+        for (let i = 0; i < state.length; i++) w[at++] = reference.state(i);
+        for (let i = 0; i < outputs.length; i++) w[at++] = reference.output(i);
+        this.used = at;
         return ok;
       },
     };
@@ -33,9 +38,15 @@ export class ReferenceRecorder {
 
   /** The replies recorded since the last call. */
   take(): BigInt64Array {
-    const out = BigInt64Array.from(this.words);
-    this.words = [];
+    const out = this.words.slice(0, this.used);
+    this.used = 0;
     return out;
+  }
+
+  private grow(): void {
+    const bigger = new BigInt64Array(this.words.length * 2);
+    bigger.set(this.words.subarray(0, this.used));
+    this.words = bigger;
   }
 
   get wordsPerEvent(): number {
