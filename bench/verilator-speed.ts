@@ -53,6 +53,13 @@ function cases(ir: IrProgram): Case[] {
 }
 
 const rate = (events: number, ms: number) => `${((events / ms) * 1000 / 1e6).toFixed(2)} M events/s`;
+/** CPU milliseconds of this process since `from`: on a shared machine, wall time also counts the others. */
+const cpuMs = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+const line = (what: string, events: number, wallMs: number, cpu: number, whose: string) =>
+  `  ${what.padEnd(46)} wall ${(wallMs / 1000).toFixed(2).padStart(6)} s ${rate(events, wallMs).padStart(16)}   CPU (${whose}) ${(cpu / 1000).toFixed(2).padStart(6)} s ${rate(events, cpu).padStart(16)}\n`;
 
 for (const path of examples) {
   const ir = compile(path);
@@ -71,29 +78,34 @@ for (const path of examples) {
   // the driver's timing mode: commands from memory, replies kept in memory, the loop timed inside
   const alone = spawnSync(binary, [join(dir, "commands.bin"), "/dev/null", "--time"], { encoding: "utf8" });
   if (alone.status !== 0) throw new Error(`the model failed: ${alone.stderr}`);
-  const timing = /events (\d+) ns (\d+)/.exec(alone.stderr);
+  const timing = /events (\d+) ns (\d+) cpu_ns (\d+)/.exec(alone.stderr);
   if (!timing || Number(timing[1]) !== events) throw new Error(`the model ran ${timing?.[1]} of ${events} events`);
   const modelMs = Number(timing[2]) / 1e6;
+  const modelCpuMs = Number(timing[3]) / 1e6;
   if (process.env.LOCKSTEP_KEEP_COMMANDS) process.stdout.write(`commands kept in ${dir} (model ${binary})\n`);
   else rmSync(dir, { recursive: true, force: true });
 
   const sim = await loadVerilogEngine(ir);
   let t0 = performance.now();
+  let cpu0 = process.cpuUsage();
   sim.runAll(all.map((k) => [k.base, k.stream] as const));
   const exchangeMs = performance.now() - t0;
+  const exchangeCpuMs = cpuMs(cpu0);
   sim.close();
 
   const recorder = new ReferenceRecorder(ir, interpreterEngine(ir));
   t0 = performance.now();
+  cpu0 = process.cpuUsage();
   for (const k of all) {
     runStream(ir, k.base, k.stream, recorder.engine, []);
     recorder.take();
   }
   const referenceMs = performance.now() - t0;
+  const referenceCpuMs = cpuMs(cpu0);
   process.stdout.write(
     `${ir.name}: ${events} events in ${all.length} streams\n` +
-      `  the model alone (from memory, timed inside)     ${(modelMs / 1000).toFixed(2)} s  ${rate(events, modelMs)}\n` +
-      `  through the harness's exchange (pipes)          ${(exchangeMs / 1000).toFixed(2)} s  ${rate(events, exchangeMs)}\n` +
-      `  the reference, recording the replies            ${(referenceMs / 1000).toFixed(2)} s  ${rate(events, referenceMs)}\n`,
+      line("the model alone (from memory, timed inside)", events, modelMs, modelCpuMs, "model") +
+      line("the harness's exchange (encode, pipes, model)", events, exchangeMs, exchangeCpuMs, "host") +
+      line("the reference, recording the replies", events, referenceMs, referenceCpuMs, "host"),
   );
 }
