@@ -100,7 +100,7 @@ program
   .argument("<file>", ".lstep source file")
   .option("--runs <n>", "number of streams", (v) => positiveInt(v, "--runs"), 1000)
   .option("--seed <s>", "random seed (a run is reproducible from its seed)", seed, Date.now() % 2 ** 31)
-  .option("--targets <list>", "comma-separated targets: ts, wasm, verilog (Verilator), vhdl (GHDL), or all", targetList, ["ts", "wasm"])
+  .option("--targets <list>", "comma-separated targets: ts, wasm, verilog (Verilator), vhdl (GHDL), hdl (both), or all", targetList, ["ts", "wasm"])
   .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
   .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
   .option("--failures <dir>", "where replay files of failures are written", outputDir("--failures"), "lockstep-failures")

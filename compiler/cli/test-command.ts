@@ -5,7 +5,7 @@ import { CaseGenerator } from "../../targets/agreement/case-generator.js";
 import { Coverage, percent, renderCoverage, totals, type CoverageRow } from "../../targets/agreement/coverage.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { checkBatch, ReferenceRecorder, type Pending } from "../../targets/agreement/hardware-batch.js";
-import { artifactPath, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
+import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
 import { writeReplay } from "../../targets/agreement/replay-file.js";
 import { runStream, type Divergence } from "../../targets/agreement/run-agreement.js";
 import type { Case } from "../../targets/agreement/scenarios.js";
@@ -85,16 +85,19 @@ interface Circuit {
   readonly stats: Stats;
 }
 
+/** Names for several targets, as `compile --target` has them. */
+const GROUPS: Record<string, readonly Target[]> = { all: TARGETS, hdl: HARDWARE_TARGETS };
+
 /** The targets to run, or a message saying what is wrong with the options. */
 export function chooseTargets(opts: Pick<TestOptions, "targets" | "vhdlRuns">): Target[] | { error: string } {
-  const names = opts.targets;
-  if (names.includes("all") && names.length > 1) return { error: `--targets all already names every target; give either all or a list of ${TARGETS.join(", ")}` };
-  const chosen = names.includes("all") ? [...TARGETS] : names;
-  const unknown = chosen.find((t) => !(TARGETS as readonly string[]).includes(t));
-  if (unknown !== undefined) return { error: `unknown target '${unknown}'; available: ${TARGETS.join(", ")}, or all` };
+  const unknown = opts.targets.find((t) => !(TARGETS as readonly string[]).includes(t) && !GROUPS[t]);
+  if (unknown !== undefined) return { error: `unknown target '${unknown}'; available: ${TARGETS.join(", ")}, hdl (verilog,vhdl), or all` };
+  const chosen = opts.targets.flatMap((t) => GROUPS[t] ?? [t as Target]);
+  const twice = chosen.find((t, i) => chosen.indexOf(t) !== i);
+  if (twice !== undefined) return { error: `--targets names ${twice} twice (all is ${TARGETS.join(",")}; hdl is ${HARDWARE_TARGETS.join(",")}): give each target once` };
   if (opts.vhdlRuns !== undefined && !chosen.includes("vhdl"))
     return { error: `--vhdl-runs sets how many streams GHDL runs, but the vhdl target is not chosen: add it to --targets (${[...chosen, "vhdl"].join(",")}) or drop --vhdl-runs` };
-  return chosen as Target[];
+  return chosen;
 }
 
 /** `lockstep test`: every target against the reference interpreter on generated streams. */

@@ -122,9 +122,10 @@ describe("lockstep test --artifacts on hand-edited HDL", () => {
 
 describe("lockstep test: option combinations that cannot work", () => {
   it.each([
-    [["--targets", "all,ts"], "--targets all already names every target; give either all or a list of ts, wasm, verilog, vhdl"],
+    [["--targets", "all,ts"], "--targets names ts twice (all is ts,wasm,verilog,vhdl; hdl is verilog,vhdl): give each target once"],
+    [["--targets", "hdl,vhdl"], "--targets names vhdl twice (all is ts,wasm,verilog,vhdl; hdl is verilog,vhdl): give each target once"],
     [["--targets", "verilog", "--vhdl-runs", "5"], "--vhdl-runs sets how many streams GHDL runs, but the vhdl target is not chosen: add it to --targets (verilog,vhdl) or drop --vhdl-runs"],
-    [["--targets", "fpga"], "unknown target 'fpga'; available: ts, wasm, verilog, vhdl, or all"],
+    [["--targets", "fpga"], "unknown target 'fpga'; available: ts, wasm, verilog, vhdl, hdl (verilog,vhdl), or all"],
     [["--targets", "vhdl", "--vhdl-runs", "0"], "--vhdl-runs needs a positive whole number, got '0'"],
   ])("%j is refused with a one-line message, exit 1", (args, message) => {
     const r = lockstep("test", "examples/grid.lstep", ...args, "--runs", "5");
