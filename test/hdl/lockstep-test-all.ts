@@ -10,7 +10,7 @@ import { ensureHdlTools } from "./hdl-tools.js";
  * runs. LOCKSTEP_HW_STREAMS=100000 is the full claim (see the README for what it costs).
  */
 export const STREAMS = Number(process.env.LOCKSTEP_HW_STREAMS ?? 10_000);
-export const GHDL_STREAMS = Number(process.env.LOCKSTEP_GHDL_STREAMS ?? 150);
+export const GHDL_STREAMS = Number(process.env.LOCKSTEP_GHDL_STREAMS ?? 60);
 
 /**
  * One example through every target: TypeScript, WebAssembly, the Verilog (Verilator, every stream)
