@@ -79,7 +79,7 @@ interface Circuit {
   /** Streams it runs: all of them, or the first `--vhdl-runs` for GHDL. */
   readonly limit: number;
   pending: Pending[];
-  pendingEvents: number;
+  pendingWords: number;
   streams: number;
   coverageAtEnd?: number;
   readonly stats: Stats;
@@ -140,7 +140,7 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     }
     const s = { events: 0, ms: 0 };
     stats.set(t, s);
-    if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingEvents: 0, streams: 0, stats: s });
+    if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, streams: 0, stats: s });
     else software.push(timed(e, s));
   }
   const refStats = { events: 0, ms: 0 };
@@ -158,11 +158,11 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
   const flush = async (circuit: Circuit) => {
     const batch = circuit.pending;
     circuit.pending = [];
-    circuit.pendingEvents = 0;
+    circuit.pendingWords = 0;
     const t0 = performance.now();
     const m = checkBatch(ir, circuit.engine, batch);
     circuit.stats.ms += performance.now() - t0;
-    circuit.stats.events += batch.reduce((n, p) => n + p.expected.length, 0) / (recorder?.wordsPerEvent ?? 1);
+    circuit.stats.events += batch.reduce((n, p) => n + p.expected.length, 0) / recorder!.wordsPerEvent;
     if (!m) return;
     const earlier = batch.slice(Math.max(0, m.at - HISTORY), m.at).map((p) => p.case);
     const r = await reproduce(ir, [circuit.target], origin, sims, earlier, batch[m.at].case, m.divergence);
@@ -192,11 +192,11 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
         if (failing || circuit.streams >= circuit.limit) continue;
         // a stream run twice in a row on the circuit too: the second run starts from its reset
         for (let n = rerun ? 2 : 1; n > 0; n--) circuit.pending.push({ index: i, case: k, expected: expected! });
-        circuit.pendingEvents += (rerun ? 2 : 1) * expected!.length;
+        circuit.pendingWords += (rerun ? 2 : 1) * expected!.length;
         circuit.streams++;
         const last = circuit.streams === circuit.limit;
         if (last) circuit.coverageAtEnd = percent(totals(coverage.summary()));
-        if (last || circuit.pendingEvents >= EVENTS_PER_BATCH * recorder!.wordsPerEvent) await flush(circuit);
+        if (last || circuit.pendingWords >= EVENTS_PER_BATCH * recorder!.wordsPerEvent) await flush(circuit);
       }
     }
     for (const circuit of circuits) if (!failing) await flush(circuit);
