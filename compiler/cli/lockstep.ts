@@ -100,12 +100,13 @@ program
   .argument("<file>", ".lstep source file")
   .option("--runs <n>", "number of streams", (v) => positiveInt(v, "--runs"), 1000)
   .option("--seed <s>", "random seed (a run is reproducible from its seed)", seed, Date.now() % 2 ** 31)
-  .option("--targets <list>", "comma-separated targets", targetList, ["ts", "wasm"])
+  .option("--targets <list>", "comma-separated targets: ts, wasm, verilog (Verilator), vhdl (GHDL), hdl (both), or all", targetList, ["ts", "wasm"])
   .option("--time-budget <seconds>", "stop after this many seconds", (v) => positiveInt(v, "--time-budget"))
   .option("--artifacts <dir>", "test the files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
   .option("--failures <dir>", "where replay files of failures are written", outputDir("--failures"), "lockstep-failures")
   .option("--min-coverage <percent>", "fail when the reference's coverage ends below this percentage", (v) => percentage(v))
-  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string; minCoverage?: number }) => {
+  .option("--vhdl-runs <n>", "how many of the streams (the first) also run through GHDL, which is slow (default 40)", (v) => positiveInt(v, "--vhdl-runs"))
+  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string; minCoverage?: number; vhdlRuns?: number }) => {
     const { runTest } = await import("./test-command.js");
     const outcome = await runTest(file, {
       runs: o.runs,
@@ -115,6 +116,7 @@ program
       artifacts: o.artifacts,
       failures: o.failures,
       minCoverage: o.minCoverage,
+      vhdlRuns: o.vhdlRuns,
     });
     process.exitCode = outcome.exitCode;
   });

@@ -5,6 +5,7 @@ import { loadTarget } from "../../targets/agreement/load-targets.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { SimEngine } from "../../targets/hdl/sim-engine.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence, sideBySide } from "./show-divergence.js";
 
@@ -34,25 +35,31 @@ export async function runReplay(path: string): Promise<number> {
     return 1;
   }
   const engines: TargetEngine[] = [];
-  for (const t of r.targets) {
-    const e = await loadTarget(c.ir, t, r.origin);
-    if ("error" in e) {
-      process.stderr.write(`lockstep: ${e.error}\n`);
-      return 1;
+  try {
+    for (const t of r.targets) {
+      const e = await loadTarget(c.ir, t, r.origin);
+      if ("error" in e) {
+        process.stderr.write(`lockstep: ${e.error}\n`);
+        return 1;
+      }
+      engines.push(e);
     }
-    engines.push(e);
+    // a simulated circuit gets each run in one exchange (for GHDL, one simulator run)
+    const prepare = (upTo: number) => {
+      for (const e of engines) if (e instanceof SimEngine) e.prepare(r.params, r.stream.slice(0, upTo));
+    };
+    prepare(r.stream.length);
+    const d = runStream(c.ir, r.params, r.stream, interpreterEngine(c.ir), engines);
+    if (!d) {
+      process.stdout.write(`${path}: all targets now agree with the reference on this stream (${r.stream.length} steps)\n`);
+      return 0;
+    }
+    process.stdout.write(showDivergence(c.ir, r.stream, d));
+    prepare(d.step + 1);
+    process.stdout.write(`${sideBySide(c.ir, r.stream, d.step, engines, r.params)}\n`);
+    for (const w of r.waveforms ?? []) process.stdout.write(`waveforms of the stream through ${d.target}: ${w}\n`);
+    return 1;
+  } finally {
+    for (const e of engines) if (e instanceof SimEngine) e.close();
   }
-  const d = runStream(c.ir, r.params, r.stream, interpreterEngine(c.ir), engines);
-  if (!d) {
-    process.stdout.write(`${path}: all targets now agree with the reference on this stream (${r.stream.length} steps)\n`);
-    return 0;
-  }
-  process.stdout.write(showDivergence(c.ir, r.stream, d));
-  const fresh: TargetEngine[] = [];
-  for (const t of r.targets) {
-    const e = await loadTarget(c.ir, t, r.origin);
-    if (!("error" in e)) fresh.push(e);
-  }
-  process.stdout.write(`${sideBySide(c.ir, r.stream, d.step, fresh, r.params)}\n`);
-  return 1;
 }

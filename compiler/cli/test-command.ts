@@ -1,15 +1,19 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { CaseGenerator } from "../../targets/agreement/case-generator.js";
 import { Coverage, percent, renderCoverage, totals, type CoverageRow } from "../../targets/agreement/coverage.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { loadTarget, SOFTWARE_TARGETS, type Origin, type SoftwareTarget } from "../../targets/agreement/load-targets.js";
+import { checkBatch, ReferenceRecorder, type Pending } from "../../targets/agreement/hardware-batch.js";
+import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
 import { writeReplay } from "../../targets/agreement/replay-file.js";
 import { runStream, type Divergence } from "../../targets/agreement/run-agreement.js";
 import type { Case } from "../../targets/agreement/scenarios.js";
 import { shrink, type FailingCase } from "../../targets/agreement/shrink.js";
 import { RESET, type StreamStep } from "../../targets/agreement/streams.js";
+import { SimEngine } from "../../targets/hdl/sim-engine.js";
+import { writeVerilogVcd } from "../../targets/verilog/iverilog-vcd.js";
+import { loadVhdlEngine } from "../../targets/vhdl/ghdl-engine.js";
 import type { IrProgram } from "../ir.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence } from "./show-divergence.js";
@@ -17,6 +21,7 @@ import { showDivergence } from "./show-divergence.js";
 export interface TestOptions {
   readonly runs: number;
   readonly seed: number;
+  /** Target names, or ["all"]. */
   readonly targets: readonly string[];
   readonly timeBudgetSeconds?: number;
   readonly artifacts?: string;
@@ -24,11 +29,22 @@ export interface TestOptions {
   readonly quiet?: boolean;
   /** Fail (exit 1) when the reference's coverage ends below this many percent. */
   readonly minCoverage?: number;
+  /** How many of the streams (the first ones) also run through GHDL; only with the vhdl target. */
+  readonly vhdlRuns?: number;
 }
 
 interface Stats {
   events: number;
   ms: number;
+}
+
+/** What a target ran: its streams, and the reference's coverage on exactly those streams. */
+export interface TargetReport {
+  readonly target: Target;
+  readonly streams: number;
+  readonly events: number;
+  readonly seconds: number;
+  readonly coveragePercent: number;
 }
 
 export interface TestOutcome {
@@ -37,27 +53,59 @@ export interface TestOutcome {
   readonly streams: number;
   readonly divergence?: Divergence;
   readonly replayPath?: string;
+  /** VCD files of the failing stream through the circuit that disagreed. */
+  readonly waveforms?: readonly string[];
   /** Coverage of the reference per handler, and over all. */
   readonly coverage?: readonly CoverageRow[];
   readonly coveragePercent?: number;
+  readonly targets?: readonly TargetReport[];
 }
 
 /** Every this many streams, a stream is run twice in a row on the same engines: reset must really reset. */
 const RERUN_EVERY = 16;
 /** Streams kept for reproducing a failure that needs what earlier streams left behind. */
 const HISTORY = 8;
+/** GHDL simulates about 10^3 events/s: by default only the first streams of a run go through it. */
+export const DEFAULT_VHDL_RUNS = 40;
+/** Events sent to a Verilator model per exchange: large enough that the pipe round trips cost little. */
+const EVENTS_PER_BATCH = 50_000;
+/** Shrinking candidates per simulator: each GHDL candidate is a simulator run. */
+const SHRINK_BUDGET: Record<Target, number> = { ts: 2_000, wasm: 2_000, verilog: 2_000, vhdl: 60 };
+
+/** A simulated circuit in a run: its streams wait in a batch with the replies the reference recorded. */
+interface Circuit {
+  readonly target: HardwareTarget;
+  readonly engine: SimEngine;
+  /** Streams it runs: all of them, or the first `--vhdl-runs` for GHDL. */
+  readonly limit: number;
+  pending: Pending[];
+  pendingWords: number;
+  streams: number;
+  coverageAtEnd?: number;
+  readonly stats: Stats;
+}
+
+/** Names for several targets, as `compile --target` has them. */
+const GROUPS: Record<string, readonly Target[]> = { all: TARGETS, hdl: HARDWARE_TARGETS };
+
+/** The targets to run, or a message saying what is wrong with the options. */
+export function chooseTargets(opts: Pick<TestOptions, "targets" | "vhdlRuns">): Target[] | { error: string } {
+  const unknown = opts.targets.find((t) => !(TARGETS as readonly string[]).includes(t) && !GROUPS[t]);
+  if (unknown !== undefined) return { error: `unknown target '${unknown}'; available: ${TARGETS.join(", ")}, hdl (verilog,vhdl), or all` };
+  const chosen = opts.targets.flatMap((t) => GROUPS[t] ?? [t as Target]);
+  const twice = chosen.find((t, i) => chosen.indexOf(t) !== i);
+  if (twice !== undefined) return { error: `--targets names ${twice} twice (all is ${TARGETS.join(",")}; hdl is ${HARDWARE_TARGETS.join(",")}): give each target once` };
+  if (opts.vhdlRuns !== undefined && !chosen.includes("vhdl"))
+    return { error: `--vhdl-runs sets how many streams GHDL runs, but the vhdl target is not chosen: add it to --targets (${[...chosen, "vhdl"].join(",")}) or drop --vhdl-runs` };
+  return chosen;
+}
 
 /** `lockstep test`: every target against the reference interpreter on generated streams. */
 export async function runTest(file: string, opts: TestOptions): Promise<TestOutcome> {
   const out = (s: string) => opts.quiet || process.stdout.write(s);
-  const unknown = opts.targets.filter((t) => !(SOFTWARE_TARGETS as readonly string[]).includes(t));
-  if (unknown.length) {
-    const hdl = ["verilog", "vhdl"].includes(unknown[0]);
-    process.stderr.write(
-      hdl
-        ? `lockstep: lockstep test does not run the ${unknown[0]} target yet; its agreement with the reference is tested by the suite (test/hdl); available here: ${SOFTWARE_TARGETS.join(", ")}\n`
-        : `lockstep: unknown target '${unknown[0]}'; available: ${SOFTWARE_TARGETS.join(", ")}\n`,
-    );
+  const chosen = chooseTargets(opts);
+  if ("error" in chosen) {
+    process.stderr.write(`lockstep: ${chosen.error}\n`);
     return { exitCode: 1, streams: 0 };
   }
   const c = compileFile(file);
@@ -70,29 +118,56 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
     return { exitCode: 1, streams: 0 };
   }
   const ir = c.ir;
-  const targets = opts.targets as SoftwareTarget[];
+  const targets = chosen;
   const origin: Origin = opts.artifacts ? { kind: "artifacts", dir: opts.artifacts } : { kind: "fresh" };
+  const sims = new SimPool();
+  try {
+    return await testLoaded(ir, file, targets, origin, opts, sims, out);
+  } finally {
+    sims.closeAll();
+  }
+}
+
+async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[], origin: Origin, opts: TestOptions, sims: SimPool, out: (s: string) => void): Promise<TestOutcome> {
   const stats = new Map<string, Stats>();
-  const engines: TargetEngine[] = [];
+  const software: TargetEngine[] = [];
+  const circuits: Circuit[] = [];
   for (const t of targets) {
-    const e = await loadTarget(ir, t, origin);
+    const e = await sims.load(ir, t, origin);
     if ("error" in e) {
       process.stderr.write(`lockstep: ${e.error}\n`);
       return { exitCode: 1, streams: 0 };
     }
-    stats.set(t, { events: 0, ms: 0 });
-    engines.push(timed(e, stats.get(t)!));
+    const s = { events: 0, ms: 0 };
+    stats.set(t, s);
+    if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, streams: 0, stats: s });
+    else software.push(timed(e, s));
   }
   const refStats = { events: 0, ms: 0 };
   const coverage = new Coverage(ir);
-  const reference = timed(interpreterEngine(ir, coverage), refStats);
+  const timedReference = timed(interpreterEngine(ir, coverage), refStats);
+  const recorder = circuits.length ? new ReferenceRecorder(ir, timedReference) : undefined;
+  const reference = recorder?.engine ?? timedReference;
   const generator = new CaseGenerator(ir, opts.seed, coverage);
   const deadline = opts.timeBudgetSeconds ? performance.now() + opts.timeBudgetSeconds * 1000 : Infinity;
   const history: Case[] = [];
   const progress = progressBar(opts.runs, !opts.quiet && process.stderr.isTTY === true);
   let streams = 0;
-  let failing: { case: FailingCase; divergence: Divergence } | undefined;
+  let failing: { case: FailingCase; divergence: Divergence; found: number } | undefined;
   let error: unknown;
+  const flush = async (circuit: Circuit) => {
+    const batch = circuit.pending;
+    circuit.pending = [];
+    circuit.pendingWords = 0;
+    const t0 = performance.now();
+    const m = checkBatch(ir, circuit.engine, batch);
+    circuit.stats.ms += performance.now() - t0;
+    circuit.stats.events += batch.reduce((n, p) => n + p.expected.length, 0) / recorder!.wordsPerEvent;
+    if (!m) return;
+    const earlier = batch.slice(Math.max(0, m.at - HISTORY), m.at).map((p) => p.case);
+    const r = await reproduce(ir, [circuit.target], origin, sims, earlier, batch[m.at].case, m.divergence);
+    failing = { ...r, found: batch[m.at].index + 1 };
+  };
   try {
     for (let i = 0; i < opts.runs && !failing; i++) {
       if (performance.now() > deadline) break;
@@ -100,45 +175,67 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
       streams++;
       progress(streams);
       const before = coverage.covered;
-      let d = runStream(ir, k.base, k.stream, reference, engines);
+      let d = runStream(ir, k.base, k.stream, reference, software);
+      const expected = recorder?.take();
       generator.feedback(k, coverage.covered > before);
+      const rerun = i % RERUN_EVERY === RERUN_EVERY - 1;
       let twice = false;
-      if (!d && i % RERUN_EVERY === RERUN_EVERY - 1) {
-        d = runStream(ir, k.base, k.stream, reference, engines);
+      if (!d && rerun) {
+        d = runStream(ir, k.base, k.stream, reference, software);
+        recorder?.take();
         twice = d !== undefined;
       }
-      if (d) failing = await reproduce(ir, targets, origin, twice ? [k] : history, k, d);
+      if (d) failing = { ...(await reproduce(ir, targets.filter((t) => !isHardware(t)), origin, sims, twice ? [k] : history, k, d)), found: streams };
       history.push(k);
       if (history.length > HISTORY) history.shift();
+      for (const circuit of circuits) {
+        if (failing || circuit.streams >= circuit.limit) continue;
+        // a stream run twice in a row on the circuit too: the second run starts from its reset
+        for (let n = rerun ? 2 : 1; n > 0; n--) circuit.pending.push({ index: i, case: k, expected: expected! });
+        circuit.pendingWords += (rerun ? 2 : 1) * expected!.length;
+        circuit.streams++;
+        const last = circuit.streams === circuit.limit;
+        if (last) circuit.coverageAtEnd = percent(totals(coverage.summary()));
+        if (last || circuit.pendingWords >= EVENTS_PER_BATCH * recorder!.wordsPerEvent) await flush(circuit);
+      }
     }
+    for (const circuit of circuits) if (!failing) await flush(circuit);
   } catch (e) {
     error = e;
   }
   progress(-1);
   if (streams < opts.runs && !failing && error === undefined)
     out(`time budget of ${opts.timeBudgetSeconds} s reached after ${streams} of ${opts.runs} streams\n`);
-  let outcome: TestOutcome = { exitCode: 0, streams };
+  const rows = coverage.summary();
+  const pct = percent(totals(rows));
+  const reports: TargetReport[] = targets.map((t) => {
+    const circuit = circuits.find((x) => x.target === t);
+    const s = stats.get(t)!;
+    return { target: t, streams: circuit?.streams ?? streams, events: s.events, seconds: s.ms / 1000, coveragePercent: circuit?.coverageAtEnd ?? pct };
+  });
+  let outcome: TestOutcome = { exitCode: 0, streams, targets: reports };
   if (error !== undefined) {
     out(`\nERROR while testing: ${error instanceof Error ? error.message : String(error)}\n`);
-    outcome = { exitCode: 2, streams };
+    outcome = { ...outcome, exitCode: 2 };
   } else if (failing) {
-    const { divergence, case: fc } = failing;
+    const { divergence, case: fc, found } = failing;
     mkdirSync(opts.failures, { recursive: true });
-    const path = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}.json`);
-    writeReplay(path, { source: file, targets, origin, seed: opts.seed, params: fc.base, stream: fc.stream, divergence });
+    const stem = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}`);
+    const path = `${stem}.json`;
+    const waveforms = isHardware(divergence.target as Target) ? writeWaveforms(ir, divergence.target as HardwareTarget, origin, fc, `${stem}.${divergence.target}.vcd`, out) : [];
+    writeReplay(path, { source: file, targets, origin, seed: opts.seed, params: fc.base, stream: fc.stream, divergence, ...(waveforms.length ? { waveforms } : {}) });
     const internal = divergence.target === "interpreter";
     out(
       internal
         ? `\nINTERNAL ERROR: ${divergence.what} at step ${divergence.step}; please report it with the replay file\n`
-        : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${fc.stream.length}-step stream (shrunk), found by stream ${streams}\n`,
+        : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${fc.stream.length}-step stream (shrunk), found by stream ${found}\n`,
     );
     out(showDivergence(ir, fc.stream, divergence));
     out(`replay it: lockstep replay ${path}\n`);
-    outcome = { exitCode: internal ? 2 : 1, streams, divergence, replayPath: path };
+    for (const w of waveforms) out(`waveforms: ${w}\n`);
+    outcome = { ...outcome, exitCode: internal ? 2 : 1, divergence, replayPath: path, waveforms };
   }
-  out(summary(ir, streams, refStats, stats, outcome.divergence));
-  const rows = coverage.summary();
-  const pct = percent(totals(rows));
+  out(summary(ir, streams, refStats, reports, pct, outcome.divergence));
   out(renderCoverage(ir.name, rows));
   const missing = coverage.missing();
   if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
@@ -150,13 +247,59 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
   return outcome;
 }
 
+/** The failing stream through the circuit again, with its waveforms dumped; a failure to write them is reported, not fatal. */
+function writeWaveforms(ir: IrProgram, target: HardwareTarget, origin: Origin, fc: FailingCase, path: string, out: (s: string) => void): string[] {
+  try {
+    const text = origin.kind === "artifacts" ? readFileSync(artifactPath(ir, origin.dir, target), "utf8") : undefined;
+    if (target === "verilog") writeVerilogVcd(ir, fc.base, fc.stream, path, text);
+    else {
+      const vhdl = loadVhdlEngine(ir, text, { vcd: path });
+      vhdl.prepare(fc.base, fc.stream);
+    }
+    return [path];
+  } catch (e) {
+    out(`(no waveforms: ${e instanceof Error ? e.message : String(e)})\n`);
+    return [];
+  }
+}
+
+/** Loaded engines; simulation processes among them are closed at the end of the run. */
+class SimPool {
+  private readonly open: SimEngine[] = [];
+
+  async load(ir: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | { error: string }> {
+    const e = await loadTarget(ir, target, origin);
+    if (e instanceof SimEngine) this.open.push(e);
+    return e;
+  }
+
+  async loadAll(ir: IrProgram, targets: readonly Target[], origin: Origin): Promise<TargetEngine[]> {
+    const out: TargetEngine[] = [];
+    for (const t of targets) {
+      const e = await this.load(ir, t, origin);
+      if (!("error" in e)) out.push(e);
+    }
+    return out;
+  }
+
+  closeAll(): void {
+    for (const e of this.open.splice(0)) e.close();
+  }
+}
+
+/** runStream, with each simulated circuit sent the whole stream in one exchange first. */
+function runOn(ir: IrProgram, engines: readonly TargetEngine[], fc: FailingCase): Divergence | undefined {
+  for (const e of engines) if (e instanceof SimEngine) e.prepare(fc.base, fc.stream);
+  return runStream(ir, fc.base, fc.stream, interpreterEngine(ir), engines);
+}
+
 /**
  * A failure found on engines that ran earlier streams, made reproducible on fresh engines: the case
  * alone, or (when reset leaked state) the earlier streams, each followed by a reset, then the case.
- * Then shrunk; the replay file holds whatever reproduces it.
+ * Then shrunk on the engine that disagreed; the replay file holds whatever reproduces it.
  */
-async function reproduce(ir: IrProgram, targets: SoftwareTarget[], origin: Origin, history: readonly Case[], k: Case, found: Divergence): Promise<{ case: FailingCase; divergence: Divergence }> {
-  const runFresh = async (fc: FailingCase) => runStream(ir, fc.base, fc.stream, interpreterEngine(ir), await reload(ir, targets, origin));
+async function reproduce(ir: IrProgram, targets: readonly Target[], origin: Origin, sims: SimPool, history: readonly Case[], k: Case, found: Divergence): Promise<{ case: FailingCase; divergence: Divergence }> {
+  const runFresh = async (fc: FailingCase) => runOn(ir, await sims.loadAll(ir, targets, origin), fc);
   const candidates: FailingCase[] = [k];
   for (let n = 1; n <= history.length; n++) candidates.push(chain([...history.slice(history.length - n), k]));
   let repro: { case: FailingCase; divergence: Divergence } | undefined;
@@ -168,10 +311,10 @@ async function reproduce(ir: IrProgram, targets: SoftwareTarget[], origin: Origi
     }
   }
   if (!repro) return { case: candidates[candidates.length - 1], divergence: { ...found, what: `${found.what} (seen after earlier streams on the same engines; not reproduced on fresh engines)` } };
-  const shrinkers = await reload(ir, targets, origin);
-  const reference = interpreterEngine(ir);
   const target = repro.divergence.target;
-  const small = shrink(ir, repro.case, (c) => runStream(ir, c.base, c.stream, reference, shrinkers)?.target === target);
+  const shrinkers = targets.includes(target as Target) ? await sims.loadAll(ir, [target as Target], origin) : await sims.loadAll(ir, targets, origin);
+  const budget = SHRINK_BUDGET[target as Target] ?? SHRINK_BUDGET.ts;
+  const small = shrink(ir, repro.case, (c) => runOn(ir, shrinkers, c)?.target === target, budget);
   const d = small === repro.case ? repro.divergence : await runFresh(small);
   return d ? { case: small, divergence: d } : repro;
 }
@@ -184,15 +327,6 @@ function chain(cases: readonly Case[]): FailingCase {
     stream.push(...c.stream);
   });
   return { base: cases[0].base, stream };
-}
-
-async function reload(ir: IrProgram, targets: SoftwareTarget[], origin: Origin): Promise<TargetEngine[]> {
-  const out: TargetEngine[] = [];
-  for (const t of targets) {
-    const e = await loadTarget(ir, t, origin);
-    if (!("error" in e)) out.push(e);
-  }
-  return out;
 }
 
 function timed(e: TargetEngine, s: Stats): TargetEngine {
@@ -225,11 +359,11 @@ function progressBar(total: number, enabled: boolean): (done: number) => void {
   };
 }
 
-function summary(ir: IrProgram, streams: number, ref: Stats, stats: Map<string, Stats>, d?: Divergence): string {
-  const rows = [["target", "streams", "events", "disagreements", "time"]];
-  rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`]);
-  for (const [name, s] of stats)
-    rows.push([name, String(streams), String(s.events), d?.target === name ? "1" : "0", `${(s.ms / 1000).toFixed(2)} s`]);
+function summary(ir: IrProgram, streams: number, ref: Stats, reports: readonly TargetReport[], pct: number, d?: Divergence): string {
+  const rows = [["target", "streams", "events", "disagreements", "time", "coverage"]];
+  rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`, `${pct.toFixed(1)} %`]);
+  for (const r of reports)
+    rows.push([r.target, String(r.streams), String(r.events), d?.target === r.target ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
   return `\n${ir.name}: ${d ? "FAILED" : "all targets agree with the reference"}\n${lines.join("\n")}\n`;

@@ -1,6 +1,8 @@
 import { basename, join } from "node:path";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { IrProgram } from "../../compiler/ir.js";
+import { lowerProgram } from "../hdl/lower-program.js";
+import type { SimEngine } from "../hdl/sim-engine.js";
 import { emitTypeScript } from "../ts/emit-ts.js";
 import { loadTsModule, type TsEngine } from "../ts/load-module.js";
 import { emitWasm } from "../wasm/emit-wasm.js";
@@ -9,11 +11,20 @@ import { typeScriptEngine, wasmEngine, type TargetEngine } from "./engine.js";
 
 export const SOFTWARE_TARGETS = ["ts", "wasm"] as const;
 export type SoftwareTarget = (typeof SOFTWARE_TARGETS)[number];
+/** Simulated circuits: Verilator runs the Verilog, GHDL the VHDL. */
+export const HARDWARE_TARGETS = ["verilog", "vhdl"] as const;
+export type HardwareTarget = (typeof HARDWARE_TARGETS)[number];
+export const TARGETS = [...SOFTWARE_TARGETS, ...HARDWARE_TARGETS] as const;
+export type Target = (typeof TARGETS)[number];
+
+export const isHardware = (t: Target): t is HardwareTarget => (HARDWARE_TARGETS as readonly string[]).includes(t);
 
 /** Where a target's code comes from: compiled now, or files already written by `lockstep compile`. */
 export type Origin = { readonly kind: "fresh" } | { readonly kind: "artifacts"; readonly dir: string };
 
-export function artifactPath(program: IrProgram, dir: string, target: SoftwareTarget): string {
+/** The file `lockstep compile` writes for a target: `STEM.ts`, `STEM.wasm`, or the HDL top's `MODULE.v`, `MODULE.vhd`. */
+export function artifactPath(program: IrProgram, dir: string, target: Target): string {
+  if (isHardware(target)) return join(dir, `${lowerProgram(program).module}.${target === "verilog" ? "v" : "vhd"}`);
   const stem = basename(program.sourcePath).replace(/\.lstep$/, "");
   return join(dir, `${stem}.${target}`);
 }
@@ -54,8 +65,11 @@ function checkEngineShape(module: unknown): asserts module is { Engine: new () =
  * Loads one target engine. An artifact that cannot be read, does not parse, or is not an engine of this
  * program is reported as an error message (the caller exits 1: cannot load), never tested as if it ran.
  */
-export async function loadTarget(program: IrProgram, target: SoftwareTarget, origin: Origin): Promise<TargetEngine | { error: string }> {
+export async function loadTarget(program: IrProgram, target: SoftwareTarget, origin: Origin): Promise<TargetEngine | { error: string }>;
+export async function loadTarget(program: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | SimEngine | { error: string }>;
+export async function loadTarget(program: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | SimEngine | { error: string }> {
   try {
+    if (isHardware(target)) return await loadHardware(program, target, origin);
     if (target === "ts") {
       const source = origin.kind === "fresh" ? await emitTypeScript(program) : readArtifact(artifactPath(program, origin.dir, "ts")).toString("utf8");
       const module = await loadTsModule(source);
@@ -72,4 +86,18 @@ export async function loadTarget(program: IrProgram, target: SoftwareTarget, ori
     const where = origin.kind === "artifacts" ? ` from ${artifactPath(program, origin.dir, target)}` : "";
     return { error: `cannot load the ${target} target${where}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` };
   }
+}
+
+/**
+ * A simulated circuit: the emitted HDL, or the file `compile` wrote. Both simulators are imported only
+ * when asked for, so software-only runs never look for Verilator or GHDL.
+ */
+async function loadHardware(program: IrProgram, target: HardwareTarget, origin: Origin): Promise<SimEngine> {
+  const text = origin.kind === "artifacts" ? readArtifact(artifactPath(program, origin.dir, target)).toString("utf8") : undefined;
+  if (target === "verilog") {
+    const { loadVerilogEngine } = await import("../verilog/verilator-engine.js");
+    return loadVerilogEngine(program, text);
+  }
+  const { loadVhdlEngine } = await import("../vhdl/ghdl-engine.js");
+  return loadVhdlEngine(program, text);
 }

@@ -1,17 +1,19 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Divergence } from "./run-agreement.js";
 import { isParamStep, type StreamStep } from "./streams.js";
-import { SOFTWARE_TARGETS, type Origin, type SoftwareTarget } from "./load-targets.js";
+import { TARGETS, type Origin, type Target } from "./load-targets.js";
 
 /** A failing stream, saved so that `lockstep replay FILE` can run it again. BigInts are decimal strings. */
 export interface Replay {
   readonly source: string;
-  readonly targets: readonly SoftwareTarget[];
+  readonly targets: readonly Target[];
   readonly origin: Origin;
   readonly seed: number;
   readonly params: readonly bigint[];
   readonly stream: readonly StreamStep[];
   readonly divergence: Divergence;
+  /** VCD files of the stream through the circuit that disagreed, written next to the replay file. */
+  readonly waveforms?: readonly string[];
 }
 
 const FORMAT = "lockstep-replay/1";
@@ -52,8 +54,9 @@ function shapeProblem(data: unknown): string | undefined {
   if (typeof r !== "object" || r === null || r.format !== FORMAT) return `the format is not ${FORMAT}`;
   if (typeof r.source !== "string") return "no source file";
   if (!isBigints(r.params)) return "params must be a list of integers";
-  if (!Array.isArray(r.targets) || r.targets.length === 0 || !r.targets.every((t) => (SOFTWARE_TARGETS as readonly unknown[]).includes(t)))
-    return `targets must be a non-empty list of ${SOFTWARE_TARGETS.join(", ")}`;
+  if (!Array.isArray(r.targets) || r.targets.length === 0 || !r.targets.every((t) => (TARGETS as readonly unknown[]).includes(t)))
+    return `targets must be a non-empty list of ${TARGETS.join(", ")}`;
+  if (r.waveforms !== undefined && !(Array.isArray(r.waveforms) && r.waveforms.every((w) => typeof w === "string"))) return "waveforms must be a list of file names";
   const o = r.origin as Record<string, unknown> | null;
   if (typeof o !== "object" || o === null || !(o.kind === "fresh" || (o.kind === "artifacts" && typeof o.dir === "string")))
     return 'origin must be {"kind": "fresh"} or {"kind": "artifacts", "dir": "..."}';

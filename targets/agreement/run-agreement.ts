@@ -157,8 +157,28 @@ function compareBatch(program: IrProgram, stream: readonly StreamStep[], start: 
   return undefined;
 }
 
+/**
+ * Parameter vectors already computed, per program. Derived parameters are exact rational arithmetic
+ * (exp, ln, gcds): for glft a vector cost more than simulating the stream it was loaded for, and the
+ * same base sets come back stream after stream. Bounded: cleared when it holds MEMO_LIMIT sets.
+ */
+const memo = new WeakMap<IrProgram, Map<string, bigint[] | undefined>>();
+const MEMO_LIMIT = 20_000;
+
 /** The parameter vector, or undefined when a checked derived parameter refuses the set. */
 export function loadable(program: IrProgram, base: readonly bigint[]): bigint[] | undefined {
+  let known = memo.get(program);
+  if (!known) memo.set(program, (known = new Map()));
+  const key = base.join(",");
+  if (!known.has(key)) {
+    if (known.size >= MEMO_LIMIT) known.clear();
+    known.set(key, vectorOrRefusal(program, base));
+  }
+  // a copy: no caller can change what the next one gets
+  return known.get(key)?.slice();
+}
+
+function vectorOrRefusal(program: IrProgram, base: readonly bigint[]): bigint[] | undefined {
   try {
     return parameterVector(program, base);
   } catch (e) {

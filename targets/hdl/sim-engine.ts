@@ -2,12 +2,31 @@ import type { IrProgram } from "../../compiler/ir.js";
 import type { TargetEngine } from "../agreement/engine.js";
 import { loadable } from "../agreement/run-agreement.js";
 import { RELOAD, RESET, type StreamStep } from "../agreement/streams.js";
+import { CommandChunks } from "./command-chunks.js";
 import { portEvent } from "./event-port.js";
+import { PIPE_CHUNK } from "./sim-process.js";
 import { Command, type SimChannel } from "./sim-protocol.js";
 
-type Call =
+export type Call =
   | { readonly call: "reset" | "reload"; readonly params: readonly bigint[] }
   | { readonly call: "step"; readonly event: readonly number[] };
+
+/**
+ * The calls runStream makes for a stream: a reset to the base parameters, then each reload or reset the
+ * program accepts and each event. None when the program refuses the base parameters.
+ */
+export function streamCalls(program: IrProgram, base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
+  const params = loadable(program, base);
+  if (!params) return [];
+  const calls: Call[] = [{ call: "reset", params }];
+  for (const e of stream) {
+    if (e.kind === RELOAD || e.kind === RESET) {
+      const next = loadable(program, e.params!);
+      if (next) calls.push({ call: e.kind === RESET ? "reset" : "reload", params: next });
+    } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
+  }
+  return calls;
+}
 
 /**
  * A TargetEngine over a simulation process. Each step is a round trip through the process, unless the
@@ -81,14 +100,41 @@ export class SimEngine implements TargetEngine {
     this.cursor = 0;
     let offset = 0;
     for (const [base, stream] of cases) {
-      const calls = this.calls(base, stream);
-      for (const c of calls)
-        if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
-        else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
+      const calls = streamCalls(this.program, base, stream);
+      this.sendCalls(calls);
       this.prepared.push({ script: calls, offset });
       offset += calls.filter((c) => c.call === "step").length * this.replyWords;
     }
     this.recorded = this.sim.exchange(Command.flush);
+  }
+
+  /**
+   * Runs many streams in one exchange and returns their replies, stream after stream: `replyWords`
+   * words per event (event_ok, each state slot, each output). Nothing is kept for `step` to replay.
+   */
+  runAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): BigInt64Array {
+    if (!this.sim.exchangeChunks) {
+      for (const [base, stream] of cases) this.sendCalls(streamCalls(this.program, base, stream));
+      return this.sim.exchange(Command.flush);
+    }
+    const chunks = new CommandChunks(PIPE_CHUNK, this.replyWords);
+    for (const [base, stream] of cases)
+      for (const c of streamCalls(this.program, base, stream))
+        if (c.call === "step") chunks.event(c.event[0], c.event[1], c.event[2], c.event[3], c.event[4], c.event[5]);
+        else chunks.params(c.call === "reset" ? Command.reset : Command.reload, c.params);
+    const bytes = this.sim.exchangeChunks(chunks.finish());
+    return new BigInt64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+  }
+
+  /** Words per event in the replies: event_ok, every state slot, every output. */
+  get wordsPerEvent(): number {
+    return this.replyWords;
+  }
+
+  private sendCalls(calls: readonly Call[]): void {
+    for (const c of calls)
+      if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
+      else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
   }
 
   select(i: number): void {
@@ -96,19 +142,6 @@ export class SimEngine implements TargetEngine {
     this.scriptOffset = this.prepared[i].offset;
     this.cursor = 0;
     this.stepIndex = 0;
-  }
-
-  private calls(base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
-    const params = loadable(this.program, base);
-    if (!params) return [];
-    const calls: Call[] = [{ call: "reset", params }];
-    for (const e of stream) {
-      if (e.kind === RELOAD || e.kind === RESET) {
-        const next = loadable(this.program, e.params!);
-        if (next) calls.push({ call: e.kind === RESET ? "reset" : "reload", params: next });
-      } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
-    }
-    return calls;
   }
 
   /** True when the call was prepared (and is answered from the recording). */

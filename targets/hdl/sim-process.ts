@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Chunk } from "./command-chunks.js";
 import type { SimChannel } from "./sim-protocol.js";
 
 /**
@@ -13,7 +14,8 @@ import type { SimChannel } from "./sim-protocol.js";
  * must fit the pipe buffer (64 KiB on Linux); `exchange` splits larger ones.
  */
 /** Bytes per write and per read: well below the 64 KiB a Linux pipe holds. */
-const LIMIT = 32 * 1024;
+export const PIPE_CHUNK = 32 * 1024;
+const LIMIT = PIPE_CHUNK;
 
 export class SimProcess implements SimChannel {
   private readonly dir: string;
@@ -78,6 +80,22 @@ export class SimProcess implements SimChannel {
       }
     }
     return new BigInt64Array(reply.buffer, reply.byteOffset, total);
+  }
+
+  /** Writes each chunk (built by command-chunks.ts, each within PIPE_CHUNK) and reads its replies; returns them all. */
+  exchangeChunks(chunks: readonly Chunk[]): Buffer {
+    const reply = Buffer.alloc(chunks.reduce((n, c) => n + c.replyBytes, 0));
+    let read = 0;
+    for (const c of chunks) {
+      for (let written = 0; written < c.bytes.length; ) written += writeSync(this.toSim, c.bytes, written, c.bytes.length - written);
+      const end = read + c.replyBytes;
+      while (read < end) {
+        const got = readSync(this.fromSim, reply, read, end - read, null);
+        if (got === 0) throw new Error(`the simulation ${this.exitInfo ?? "closed its output"}`);
+        read += got;
+      }
+    }
+    return reply;
   }
 
   close(): void {

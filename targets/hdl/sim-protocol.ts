@@ -1,3 +1,5 @@
+import type { Chunk } from "./command-chunks.js";
+
 /**
  * The command stream between a host and an HDL simulation process, shared by every simulator driver.
  * Little-endian int64 words. Commands:
@@ -16,5 +18,7 @@ export interface SimChannel {
   send(words: readonly bigint[], replyWords?: number): void;
   /** Runs every queued command and returns all their replies, in order. */
   exchange(flush: bigint): BigInt64Array;
+  /** A faster path for pre-encoded commands (command-chunks.ts), where the channel is a process. */
+  exchangeChunks?(chunks: readonly Chunk[]): Buffer;
   close(): void;
 }

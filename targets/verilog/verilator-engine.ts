@@ -19,10 +19,13 @@ const run = promisify(execFile);
  * emitted one unless given, e.g. a file `lockstep compile` wrote).
  */
 export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
+  return new SimEngine("verilog", program, new SimProcess(await buildVerilatorModel(program, verilog), []));
+}
+
+/** The path of the program's model (built now, or found in the cache): it reads argv[1], writes argv[2]. */
+export async function buildVerilatorModel(program: IrProgram, verilog?: string): Promise<string> {
   const netlist = lowerProgram(program);
-  const text = verilog ?? printVerilog(netlist);
-  const binary = await buildModel(netlist.module, text, verilatorDriver(netlist), verilatorConfig(netlist));
-  return new SimEngine("verilog", program, new SimProcess(binary, []));
+  return buildModel(netlist.module, verilog ?? printVerilog(netlist), verilatorDriver(netlist), verilatorConfig(netlist));
 }
 
 function verilatorVersion(): string {

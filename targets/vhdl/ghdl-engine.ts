@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
 import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { lowerProgram } from "../hdl/lower-program.js";
@@ -10,16 +10,21 @@ import { SimEngine } from "../hdl/sim-engine.js";
 import { Command, type SimChannel } from "../hdl/sim-protocol.js";
 import { printVhdl } from "./emit-vhdl.js";
 import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
+import { probeVariant } from "./probe-variant.js";
 
 /**
  * The program's VHDL, simulated by GHDL. GHDL runs in batches: every command queued before an exchange
  * goes into one vector file and one simulator run, so use SimEngine.prepareAll for many streams at once.
- * The simulated entity is the probe variant (the same architecture, state registers also on ports).
+ * The simulated entity is the probe variant (the same architecture, state registers also on ports) of
+ * `vhdl` (a file `lockstep compile` wrote) or, without it, of the emitted VHDL. With `vcd`, every
+ * simulator run writes its waveforms to that file.
  */
-export function loadVhdlEngine(program: IrProgram): SimEngine {
+export function loadVhdlEngine(program: IrProgram, vhdl?: string, options: { readonly vcd?: string } = {}): SimEngine {
   const netlist = lowerProgram(program);
-  const dir = analyse(printVhdl(netlist, { probeState: true }), ghdlTestbench(netlist));
-  return new SimEngine("vhdl", program, new GhdlBatch(dir));
+  const design = vhdl === undefined ? printVhdl(netlist, { probeState: true }) : probeVariant(vhdl, netlist);
+  const dir = analyse(design, ghdlTestbench(netlist));
+  // GHDL runs in the cached work library: the waveform path must not be relative
+  return new SimEngine("vhdl", program, new GhdlBatch(dir, options.vcd === undefined ? undefined : resolve(options.vcd)));
 }
 
 function ghdl(args: readonly string[], cwd?: string): { status: number | null; stdout: string; stderr: string; error?: Error } {
@@ -59,7 +64,10 @@ class GhdlBatch implements SimChannel {
   private pending: { readonly line: string; readonly replies: number; readonly reset: boolean }[] = [];
   private history: { readonly line: string; readonly replies: number; readonly reset: boolean }[] = [];
 
-  constructor(private readonly workdir: string) {}
+  constructor(
+    private readonly workdir: string,
+    private readonly vcd?: string,
+  ) {}
 
   send(words: readonly bigint[], replyWords = 0): void {
     this.pending.push({ line: words.map(hex).join(" "), replies: replyWords ? 1 : 0, reset: words[0] === Command.reset });
@@ -78,7 +86,7 @@ class GhdlBatch implements SimChannel {
       const replies = join(dir, "replies.txt");
       writeFileSync(commands, all.map((c) => c.line).join("\n") + "\n");
       // metavalue warnings before the first reset are expected: every register is reset before use
-      const r = ghdl(["--elab-run", "--std=08", TESTBENCH, `-gcommands=${commands}`, `-greplies=${replies}`, "--ieee-asserts=disable"], this.workdir);
+      const r = ghdl(["--elab-run", "--std=08", TESTBENCH, `-gcommands=${commands}`, `-greplies=${replies}`, "--ieee-asserts=disable", ...(this.vcd ? [`--vcd=${this.vcd}`] : [])], this.workdir);
       if (r.status !== 0) throw new Error(`the GHDL simulation failed: ${(r.stderr || r.stdout).split("\n").slice(0, 6).join("\n")}`);
       const rows = readFileSync(replies, "utf8").split("\n").filter((l) => l.trim());
       if (rows.length !== expected) throw new Error(`the GHDL simulation replied to ${rows.length} of ${expected} events`);

@@ -1,0 +1,3 @@
+import { testEveryTarget } from "./lockstep-test-all.js";
+
+testEveryTarget("examples/avellaneda.lstep");
