@@ -22,6 +22,9 @@ export const ASSUMED = [
   "every parameter value written through the config port is within its slot's range (the host's loader refuses others)",
 ];
 
+/** What the agreement tests cover and this command does not prove (README, "Proofs"). */
+export const TESTED_ONLY = ["the message-rate limiter", "Verilog = VHDL", "width sizing against a 64-bit netlist", "the strategy's datapath"];
+
 /** The result of `lockstep prove`: the outcome and the properties it covered, for the report and for tests. */
 export interface ProveResult {
   readonly exitCode: number;
@@ -30,7 +33,7 @@ export interface ProveResult {
 }
 
 /** `lockstep prove FILE`: the gateway's safety properties on the engine's Verilog, by k-induction. */
-export async function runProve(file: string, o: ProveOptions, write = (s: string) => process.stdout.write(s)): Promise<ProveResult> {
+export async function runProve(file: string, o: ProveOptions, write: (s: string) => void = (s) => void process.stdout.write(s)): Promise<ProveResult> {
   const fail = (message: string, exitCode = 1): ProveResult => {
     process.stderr.write(`${message}\n`);
     return { exitCode, properties: [] };
@@ -69,6 +72,7 @@ export async function runProve(file: string, o: ProveOptions, write = (s: string
   for (const p of wrapper.properties) write(`  ${status(p).padEnd(6)}  ${p.name.padEnd(width)}  ${p.says}\n`);
   for (const n of wrapper.notStated) write(`  ${"NOT STATED".padEnd(6)}  ${n.name}: ${n.why}\n`);
   write(`assumed: ${ASSUMED.join("; ")}\n`);
+  write(`tested, not proved here: ${TESTED_ONLY.join("; ")}\n`);
   switch (outcome.status) {
     case "proved":
       write(`${wrapper.properties.length} properties proved by ${outcome.depth}-induction in ${outcome.seconds.toFixed(1)} s\n`);

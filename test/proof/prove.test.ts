@@ -44,7 +44,7 @@ describe("lockstep prove", () => {
       return text.replace(line[0], `  wire ${line[1]} = ${line[3]} < ${line[2]};`);
     });
     const lines: string[] = [];
-    const r = await runProve("examples/grid.lstep", options("flipped", artifacts), (s) => lines.push(s));
+    const r = await runProve("examples/grid.lstep", options("flipped", artifacts), (s) => void lines.push(s));
     expect(r.exitCode).toBe(1);
     expect(r.outcome?.status).toBe("counterexample");
     if (r.outcome?.status !== "counterexample") return;
