@@ -44,7 +44,7 @@ export function gatewaySpec(ast: A.Program, program: IrProgram): GatewaySpec | u
     unsupported.push({ rule, why: "the limit is an expression, not a number or a parameter with 0 fraction bits" });
     return undefined;
   };
-  let spec: { -readonly [K in keyof GatewaySpec]: GatewaySpec[K] } = {
+  const spec: { -readonly [K in keyof GatewaySpec]: GatewaySpec[K] } = {
     killSwitch: false,
     minQty: 1n,
     invariants: 0,

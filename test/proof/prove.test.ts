@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProve } from "../../compiler/cli/prove-command.js";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { compileExample, EXAMPLES } from "../hdl/example-programs.js";
+import { lockstep } from "../cli/run-cli.js";
 import { ensureHdlTools } from "../hdl/hdl-tools.js";
 
 const work = mkdtempSync(join(tmpdir(), "lockstep-prove-"));
@@ -52,5 +53,16 @@ describe("lockstep prove", () => {
     const vcd = readFileSync(r.outcome.vcd, "utf8");
     expect(vcd).toMatch(/\$var .*\\ok_max_position /);
     expect(lines.join("")).toMatch(/FAILED\s+max_position/);
+  }, 120_000);
+
+  it("runs from the CLI: a named-property report, exit 0; a file without a risk block is a one-line error", () => {
+    const ok = lockstep("prove", "examples/grid.lstep", "--out", join(work, "cli"));
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/^ {2}proved {2}kill_switch /m);
+    expect(ok.stdout).toMatch(/\d+ properties proved by 1-induction/);
+    const none = lockstep("prove", "test/hdl/fixtures/every-op.lstep", "--out", join(work, "cli"));
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/has no risk block/);
+    expect(none.stderr).not.toMatch(/\n\s+at /);
   }, 120_000);
 });
