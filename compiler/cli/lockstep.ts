@@ -165,6 +165,20 @@ program
   });
 
 program
+  .command("prove")
+  .description("prove the risk block's safety properties on the generated Verilog (yosys, k-induction); a failure writes a VCD")
+  .argument("<file>", ".lstep source file")
+  .option("--artifacts <dir>", "prove the NAME_engine.v in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
+  .option("--out <dir>", "where the proof scripts, the log and a counterexample VCD go", outputDir("--out"), "lockstep-proofs")
+  .option("--max-steps <n>", "longest induction and counterexample, in cycles", (v) => positiveInt(v, "--max-steps"), 6)
+  .option("--timeout <seconds>", "give up after this many seconds", (v) => positiveInt(v, "--timeout"), 600)
+  .action(async (file: string, o: { artifacts?: string; out: string; maxSteps: number; timeout: number }) => {
+    const { runProve } = await import("./prove-command.js");
+    const r = await runProve(file, { artifacts: o.artifacts, out: o.out, maxSteps: o.maxSteps, timeoutSeconds: o.timeout });
+    process.exitCode = r.exitCode;
+  });
+
+program
   .command("demo")
   .description("compile a file to every target, check agreement on the bundled market data, print where outputs are")
   .argument("<file>", ".lstep source file")
