@@ -1,5 +1,5 @@
 import { roundDiv } from "../../compiler/interval.js";
-import type { Handler, InputField, IrProgram, Rounding } from "../../compiler/ir.js";
+import type { Handler, InputField, Instr, IrProgram, Rounding } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { eventNear, kindOf, withField } from "./aimed-events.js";
 import { operands } from "./coverage.js";
@@ -24,10 +24,17 @@ export interface DoubleRounding {
 const ROUNDINGS: readonly Rounding[] = ["floor", "ceil", "half_even"];
 /** Solve-and-aim rounds per start (the fixed operand may move with the aimed field). */
 const ROUNDS = 4;
-/** Parameter sets tried per product (the defaults, all at the top of their ranges, each alone at it) before a hit that shows is given up on. */
-const SETS = 8;
+/**
+ * Parameter sets tried per product before a hit that shows is given up on: the defaults, all at the top
+ * of their ranges, each alone at it, then all at it but one (two amplifiers together, while the one left
+ * at its default would keep the solver from the edge: avellaneda's vol_hl at 4,096 leaves an average
+ * whose products with every reachable m miss the edge's residues).
+ */
+const SETS = 24;
 /** Sets without a hit after which a pair is given up. */
 const MISSES = 3;
+/** Operands on the edge aimed at per round. */
+const AIMS = 6;
 
 export function doubleRoundings(program: IrProgram): DoubleRounding[] {
   return program.handlers.flatMap((h, handler) =>
@@ -39,19 +46,21 @@ export function doubleRoundings(program: IrProgram): DoubleRounding[] {
 }
 
 /**
- * Residues of the second rounding's input mod 2^n where one LSB up or down can change its result
- * (for half-even, depending on the parity of the quotient).
+ * Residues of the second rounding's input where one LSB up or down changes its result, and the bits
+ * they are taken mod. For half-even that depends on the parity of the quotient, so the residues are
+ * mod 2^(n + 1): one below the tie with the quotient odd (up makes a tie that rounds up), at the tie with
+ * it even (up leaves it) or odd (down leaves it), one above with it even (down makes a tie that rounds down).
  */
-function edgeResidues(n: number, mode: Rounding): bigint[] {
+function edgeResidues(n: number, mode: Rounding): { bits: number; residues: bigint[] } {
   const top = 1n << BigInt(n);
   const half = top >> 1n;
   switch (mode) {
     case "floor":
-      return [0n, top - 1n];
+      return { bits: n, residues: [0n, top - 1n] };
     case "ceil":
-      return [0n, 1n];
+      return { bits: n, residues: [0n, 1n] };
     case "half_even":
-      return [half, half - 1n, half + 1n];
+      return { bits: n + 1, residues: [top + half - 1n, half, top + half, half + 1n] };
     default: {
       const never: never = mode;
       throw new Error(`unknown rounding ${String(never)}`);
@@ -69,21 +78,23 @@ function inverseMod2k(x: bigint, k: number): bigint {
 
 /**
  * Values of b in [lo, hi], nearest `near` first, for which a * b is not a multiple of 2^shift and
- * floor(a * b / 2^shift) mod 2^n is an edge residue of the second rounding: a * b mod 2^(shift + n)
- * lies in one of the windows [r * 2^shift + 1, (r + 1) * 2^shift - 1], a linear congruence in b.
+ * floor(a * b / 2^shift) mod 2^m is an edge residue of the second rounding (m = n, or n + 1 for
+ * half-even): a * b mod 2^(shift + m) lies in one of the windows [r * 2^shift + 1, (r + 1) * 2^shift - 1],
+ * a linear congruence in b.
  * For a > 0 only (the products this is aimed at are of a variance and a price).
  */
 export function tieOperands(a: bigint, shift: number, n: number, mode: Rounding, lo: bigint, hi: bigint, near: bigint, limit = 8): bigint[] {
   if (a <= 0n || lo > hi) return [];
   let e = 0;
   while (((a >> BigInt(e)) & 1n) === 0n) e++;
-  const k = shift + n - e;
+  const edges = edgeResidues(n, mode);
+  const k = shift + edges.bits - e;
   if (e >= shift || k <= 0) return [];
   const modulus = 1n << BigInt(k);
   const inv = inverseMod2k(a >> BigInt(e), k);
   const step = 1n << BigInt(e);
   const out: bigint[] = [];
-  for (const r of edgeResidues(n, mode)) {
+  for (const r of edges.residues) {
     const first = (r << BigInt(shift)) + 1n;
     const last = ((r + 1n) << BigInt(shift)) - 1n;
     for (let z = (first + step - 1n) / step; z * step <= last; z++) {
@@ -105,9 +116,15 @@ export function onEdge(h: Handler, d: DoubleRounding, v: readonly bigint[]): boo
   const p = h.body[d.product];
   const s = h.body[d.shr];
   if (p.op !== "mul" || s.op !== "shr") return false;
-  const exact = (v[p.a] * v[p.b]) % (1n << BigInt(p.shift)) === 0n;
+  return edgeOperands(p, s, v[p.a], v[p.b]);
+}
+
+/** Whether operands a and b put the product on its edge, in the direction its own rounding can be wrong. */
+function edgeOperands(p: Instr & { op: "mul" }, s: Instr & { op: "shr" }, a: bigint, b: bigint): boolean {
+  const scale = 1n << BigInt(p.shift);
+  const exact = (a * b) % scale === 0n;
   const round = (y: bigint) => roundDiv(y, 1n << BigInt(s.n), s.round);
-  const y = v[d.product];
+  const y = roundDiv(a * b, scale, p.round);
   const steps = { floor: [1n], ceil: [-1n], half_even: [1n, -1n] }[p.round];
   return !exact && steps.some((k) => round(y + k) !== round(y));
 }
@@ -131,7 +148,13 @@ export function withRounding(program: IrProgram, d: DoubleRounding, round: Round
 export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
   const out: Case[] = [];
   const defaults = program.params.map((p) => p.default);
-  const sets = [defaults, program.params.map((p) => p.range.hi), ...program.params.map((p, i) => defaults.map((v, k) => (k === i ? p.range.hi : v)))].slice(0, SETS);
+  const tops = program.params.map((p) => p.range.hi);
+  const sets = [
+    defaults,
+    tops,
+    ...program.params.map((_, i) => defaults.map((v, k) => (k === i ? tops[k] : v))),
+    ...program.params.map((_, i) => tops.map((v, k) => (k === i ? defaults[k] : v))),
+  ].slice(0, SETS);
   for (const d of doubleRoundings(program)) {
     const h = program.handlers[d.handler];
     if (!h.outputs.length) continue;
@@ -189,7 +212,10 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
         if (!ev?.accepted || ev.handler !== handler) break;
         if (onEdge(h, d, ev.values)) return e;
         const r = h.body[aimed].range;
-        const wanted = tieOperands(ev.values[fixed], p.shift, s.n, s.round, r.lo, r.hi, ev.values[aimed], 6);
+        // a half-even edge has residues for either direction: keep those the product's rounding moves across
+        const wanted = tieOperands(ev.values[fixed], p.shift, s.n, s.round, r.lo, r.hi, ev.values[aimed], 2 * AIMS)
+          .filter((b) => edgeOperands(p, s, ev.values[fixed], b))
+          .slice(0, AIMS);
         // the aimed operand lands where wanted, but the fixed one moved with it: solve again from there
         let next: EventFields | undefined;
         for (const target of wanted) {

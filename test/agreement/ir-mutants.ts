@@ -138,14 +138,23 @@ const ratioClamp = the(
   (ins) => ins.op === "clamp" && ins.lo * 16n === 15n << BigInt(ins.frac) && ins.hi * 16n === 17n << BigInt(ins.frac),
 );
 
-/** The interpolation fraction of a table read: x - (floor(x / 2^n) << n), clamped to [0, 2^n - 1]. */
+/**
+ * The interpolation fraction of a table read: x - (floor(x / 2^n) << n), clamped to [0, 2^n - 1]; the
+ * step product reads it directly or, past 30 bits, through floor(f / 2^(n - 30)) (compiler/lower/calls.ts).
+ */
 const fractionClamp = (table: string) =>
   the("book", `interpolation fraction of ${table}`, (ins, body, p) => {
     if (ins.op !== "clamp") return false;
-    return body.some((m) => m.op === "mul" && m.b === ins.id && body[m.a].op === "sub" && readsTable(body, m.a, lutIndex(p, table)));
+    return body.some((m) => m.op === "mul" && positionOf(body, m.b) === ins.id && readsTable(body, m.a, lutIndex(p, table)));
   });
 
-/** The interpolated value: clamp(lut[i] + (lut[i+1] - lut[i]) * f / 2^n) to the table's bounds. */
+/** The fraction a step product's position comes from: itself, or what a floor shift of it keeps. */
+function positionOf(body: readonly Instr[], id: number): number {
+  const f = body[id];
+  return f.op === "shr" && f.round === "floor" ? f.a : id;
+}
+
+/** The interpolated value: clamp(lut[i] + round((lut[i+1] - lut[i]) * f / 2^n)) to the table's bounds. */
 const interpolationClamp = (table: string) =>
   the("book", `interpolation of ${table}`, (ins, body, p) => {
     if (ins.op !== "clamp") return false;
@@ -185,8 +194,9 @@ function fractionClampNeverBinds(table: string) {
 }
 
 /**
- * lut[i] + floor((lut[i+1] - lut[i]) * f / 2^n) with 0 <= f < 2^n lies between lut[i] and lut[i+1]
- * (floor of a fraction of the step toward lut[i+1]); every entry is within the clamp's bounds.
+ * lut[i] + round((lut[i+1] - lut[i]) * f / 2^n) with 0 <= f < 2^n lies between lut[i] and lut[i+1]:
+ * the exact product lies between 0 and the step, both integers, so any rounding of it does too; every
+ * entry is within the clamp's bounds.
  */
 function interpolationWithinTable(table: string) {
   return (p: IrProgram) => {
@@ -195,7 +205,7 @@ function interpolationWithinTable(table: string) {
     const add = body[c.a];
     if (add.op !== "add") return fail("not an add");
     const [lo, mul] = [body[add.a], body[add.b]];
-    if (lo.op !== "lut" || mul.op !== "mul" || mul.round !== "floor") return fail("not lut[i] + floor(step * f / 2^n)");
+    if (lo.op !== "lut" || mul.op !== "mul") return fail("not lut[i] + round(step * f / 2^n)");
     const step = body[mul.a];
     const f = body[mul.b];
     if (step.op !== "sub" || step.b !== lo.id) return fail("the step is not lut[i+1] - lut[i]");
@@ -255,11 +265,6 @@ function multiplesOfTheLsb(text: string) {
 }
 
 /**
- * s' = clamp(s + floor(floor((x - s) / 2^k) * c / 2^m)) with 0 <= c <= 1 (in c's format) and x, s <= hi:
- * for x >= s the step is at most x - s, so s' <= x; for x < s it is negative, so s' < s. The upper
- * bound never binds.
- */
-/**
  * The ratio clamp's upper bound binds only for ratio >= 17/16, where the (increasing) ln table gives at
  * least its entry at 17/16. The log return is seen only through its square, saturated: that entry, scaled
  * and squared as the program does, is already above the saturation bound.
@@ -303,23 +308,66 @@ function squareSaturatesAboveRatioClamp(p: IrProgram): void {
   if (atHi < 0n || roundDiv(r * r, 1n << BigInt(sq.shift), sq.round) <= sat.hi) return fail("the square at 17/16 does not saturate");
 }
 
+/**
+ * The facts of an ewma update s' = clamp(s + step) that both clamp arguments rest on, checked on the
+ * program (compiler/lower/primitives.ts, lowerEwma and wideProduct): d = x - s splits exactly into
+ * hi = floor(d / 2^k) and lo = d - hi * 2^k; each of hi * c and lo * c is rounded to nearest (half-even)
+ * at the state's format plus g guard bits, so their sum P is within 1 of the exact E = d * c * 2^g; the
+ * step rounds P / 2^g once; 0 <= c < 1; and this is the only write of s.
+ */
+function ewmaUpdate(p: IrProgram, stateName: string) {
+  const body = handlerOf(p, "book").body;
+  const c = at(p, written(p, "book", stateName), "clamp");
+  const slot = stateSlot(p, stateName);
+  const writers = p.handlers.filter((h) => h.writes.some((w) => w.slot === slot));
+  if (writers.length !== 1) return fail(`${stateName} is written in ${writers.length} handlers (want 1)`);
+  const add = body[c.a];
+  if (add.op !== "add" || !isState(p, body, add.a, stateName)) return fail("not s + step");
+  const s = body[add.a];
+  const step = body[add.b];
+  const sum = step.op === "shr" ? body[step.a] : step;
+  const guard = step.op === "shr" ? step.n : 0;
+  if (sum.op !== "add" || sum.frac !== s.frac + guard || step.frac !== s.frac) return fail("the step is not one rounding of a sum at the state's format plus guard bits");
+  const [p1, p2] = [body[sum.a], body[sum.b]];
+  if (p1.op !== "mul" || p2.op !== "mul" || p1.b !== p2.b) return fail("the sum is not hi * c + lo * c");
+  for (const m of [p1, p2]) {
+    if (m.round !== "half_even") return fail(`#${m.id} rounds ${m.round}, not to nearest: the sum could be off by more than 1`);
+    if (body[m.a].frac + body[m.b].frac - m.shift !== sum.frac) return fail(`#${m.id} is not at the sum's format`);
+  }
+  const [hi, lo] = [body[p1.a], body[p2.a]];
+  const diff = hi.op === "shr" ? body[hi.a] : undefined;
+  if (hi.op !== "shr" || hi.round !== "floor" || diff?.op !== "sub" || diff.b !== s.id || diff.frac !== s.frac) return fail("hi is not floor((x - s) / 2^k)");
+  const rest = lo.op === "clamp" && lo.lo === 0n && lo.hi === (1n << BigInt(hi.n)) - 1n ? body[lo.a] : lo;
+  const back = rest.op === "sub" ? body[rest.b] : undefined;
+  if (rest.op !== "sub" || rest.a !== diff.id || back?.op !== "shl" || back.a !== hi.id || back.n !== hi.n) return fail("lo is not (x - s) - (hi << k)");
+  const coef = body[p1.b];
+  if (coef.op !== "param" || coef.range.lo < 0n || coef.range.hi >= 1n << BigInt(coef.frac)) return fail("the coefficient is not within [0, 1)");
+  return { clamp: c, x: body[diff.a], init: p.state[slot].init };
+}
+
+/**
+ * The lower clamp of an average of a non-negative input never binds. With s >= 0 (by induction: s starts
+ * at 0 or above and is written only here), x >= 0 gives d >= -s, so E >= -s * c * 2^g > -s * 2^g when
+ * s > 0 (c < 1); P >= E - 1 is an integer, hence P >= -s * 2^g, and the step, a rounding of P / 2^g, is
+ * >= -s: s + step >= 0. When s = 0, d = x >= 0 and every term is >= 0.
+ */
+function ewmaStaysNonNegative(stateName: string) {
+  return (p: IrProgram) => {
+    const u = ewmaUpdate(p, stateName);
+    if (u.x.range.lo < 0n) return fail(`the averaged input can be negative (proven range from ${u.x.range.lo})`);
+    if (u.init < 0n || u.clamp.hi < 0n) return fail("the average starts below 0, or its upper bound is");
+  };
+}
+
+/**
+ * The upper clamp never binds when x and s stay within it. For d > 0, E < d * 2^g (c < 1), so the integer
+ * P <= E + 1 is at most d * 2^g and the step at most d: s' <= x. For d < 0, E < 0 and P <= 0: s' <= s.
+ * For d = 0 every term is 0.
+ */
 function ewmaStaysBelow(stateName: string) {
   return (p: IrProgram) => {
-    const body = handlerOf(p, "book").body;
-    const c = at(p, written(p, "book", stateName), "clamp");
-    const add = body[c.a];
-    if (add.op !== "add" || !isState(p, body, add.a, stateName)) return fail("not s + step");
-    const mul = body[add.b];
-    if (mul.op !== "mul" || mul.round !== "floor") return fail("the step is not a floor product");
-    const [shr, coef] = [body[mul.a], body[mul.b]];
-    if (shr.op !== "shr" || shr.round !== "floor") return fail("the difference is not floored");
-    const diff = body[shr.a];
-    if (diff.op !== "sub" || diff.b !== add.a) return fail("the difference is not x - s");
-    const x = body[diff.a];
-    if (coef.op !== "param" || coef.range.lo < 0n || coef.range.hi > 1n << BigInt(coef.frac))
-      return fail("the coefficient is not within [0, 1]");
-    if (x.frac - shr.n + coef.frac - mul.shift !== body[add.a].frac) return fail("the step is not in the state's format");
-    if (x.range.hi > c.hi || p.state[stateSlot(p, stateName)].range.hi > c.hi) return fail("x or s can exceed the clamp");
+    const u = ewmaUpdate(p, stateName);
+    if (u.x.range.hi > u.clamp.hi || u.init > u.clamp.hi) return fail("x or the start of s can exceed the clamp");
   };
 }
 
@@ -532,9 +580,12 @@ export const IR_MUTANTS: readonly IrMutant[] = [
     name: "var_ticks product floor becomes ceil",
     example: A,
     cls: "rounding mode",
-    site: "book: mul(new sigma2_bp, m)",
+    site: "book: mul(s2, m) with s2 = precision(new sigma2_bp, 32)",
     mutate: setRounding(
-      the("book", "mul(new sigma2_bp, m)", (ins, _b, p) => ins.op === "mul" && ins.a === written(p, "book", "sigma2_bp").id),
+      the("book", "mul(precision(new sigma2_bp, 32), m)", (ins, body, p) => {
+        const s2 = ins.op === "mul" ? body[ins.a] : undefined;
+        return s2?.op === "shr" && s2.a === written(p, "book", "sigma2_bp").id;
+      }),
       "ceil",
     ),
   },
@@ -589,12 +640,17 @@ export const IR_MUTANTS: readonly IrMutant[] = [
     cls: "dropped clamp bound",
     site: "book: clamp of the new sigma2_bp",
     mutate: clampBound((p) => written(p, "book", "sigma2_bp"), "lo", "drop"),
+    equivalent: {
+      argument:
+        "the average of a non-negative input never steps below 0: the step's two products round to nearest, so their sum is within 1 of the exact (x - s) * c >= -s * c > -s (c < 1) in its units, an integer, hence >= -s, and so is the step that rounds it once",
+      check: ewmaStaysNonNegative("sigma2_bp"),
+    },
   },
   {
     name: "ln interpolation fraction clamp: upper bound dropped",
     example: A,
     cls: "dropped clamp bound",
-    site: "book: clamp(x - (floor(x / 2^n) << n), 0, 2^n - 1)",
+    site: "book: clamp(x - (floor(x / 2^n) << n), 0, 2^n - 1), kept to 30 bits by the step product",
     mutate: clampBound(fractionClamp("ln_0"), "hi", "drop"),
     equivalent: { argument: "x - 2^n * floor(x / 2^n) is in [0, 2^n - 1] for every integer x", check: fractionClampNeverBinds("ln_0") },
   },
@@ -602,10 +658,11 @@ export const IR_MUTANTS: readonly IrMutant[] = [
     name: "ln interpolation clamp: lower bound dropped",
     example: A,
     cls: "dropped clamp bound",
-    site: "book: clamp(lut[i] + (lut[i+1] - lut[i]) * f / 2^n) to the table's bounds",
+    site: "book: clamp(lut[i] + half_even((lut[i+1] - lut[i]) * f / 2^30)) to the table's bounds",
     mutate: clampBound(interpolationClamp("ln_0"), "lo", "drop"),
     equivalent: {
-      argument: "the interpolation lies between two adjacent entries, and every entry is within the bounds",
+      argument:
+        "the interpolation lies between two adjacent entries (the step times a position in [0, 1), rounded, stays between 0 and the step, both integers), and every entry is within the bounds",
       check: interpolationWithinTable("ln_0"),
     },
   },
@@ -750,7 +807,8 @@ export const IR_MUTANTS: readonly IrMutant[] = [
     site: "book: clamp of the new var_mid",
     mutate: clampBound((p) => written(p, "book", "var_mid"), "hi", "drop"),
     equivalent: {
-      argument: "an ewma step moves s toward x by at most x - s (coefficient <= 1, floor rounding), and x, s are within the bound",
+      argument:
+        "an ewma step moves s toward x by at most x - s: its two products round to nearest, so their sum is within 1 of the exact (x - s) * c, an integer on the near side of x - s (c < 1); x and s are within the bound",
       check: ewmaStaysBelow("var_mid"),
     },
   },

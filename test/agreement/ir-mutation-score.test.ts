@@ -90,6 +90,31 @@ describe("the IR mutation catalogue", () => {
     expect(() => m.equivalent!.check(broken)).toThrow(/equivalence argument broken/);
   });
 
+  it("the ewma lower-bound argument fails when a product of the step floors, or the input can be negative", () => {
+    const m = IR_MUTANTS.find((x) => x.name === "ewma clamp: lower bound dropped")!;
+    const ir = programs.get("avellaneda")!;
+    const book = ir.handlers.find((h) => h.event === "book")!;
+    const slot = ir.state.findIndex((s) => s.name === "sigma2_bp");
+    const clamp = book.body[book.writes.find((w) => w.slot === slot)!.value];
+    if (clamp.op !== "clamp") throw new Error("sigma2_bp is not written through a clamp");
+    const add = book.body[clamp.a];
+    const sum = add.op === "add" && book.body[add.b].op === "shr" ? book.body[(book.body[add.b] as { a: number }).a] : undefined;
+    if (sum?.op !== "add") throw new Error("the step is not a rounded sum");
+    const edit = (f: (ins: (typeof book.body)[number]) => (typeof book.body)[number]) => ({
+      ...ir,
+      handlers: ir.handlers.map((h) => (h !== book ? h : { ...h, body: h.body.map(f) })),
+    });
+    // a floored product is off by up to 1, two of them by up to 2: the step could reach below -s
+    const floored = edit((ins) => (ins.id === sum.a && ins.op === "mul" ? { ...ins, round: "floor" } : ins));
+    expect(() => m.equivalent!.check(floored)).toThrow(/not to nearest/);
+    // the first product is hi * c with hi = floor((x - s) / 2^k): let x's proven range reach below 0
+    const arg = (id: number) => (book.body[id] as { a: number }).a;
+    const diff = book.body[arg(arg(sum.a))];
+    if (diff.op !== "sub") throw new Error("hi is not a shift of x - s");
+    const signed = edit((ins) => (ins.id === diff.a ? { ...ins, range: { lo: -1n, hi: ins.range.hi } } : ins));
+    expect(() => m.equivalent!.check(signed)).toThrow(/can be negative/);
+  });
+
   it("the saturation argument fails when the square could stay below its bound", () => {
     const m = IR_MUTANTS.find((x) => x.name === "log-return ratio clamp: 17/16 bound 1 LSB high")!;
     const ir = programs.get("avellaneda")!;

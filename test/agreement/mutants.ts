@@ -41,19 +41,24 @@ export const TS_MUTANTS: Mutant[] = [
     apply: inMethod("onOrder", /const (v\d+) = (\d{6,}) < (v\d+);/, (m) => `const ${m[1]} = ${m[2]} <= ${m[3]};`),
   },
   {
-    name: "off-by-one shift (table index >> n becomes >> n-1)",
+    // the ln table's index, floor((ratio - 15/16) / 2^n), emitted as a division (the ratio has 49 fraction bits)
+    name: "off-by-one shift (table index / 2^n becomes / 2^(n-1))",
     target: "ts",
-    apply: inMethod("onBook", /(v\d+) >> (\d+);/, (m) => `${m[1]} >> ${Number(m[2]) - 1};`),
+    apply: inMethod("onBook", /= Math\.floor\((v\d+) \/ (\d+)\);(\s*const v\d+ = LUT_)/, (m) => `= Math.floor(${m[1]} / ${Number(m[2]) / 2});${m[3]}`),
   },
   {
-    name: "wrong rounding (floor becomes ceil in a product)",
+    // the step product of the ln table's interpolation: mulShr(step, position, n, mode 2 = half-even)
+    name: "wrong rounding (half-even becomes ceil in the interpolation product)",
     target: "ts",
-    apply: inMethod("onBook", /Math\.floor\(\((v\d+) \* (v\d+)\)/, (m) => `Math.ceil((${m[1]} * ${m[2]})`),
+    apply: inMethod("onBook", /mulShr\((v\d+), (v\d+), (\d+), 2\)/, (m) => `mulShr(${m[1]}, ${m[2]}, ${m[3]}, 1)`),
   },
   {
+    // precision(log_return(mid) * 10_000, 16): the first half-even rounding after the scaling to basis points
     name: "wrong rounding (half-even becomes floor)",
     target: "ts",
-    apply: inMethod("onBook", /\? (v\d+_q) \+ 1 : (v\d+_q);/, (m) => `? ${m[1]} : ${m[2]};`),
+    apply: inMethod("onBook", /\* 10000;\n(?:[^\n]*\n){1,4}?[^\n]*\? (v\d+_q) \+ 1 : (v\d+_q);/, (m) =>
+      m[0].replace(`? ${m[1]} + 1 : ${m[2]};`, `? ${m[1]} : ${m[2]};`),
+    ),
   },
   {
     name: "dropped saturation (position clamp on fills)",

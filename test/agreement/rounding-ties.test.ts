@@ -21,13 +21,16 @@ describe("rounding edges: a product rounded twice, solved onto the second roundi
       const near = rng.big(lo, hi);
       const top = 1n << BigInt(n);
       for (const mode of ["floor", "ceil", "half_even"] as const) {
-        const edges = { floor: [0n, top - 1n], ceil: [0n, 1n], half_even: [top / 2n - 1n, top / 2n, top / 2n + 1n] }[mode];
+        // half-even: mod 2^(n + 1), so that the quotient's parity (where the tie goes) is right too
+        const half = top / 2n;
+        const mod = mode === "half_even" ? 2n * top : top;
+        const edges = { floor: [0n, top - 1n], ceil: [0n, 1n], half_even: [top + half - 1n, half, top + half, half + 1n] }[mode];
         for (const b of tieOperands(a, shift, n, mode, lo, hi, near)) {
           const p = a * b;
           expect(b >= lo && b <= hi).toBe(true);
           expect(p % (1n << BigInt(shift))).not.toBe(0n);
           const y = floorDiv(p, 1n << BigInt(shift));
-          expect(edges).toContain(((y % top) + top) % top);
+          expect(edges).toContain(((y % mod) + mod) % mod);
           checked++;
         }
       }
@@ -35,7 +38,7 @@ describe("rounding edges: a product rounded twice, solved onto the second roundi
     expect(checked).toBeGreaterThan(200);
   });
 
-  it("on avellaneda, puts precision(sigma2_bp * m, 16) on its edge where another rounding of the product changes a quote", () => {
+  it("on avellaneda, puts precision(s2 * m, 16) on its edge where another rounding of the product changes a quote", () => {
     const path = "examples/avellaneda.lstep";
     const ir = compileSource(path, readFileSync(path, "utf8")).ir!;
     const pairs = doubleRoundings(ir);
