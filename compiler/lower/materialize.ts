@@ -143,32 +143,11 @@ export function materialize(
   return b.param(model.params.length + slot, d.frac, d.range, v.span);
 }
 
-/** Whether a parameter-only expression is a whole number for every parameter set: then it needs no fraction bits. */
-function isIntegral(e: DerivedExpr, model: ProgramModel): boolean {
-  switch (e.kind) {
-    case "const":
-      return e.den === 1n;
-    case "param":
-      return model.params[e.slot].frac === 0;
-    case "derived":
-      return model.derived[e.slot].frac === 0;
-    case "unary":
-      return e.op === "floor" || e.op === "ceil" || e.op === "not" || ((e.op === "neg" || e.op === "abs") && isIntegral(e.a, model));
-    case "binary":
-      if (["lt", "le", "eq", "ne", "and", "or"].includes(e.op)) return true;
-      return ["add", "sub", "mul", "min", "max"].includes(e.op) && isIntegral(e.a, model) && isIntegral(e.b, model);
-    default: {
-      const never: never = e;
-      throw new Error(`unknown derived expression ${JSON.stringify(never)}`);
-    }
-  }
-}
-
 function derivedSlot(v: Extract<Val, { kind: "static" }>, span: Span, model: ProgramModel, maxFrac: number): number {
   const key = JSON.stringify(v.expr, (_k, x) => (typeof x === "bigint" ? `${x}n` : x)) + `/${maxFrac}`;
   const known = model.derivedByKey.get(key);
   if (known !== undefined) return known;
-  const integral = v.bool || isIntegral(v.expr, model);
+  const integral = v.bool || (v.expr.kind === "unary" && (v.expr.op === "floor" || v.expr.op === "ceil"));
   let frac = integral ? 0 : maxFrac;
   const rangeAt = (f: number) =>
     iv(

@@ -212,9 +212,10 @@ function alphaOf(h: DerivedExpr): DerivedExpr {
 /**
  * d * alpha at d's precision, rounded half-even, for a difference d wider than a 64-bit product allows
  * next to alpha's 32 bits: d = hi * 2^m + lo makes two products that fit, so no bit of d is lost. Each
- * keeps g more bits (up to GUARD_BITS, as the step's range allows) and their sum rounds once. With g >= 1
- * the sum is off by at most 1/2 before that rounding, and -1/2 rounds half-even to 0: an average of a
- * non-negative input never steps below 0 (s + (x - s) * alpha >= 0 exactly), so its lower clamp never binds.
+ * keeps g more bits (up to GUARD_BITS, as the step's range allows) and their sum rounds once, so the step
+ * is an integer within 1 of (x - s) * alpha. For x >= 0 and s > 0 that exact step is greater than -s
+ * (alpha < 1), so the rounded one is at least -s; for s = 0 every term is >= 0. An average of a
+ * non-negative input never steps below 0: its lower clamp never binds.
  */
 function wideProduct(d: Num, alpha: Num, span: Span, ctx: HandlerContext): Num {
   const { b } = ctx;
