@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
+import { hasGateway, type HdlTop } from "../../targets/hdl/hdl-top.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
@@ -68,13 +69,17 @@ export async function writeOutputs(ir: IrProgram, out: string, targets: readonly
     write(`${stem}.wasm`, wasm);
     write(`${stem}.wat`, wat);
   }
-  if (targets.includes("verilog")) {
-    const v = emitVerilog(ir);
-    write(`${v.module}.v`, v.text);
-  }
-  if (targets.includes("vhdl")) {
-    const v = emitVhdl(ir);
-    write(`${v.entity}.vhd`, v.text);
+  // a program without a risk block has no verdict, so no gateway
+  const tops: HdlTop[] = hasGateway(ir) ? ["engine", "gateway"] : ["engine"];
+  for (const top of tops) {
+    if (targets.includes("verilog")) {
+      const v = emitVerilog(ir, top);
+      write(`${v.module}.v`, v.text);
+    }
+    if (targets.includes("vhdl")) {
+      const v = emitVhdl(ir, top);
+      write(`${v.entity}.vhd`, v.text);
+    }
   }
   write(`${stem}.numerics.txt`, numericsReport(ir));
   return written;

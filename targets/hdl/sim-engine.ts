@@ -7,7 +7,7 @@ import { Command, type SimChannel } from "./sim-protocol.js";
 
 type Call =
   | { readonly call: "reset" | "reload"; readonly params: readonly bigint[] }
-  | { readonly call: "step"; readonly event: readonly number[] };
+  | { readonly call: "step"; readonly event: readonly number[]; readonly pin: boolean };
 
 /**
  * A TargetEngine over a simulation process. Each step is a round trip through the process, unless the
@@ -25,6 +25,7 @@ export class SimEngine implements TargetEngine {
   private stepIndex = 0;
   private scriptOffset = 0;
   private prepared: { readonly script: Call[]; readonly offset: number }[] = [];
+  private pin = false;
 
   constructor(
     readonly name: string,
@@ -44,9 +45,15 @@ export class SimEngine implements TargetEngine {
     this.sim.send([Command.reload, ...params]);
   }
 
+  /** The kill pin (kill-pin.ts) for the events stepped after this call; a top without one ignores it. */
+  setKillPin(on: boolean): void {
+    this.pin = on;
+    if (this.cursor >= this.script.length) this.sim.send([Command.pin, on ? 1n : 0n]);
+  }
+
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
     const event = [kind, t, a, b, c, d];
-    if (this.replay({ call: "step", event })) {
+    if (this.replay({ call: "step", event, pin: this.pin })) {
       this.last = this.recorded;
       this.lastAt = this.scriptOffset + this.stepIndex++ * this.replyWords;
     } else {
@@ -74,20 +81,28 @@ export class SimEngine implements TargetEngine {
     this.select(0);
   }
 
-  /** Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i. */
-  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): void {
+  /**
+   * Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i.
+   * `pins[i][k]`, if given, is the kill pin for step k of stream i (setKillPin before each step then).
+   */
+  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[], pins?: readonly (readonly boolean[])[]): void {
     this.prepared = [];
     this.script = [];
     this.cursor = 0;
     let offset = 0;
-    for (const [base, stream] of cases) {
-      const calls = this.calls(base, stream);
+    let pin = false;
+    for (const [i, [base, stream]] of cases.entries()) {
+      const calls = this.calls(base, stream, pins?.[i]);
       for (const c of calls)
-        if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
-        else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
+        if (c.call === "step") {
+          if (c.pin !== pin) this.sim.send([Command.pin, c.pin ? 1n : 0n]);
+          pin = c.pin;
+          this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
+        } else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
       this.prepared.push({ script: calls, offset });
       offset += calls.filter((c) => c.call === "step").length * this.replyWords;
     }
+    if (pin) this.sim.send([Command.pin, 0n]);
     this.recorded = this.sim.exchange(Command.flush);
   }
 
@@ -98,15 +113,15 @@ export class SimEngine implements TargetEngine {
     this.stepIndex = 0;
   }
 
-  private calls(base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
+  private calls(base: readonly bigint[], stream: readonly StreamStep[], pins?: readonly boolean[]): Call[] {
     const params = loadable(this.program, base);
     if (!params) return [];
     const calls: Call[] = [{ call: "reset", params }];
-    for (const e of stream) {
+    for (const [k, e] of stream.entries()) {
       if (e.kind === RELOAD || e.kind === RESET) {
         const next = loadable(this.program, e.params!);
         if (next) calls.push({ call: e.kind === RESET ? "reset" : "reload", params: next });
-      } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
+      } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d], pin: pins?.[k] ?? false });
     }
     return calls;
   }
@@ -118,7 +133,7 @@ export class SimEngine implements TargetEngine {
     const same =
       want.call === call.call &&
       (want.call === "step"
-        ? want.event.every((v, i) => Object.is(v, (call as { event: readonly number[] }).event[i]))
+        ? want.pin === (call as { pin: boolean }).pin && want.event.every((v, i) => Object.is(v, (call as { event: readonly number[] }).event[i]))
         : want.params.every((v, i) => v === (call as { params: readonly bigint[] }).params[i]));
     if (!same) throw new Error(`internal: ${this.name} was prepared for another stream (call ${this.cursor - 1})`);
     return true;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { IrProgram } from "../../compiler/ir.js";
 import { HDL_CACHE } from "../hdl/cache-dir.js";
+import { topProgram, type HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { SimProcess } from "../hdl/sim-process.js";
@@ -14,15 +15,16 @@ import { verilatorConfig, verilatorDriver } from "./verilator-driver.js";
 const run = promisify(execFile);
 
 /**
- * The program's Verilog, simulated by Verilator: one C++ model per program, built once and cached by a
- * hash of the Verilog, the driver and the Verilator version. `verilog` is the text to simulate (the
- * emitted one unless given, e.g. a file `lockstep compile` wrote).
+ * The program's Verilog, simulated by Verilator: one C++ model per program and top, built once and
+ * cached by a hash of the Verilog, the driver and the Verilator version. `verilog` is the text to
+ * simulate (the emitted one unless given, e.g. a file `lockstep compile` wrote). The engine's state and
+ * outputs are those of the top's program (topProgram: the gateway has fewer).
  */
-export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
-  const netlist = lowerProgram(program);
+export async function loadVerilogEngine(program: IrProgram, verilog?: string, top: HdlTop = "engine"): Promise<SimEngine> {
+  const netlist = lowerProgram(program, top);
   const text = verilog ?? printVerilog(netlist);
   const binary = await buildModel(netlist.module, text, verilatorDriver(netlist), verilatorConfig(netlist));
-  return new SimEngine("verilog", program, new SimProcess(binary, []));
+  return new SimEngine(top === "engine" ? "verilog" : `verilog ${top}`, topProgram(program, top), new SimProcess(binary, []));
 }
 
 function verilatorVersion(): string {
