@@ -7,8 +7,10 @@ import { FIELD_BITS, KIND_BITS, KIND_INVALID } from "./event-port.js";
 import { topName, topProgram, type HdlTop } from "./hdl-top.js";
 import { KILL_PIN, killSwitchSlot } from "./kill-pin.js";
 import { lowerOp } from "./lower-op.js";
-import { operands } from "../../compiler/dead-code.js";
 import { Namer } from "./names.js";
+import { shortenLate } from "./shorten-late.js";
+import { assignStages } from "./stages.js";
+import { eliminateDeadCode } from "../../compiler/dead-code.js";
 import { BIT, signedOf, type Block, type Netlist, type Port, type Ref, type Register, type Rom, type WireType } from "./netlist.js";
 
 /**
@@ -18,7 +20,11 @@ import { BIT, signedOf, type Block, type Netlist, type Port, type Ref, type Regi
  * reads and writes the state. Every state read and write is in the last stage, so back-to-back events
  * need no forwarding: the event in stage 2 has always seen every earlier event's writes.
  */
-export const latencyCycles = (top: HdlTop): number => (top === "gateway" ? 2 : 1);
+export const latencyCycles = (top: HdlTop): number => (top === "gateway" ? GATEWAY_STAGES : 1);
+
+/** The gateway's stages, and the most logic per stage before a value moves to the next (stages.ts). */
+const GATEWAY_STAGES = Number(process.env.GW_STAGES ?? 3);
+const STAGE_BUDGET = Number(process.env.GW_BUDGET ?? 4);
 
 type Update = Register["updates"][number];
 
@@ -82,29 +88,35 @@ export function lowerProgram(whole: IrProgram, top: HdlTop = "engine"): Netlist 
   });
   if (slots.length) blocks.push({ comment: ["config port: slot decode"], wires: b.take() });
 
-  // the last stage's copies of first-stage values (none with one stage)
+  // registers that carry a value from the stage that computes it to a later one that reads it
   const pipeline: Register[] = [];
-  const staged = (v: Val, comment: string): Val => {
-    if (latency === 1) return v;
-    const name = namer.name(`${v.ref}_p1`);
-    pipeline.push({ name, type: v.type, reset: 0n, updates: [{ when: "always", value: v.ref }], isOutput: false, comment: `stage 1 -> 2: ${comment}` });
-    return { ref: name, type: v.type };
+  const last = latency - 1;
+  const delayed = (v: Val, from: number, to: number, what: string, root = v.ref): Val => {
+    let at = v;
+    for (let k = from + 1; k <= to; k++) {
+      const name = namer.name(`${root}_p${k}`);
+      pipeline.push({ name, type: v.type, reset: 0n, updates: [{ when: "always", value: at.ref }], isOutput: false, comment: `stage ${k}: ${what}` });
+      at = { ref: name, type: v.type };
+    }
+    return at;
   };
-  const validLast = staged({ ref: valid.name, type: BIT }, "an event is in stage 2");
+  const validLast = delayed({ ref: valid.name, type: BIT }, 0, last, "an event is in this stage");
   const stateUpdates: Update[][] = program.state.map(() => []);
   const outputUpdates: Update[][] = program.outputs.map(() => []);
   const fires: Ref[] = [];
-  for (const h of program.handlers) {
+  // with several stages, the state-dependent last stage is rewritten to shorter chains (shorten-late.ts)
+  const handlers = latency > 1 && process.env.GW_SHORTEN !== "0" ? program.handlers.map((h) => eliminateDeadCode(shortenLate(h))) : program.handlers;
+  for (const h of handlers) {
     const code = EVENT_KIND_NAMES.indexOf(h.event);
     const values: Val[] = [];
-    // late: depends on state, so computed in the last stage; early values it reads are staged once
-    const late: boolean[] = [];
-    for (const ins of h.body) late[ins.id] = ins.op === "state" || operands(ins).some((x) => late[x]);
-    const copies = new Map<number, Val>();
-    const inLastStage = (id: number): Val => {
-      if (late[id] || h.body[id].op === "const") return values[id];
-      if (!copies.has(id)) copies.set(id, staged(values[id], `on ${h.event}: v${id} (${h.body[id].loc})`));
-      return copies.get(id)!;
+    const stage = assignStages(h, latency, STAGE_BUDGET);
+    if (stage.length !== h.body.length) throw new Error("internal: a value without a stage");
+    const copies = new Map<string, Val>();
+    const at = (id: number, k: number): Val => {
+      if (stage[id] === k || h.body[id].op === "const") return values[id];
+      const key = `${id}@${k}`;
+      if (!copies.has(key)) copies.set(key, delayed(at(id, k - 1), k - 1, k, `on ${h.event}: v${id} (${h.body[id].loc})`, values[id].ref));
+      return copies.get(key)!;
     };
     const base = {
       range: (id: number) => h.body[id].range,
@@ -113,13 +125,13 @@ export function lowerProgram(whole: IrProgram, top: HdlTop = "engine"): Netlist 
       input: (f: "t" | "a" | "b" | "c" | "d") => fieldVal[f],
       rom: (table: number) => ({ ref: roms[table].name, length: roms[table].values.length, width: roms[table].width }),
     };
-    const early = { ...base, value: (id: number) => values[id] };
-    const last = { ...base, value: inLastStage };
+    const inStage = Array.from({ length: latency }, (_, k) => ({ ...base, value: (id: number) => at(id, k) }));
+    const inLastStage = (id: number) => at(id, last);
     for (const group of byLocation(h.body)) {
-      for (const ins of group) values[ins.id] = lowerOp(ins, late[ins.id] ? last : early, b, `${h.event}_v${ins.id}`);
+      for (const ins of group) values[ins.id] = lowerOp(ins, inStage[stage[ins.id]], b, `${h.event}_v${ins.id}`);
       blocks.push({ comment: [`on ${h.event}: ${describeLoc(program, group[0].loc)}`], wires: b.take() });
     }
-    const isKind = staged(b.wire(`${h.event}_kind`, BIT, { cell: "codeIs", a: kind.name, code }), `the event is a ${h.event}`);
+    const isKind = delayed(b.wire(`${h.event}_kind`, BIT, { cell: "codeIs", a: kind.name, code }), 0, last, `the event is a ${h.event}`);
     const guard = b.bit(`${h.event}_guard`, inLastStage(h.guard));
     const selected = b.wire(`${h.event}_selected`, BIT, { cell: "and", a: validLast.ref, b: isKind.ref });
     const fire = b.wire(`${h.event}_fire`, BIT, { cell: "and", a: selected.ref, b: guard.ref });
@@ -165,7 +177,7 @@ export function lowerProgram(whole: IrProgram, top: HdlTop = "engine"): Netlist 
         comment: `state ${s.name} (${s.loc}), ${s.frac} fraction bits, in [${s.range.lo}, ${s.range.hi}]`,
       })),
     },
-    ...(pipeline.length ? [{ comment: "pipeline: what stage 2 reads of stage 1 (rst drops an event in flight)", registers: pipeline }] : []),
+    ...(pipeline.length ? [{ comment: "pipeline: values carried to the stage that reads them (rst drops the events in flight)", registers: pipeline }] : []),
     {
       comment: `outputs, ${cycles(latency)} after the event`,
       registers: [
