@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
-import { hasGateway, type HdlTop } from "../../targets/hdl/hdl-top.js";
+import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
@@ -69,9 +69,7 @@ export async function writeOutputs(ir: IrProgram, out: string, targets: readonly
     write(`${stem}.wasm`, wasm);
     write(`${stem}.wat`, wat);
   }
-  // a program without a risk block has no verdict, so no gateway
-  const tops: HdlTop[] = hasGateway(ir) ? ["engine", "gateway"] : ["engine"];
-  for (const top of tops) {
+  for (const top of HDL_TOPS) {
     if (targets.includes("verilog")) {
       const v = emitVerilog(ir, top);
       write(`${v.module}.v`, v.text);

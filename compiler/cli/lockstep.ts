@@ -164,7 +164,7 @@ program
   .description("synthesize the Verilog tops (engine, gateway) for iCE40 HX8K and UltraScale+; print LUTs, flip-flops, Fmax, logic levels, latency")
   .argument("<file>", ".lstep source file")
   .option("--out <dir>", "where the Verilog, the table, the report and the tools' logs go", outputDir("--out"), "build/synth")
-  .option("--tops <tops>", "engine, gateway or both, separated by commas (default: both; the gateway needs a risk block)", topList)
+  .option("--tops <tops>", "engine, gateway or both, separated by commas (default: both)", topList)
   .option("--no-ice40", "skip yosys synth_ice40 and nextpnr-ice40")
   .option("--no-xcup", "skip yosys synth_xilinx -family xcup")
   .option("--seed <n>", "nextpnr's placement seed", (v) => wholeNumber(v, "--seed"), 1)

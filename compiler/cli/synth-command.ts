@@ -1,17 +1,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { hasGateway, type HdlTop } from "../../targets/hdl/hdl-top.js";
+import { HDL_TOPS, type HdlTop } from "../../targets/hdl/hdl-top.js";
 import { lowerProgram } from "../../targets/hdl/lower-program.js";
 import { SynthToolError } from "../../targets/synth/run-tool.js";
 import { formatSynthTable, type SynthRow } from "../../targets/synth/synth-table.js";
-import { ICE40_DEFAULTS, synthesize } from "../../targets/synth/synthesize.js";
+import { ICE40_DEFAULTS, synthesize, type SynthReport } from "../../targets/synth/synthesize.js";
 import { printVerilog } from "../../targets/verilog/emit-verilog.js";
 import { compileFile } from "./read-source.js";
 
 export interface SynthCommandOptions {
   readonly out: string;
-  /** Which tops; default both (the gateway only where the program has a risk block). */
+  /** Which tops; default both. */
   readonly tops?: readonly HdlTop[];
   readonly ice40: boolean;
   readonly xcup: boolean;
@@ -22,8 +22,8 @@ export interface SynthCommandOptions {
 /**
  * `lockstep synth FILE`: the Verilog of each top, synthesized for iCE40 HX8K (yosys synth_ice40,
  * nextpnr-ice40) and UltraScale+ (yosys synth_xilinx -family xcup); prints the table, writes it and the
- * full report under --out. Exit 1 when a top has a latch, when a tool is missing or fails, or on a bad
- * source file.
+ * full report under --out. Exit 1 when a top has a latch, when a tool is missing or fails (the table
+ * then shows "-" for that flow), or on a bad source file.
  */
 export function runSynth(file: string, o: SynthCommandOptions): number {
   const c = compileFile(file);
@@ -36,15 +36,10 @@ export function runSynth(file: string, o: SynthCommandOptions): number {
     return 1;
   }
   const ir = c.ir;
-  const available: HdlTop[] = hasGateway(ir) ? ["engine", "gateway"] : ["engine"];
-  const tops = o.tops ?? available;
-  const missing = tops.filter((t) => !available.includes(t));
-  if (missing.length) {
-    process.stderr.write(`lockstep: ${file} has no risk block, so no ${missing.join(", ")} top; synthesize --tops engine\n`);
-    return 1;
-  }
+  const tops = o.tops ?? HDL_TOPS;
   mkdirSync(o.out, { recursive: true });
   const rows: SynthRow[] = [];
+  const failures: string[] = [];
   let latches = 0;
   for (const top of tops) {
     const netlist = lowerProgram(ir, top);
@@ -52,18 +47,25 @@ export function runSynth(file: string, o: SynthCommandOptions): number {
     writeFileSync(path, printVerilog(netlist));
     const started = Date.now();
     process.stderr.write(`synthesizing ${netlist.module} ...`);
-    let report;
-    try {
-      report = synthesize([path], netlist.module, {
-        workDir: join(o.out, netlist.module),
-        ice40: o.ice40 && { ...ICE40_DEFAULTS, seed: o.seed, targetMHz: o.freq },
-        xcup: o.xcup,
-      });
-    } catch (e) {
-      if (!(e instanceof SynthToolError)) throw e;
-      process.stderr.write(` failed\nlockstep: ${e.message}\n`);
-      return 1;
-    }
+    // each flow on its own, so that one that fails (a tool missing, a design too big) leaves the others' numbers
+    const flow = (ice40: boolean, xcup: boolean): SynthReport | undefined => {
+      try {
+        return synthesize([path], netlist.module, {
+          workDir: join(o.out, netlist.module, ice40 ? "ice40" : xcup ? "xcup" : "check"),
+          ice40: ice40 && { ...ICE40_DEFAULTS, seed: o.seed, targetMHz: o.freq },
+          xcup,
+        });
+      } catch (e) {
+        if (!(e instanceof SynthToolError)) throw e;
+        failures.push(`${netlist.module} (${ice40 ? "iCE40" : xcup ? "xcup" : "design check"}): ${e.message}`);
+        return undefined;
+      }
+    };
+    const check = flow(false, false);
+    if (!check) continue;
+    const ice40 = o.ice40 ? flow(true, false)?.ice40 : undefined;
+    const xcup = o.xcup ? flow(false, true)?.xcup : undefined;
+    const report: SynthReport = { ...check, ice40, xcup };
     process.stderr.write(` ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
     for (const l of report.design.latches) process.stderr.write(`  ${netlist.module}: latch: ${l}\n`);
     for (const p of report.design.checkProblems) process.stderr.write(`  ${netlist.module}: yosys check: ${p}\n`);
@@ -80,6 +82,8 @@ export function runSynth(file: string, o: SynthCommandOptions): number {
       ` in targets/synth/io-shim.ts. xcup: yosys synth_xilinx -family xcup -flatten; levels = longest flip-flop-to-flip-flop path in` +
       ` LUT/MUXF/CARRY4/DSP cells. Verilog, scripts and logs: ${o.out}/\n`,
   );
+  for (const f of failures) process.stderr.write(`lockstep: ${f}\n`);
+  if (failures.length) return 1;
   if (latches) {
     process.stderr.write(`lockstep: ${latches} latch${latches === 1 ? "" : "es"} inferred: the design must be fully synchronous\n`);
     return 1;

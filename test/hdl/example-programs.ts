@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import type { IrProgram } from "../../compiler/ir.js";
 import { compileSource } from "../../compiler/pipeline.js";
-import { hasGateway, type HdlTop } from "../../targets/hdl/hdl-top.js";
+import { HDL_TOPS, type HdlTop } from "../../targets/hdl/hdl-top.js";
 
 /** The examples, plus a fixture whose handlers use every IR op and rounding mode the examples leave out. */
 export const EXAMPLES = readdirSync(new URL("../../examples/", import.meta.url))
@@ -15,7 +15,5 @@ export function compileExample(path: string): IrProgram {
   return c.ir;
 }
 
-/** Every program with each of its HDL tops: the engine, and the gateway where there is a risk block. */
-export const HDL_CASES: readonly (readonly [string, HdlTop])[] = PROGRAMS.flatMap((f) =>
-  hasGateway(compileExample(f)) ? ([[f, "engine"], [f, "gateway"]] as const) : ([[f, "engine"]] as const),
-);
+/** Every program with each of its HDL tops. */
+export const HDL_CASES: readonly (readonly [string, HdlTop])[] = PROGRAMS.flatMap((f) => HDL_TOPS.map((top) => [f, top] as const));
