@@ -8,8 +8,8 @@ import type { Handler, Instr } from "../../compiler/ir.js";
  * only, so the event in the last stage has always seen every earlier event's writes and back-to-back
  * events need no forwarding. Every other value depends only on the event and the parameters, so it can
  * be computed in any earlier stage: each goes in the stage of its latest operand, or in the next one when
- * its chain of logic in that stage would exceed `budget` (in the rough units of `cost`). With one stage,
- * everything is in stage 0.
+ * its chain of logic in that stage would exceed `budget` (in the rough units of `cost`) and there is
+ * such a chain before it. With one stage, everything is in stage 0.
  */
 export function assignStages(h: Handler, stages: number, budget: number): number[] {
   const last = stages - 1;
@@ -25,8 +25,10 @@ export function assignStages(h: Handler, stages: number, budget: number): number
       continue;
     }
     const s = Math.max(0, ...ops.map((x) => stage[x]));
-    const d = Math.max(0, ...ops.filter((x) => stage[x] === s).map((x) => depth[x])) + cost(ins, h);
-    const next = d > budget && s < last - 1 && ops.length > 0;
+    const before = Math.max(0, ...ops.filter((x) => stage[x] === s).map((x) => depth[x]));
+    const d = before + cost(ins, h);
+    // an op over the budget on its own stays where its operands are: a later stage would not shorten it
+    const next = d > budget && before > 0 && s < last - 1;
     stage[ins.id] = next ? s + 1 : s;
     depth[ins.id] = next ? cost(ins, h) : d;
   }

@@ -19,7 +19,7 @@ describe("lockstep synth", () => {
     // latency then latches, the last two columns
     expect(rows.map((l) => l.split("|").map((c) => c.trim()).slice(-3, -1))).toEqual([
       ["1", "0"],
-      ["3", "0"],
+      ["4", "0"],
     ]);
     for (const f of ["grid_engine.v", "grid_gateway.v", "synth-table.md", "synth-report.json"]) expect(existsSync(join(out, f))).toBe(true);
     const report = JSON.parse(readFileSync(join(out, "synth-report.json"), "utf8"));
