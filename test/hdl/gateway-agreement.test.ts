@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Interpreter } from "../../compiler/interpret.js";
 import { loadable } from "../../targets/agreement/run-agreement.js";
 import { baseParams, eventStream, isParamStep, RESET, type StreamStep } from "../../targets/agreement/streams.js";
-import { topProgram } from "../../targets/hdl/hdl-top.js";
+import { topProgram, type HdlTop } from "../../targets/hdl/hdl-top.js";
 import { stepWithKillPin } from "../../targets/hdl/kill-pin.js";
 import { latencyCycles } from "../../targets/hdl/lower-program.js";
 import type { SimEngine } from "../../targets/hdl/sim-engine.js";
@@ -28,13 +28,14 @@ const withPins = (streams: fc.Arbitrary<StreamStep[]>, program: Parameters<typeo
     .map(([base, stream, quiet, draws]) => ({ base, stream, pins: stream.map((_, k) => !quiet && draws[k] === 0) }));
 
 /**
- * Runs the cases through the gateway in one exchange (events back to back, one per clock) and through
- * the whole program on the reference interpreter with the kill pin modelled (kill-pin.ts); returns the
- * first disagreement in event_ok, accept, reason or a state slot the gateway keeps.
+ * Runs the cases through a top in one exchange (events back to back, one per clock) and through the
+ * whole program on the reference interpreter with the kill pin modelled (kill-pin.ts); returns the first
+ * disagreement in event_ok, an output or a state slot the top has (the gateway: accept, reason and the
+ * state they depend on).
  */
-function firstDisagreement(file: string, gateway: SimEngine, cases: readonly Case[]): string | undefined {
+function firstDisagreement(file: string, gateway: SimEngine, cases: readonly Case[], top: HdlTop = "gateway"): string | undefined {
   const program = compileExample(file);
-  const slice = topProgram(program, "gateway");
+  const slice = topProgram(program, top);
   const stateOf = slice.state.map((s) => program.state.findIndex((p) => p.name === s.name));
   const outputOf = slice.outputs.map((o) => program.outputs.findIndex((p) => p.name === o.name));
   gateway.prepareAll(
@@ -120,5 +121,16 @@ describe("the kill pin, on the avellaneda gateway", () => {
     const reasons = stream.map((e, k) => (stepWithKillPin(program, reference, pins[k], [e.kind, e.t, e.a, e.b, e.c, e.d]), reference.outputs[reason]));
     expect(reasons).toEqual([0n, 0n, 1n, 1n, 0n, 0n, 0n]);
     expect(firstDisagreement(file, gateway, [{ base, stream, pins }])).toBeUndefined();
+  }, 600_000);
+});
+
+describe("the kill pin, on the avellaneda engine (one stage)", () => {
+  it("agrees with the same model in every output and state slot on 500 streams", async () => {
+    const file = "examples/avellaneda.lstep";
+    const program = compileExample(file);
+    const engine = await loadVerilogEngine(program);
+    engines.push(engine);
+    const cases = fc.sample(withPins(eventStream(program), program), { numRuns: 500, seed: 20261205 });
+    expect(firstDisagreement(file, engine, cases, "engine")).toBeUndefined();
   }, 600_000);
 });
