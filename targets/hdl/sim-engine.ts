@@ -48,7 +48,6 @@ export class SimEngine implements TargetEngine {
   /** The kill pin (kill-pin.ts) for the events stepped after this call; a top without one ignores it. */
   setKillPin(on: boolean): void {
     this.pin = on;
-    if (this.cursor >= this.script.length) this.sim.send([Command.pin, on ? 1n : 0n]);
   }
 
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
@@ -57,6 +56,7 @@ export class SimEngine implements TargetEngine {
       this.last = this.recorded;
       this.lastAt = this.scriptOffset + this.stepIndex++ * this.replyWords;
     } else {
+      this.sim.send([Command.pin, this.pin ? 1n : 0n]);
       this.sim.send([Command.event, ...portEvent(kind, t, a, b, c, d)], this.replyWords);
       this.last = this.sim.exchange(Command.flush);
       this.lastAt = 0;

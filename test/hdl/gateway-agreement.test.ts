@@ -121,6 +121,10 @@ describe("the kill pin, on the avellaneda gateway", () => {
     const reasons = stream.map((e, k) => (stepWithKillPin(program, reference, pins[k], [e.kind, e.t, e.a, e.b, e.c, e.d]), reference.outputs[reason]));
     expect(reasons).toEqual([0n, 0n, 1n, 1n, 0n, 0n, 0n]);
     expect(firstDisagreement(file, gateway, [{ base, stream, pins }])).toBeUndefined();
+    // the same, one round trip per event (each drains the pipeline)
+    gateway.reset(loadable(program, base)!);
+    const stepped = stream.map((e, k) => (gateway.setKillPin(pins[k]), gateway.step(e.kind, e.t, e.a, e.b, e.c, e.d), gateway.output(1)));
+    expect(stepped).toEqual(reasons);
   }, 600_000);
 });
 
