@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
+import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
@@ -97,13 +98,15 @@ async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccura
     const { wasm, wat } = await emitWasm(ir);
     files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });
   }
-  if (targets.includes("verilog")) {
-    const v = emitVerilog(ir);
-    files.push({ name: `${v.module}.v`, data: v.text });
-  }
-  if (targets.includes("vhdl")) {
-    const v = emitVhdl(ir);
-    files.push({ name: `${v.entity}.vhd`, data: v.text });
+  for (const top of HDL_TOPS) {
+    if (targets.includes("verilog")) {
+      const v = emitVerilog(ir, top);
+      files.push({ name: `${v.module}.v`, data: v.text });
+    }
+    if (targets.includes("vhdl")) {
+      const v = emitVhdl(ir, top);
+      files.push({ name: `${v.entity}.vhd`, data: v.text });
+    }
   }
   const accuracy = withAccuracy ? `\n## accuracy against the float semantics (lockstep accuracy)\n${bundledAccuracyReport(ir)}` : "";
   files.push({ name: `${stem}.numerics.txt`, data: numericsReport(ir) + accuracy });

@@ -51,6 +51,13 @@ function targetList(v: string): string[] {
   return list;
 }
 
+function topList(v: string): ("engine" | "gateway")[] {
+  const list = targetList(v);
+  const bad = list.find((t) => t !== "engine" && t !== "gateway");
+  if (bad) throw new InvalidArgumentError(`--tops takes engine and gateway, got '${bad}'`);
+  return list as ("engine" | "gateway")[];
+}
+
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive whole number, got '${v}'`);
@@ -176,6 +183,21 @@ program
     const { runProve } = await import("./prove-command.js");
     const r = await runProve(file, { artifacts: o.artifacts, out: o.out, maxSteps: o.maxSteps, timeoutSeconds: o.timeout });
     process.exitCode = r.exitCode;
+  });
+
+program
+  .command("synth")
+  .description("synthesize the Verilog tops (engine, gateway) for iCE40 HX8K and UltraScale+; print LUTs, flip-flops, Fmax, logic levels, latency")
+  .argument("<file>", ".lstep source file")
+  .option("--out <dir>", "where the Verilog, the table, the report and the tools' logs go", outputDir("--out"), "build/synth")
+  .option("--tops <tops>", "engine, gateway or both, separated by commas (default: both)", topList)
+  .option("--no-ice40", "skip yosys synth_ice40 and nextpnr-ice40")
+  .option("--no-xcup", "skip yosys synth_xilinx -family xcup")
+  .option("--seed <n>", "nextpnr's placement seed", (v) => wholeNumber(v, "--seed"), 1)
+  .option("--freq <mhz>", "nextpnr's target frequency, MHz (Fmax is what it achieved)", (v) => positiveInt(v, "--freq"), 100)
+  .action(async (file: string, o: { out: string; tops?: ("engine" | "gateway")[]; ice40: boolean; xcup: boolean; seed: number; freq: number }) => {
+    const { runSynth } = await import("./synth-command.js");
+    process.exitCode = runSynth(file, o);
   });
 
 program

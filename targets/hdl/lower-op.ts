@@ -73,6 +73,9 @@ export function lowerOp(ins: Instr, x: OpContext, b: CellBuilder, name: string):
     case "mul": {
       const [p, q] = [x.value(ins.a), x.value(ins.b)];
       const W = max(bitsFor(mulI(x.range(ins.a), x.range(ins.b))), width(p), width(q));
+      // a sign (a side, in [-1, 1]) times a value: a negation and a choice, not a multiplier
+      const sign = isSign(x.range(ins.a)) ? ([p, q] as const) : isSign(x.range(ins.b)) ? ([q, p] as const) : undefined;
+      if (sign) return fit(shiftRound(signTimes(sign[0], sign[1], W, b, name), ins.shift, ins.round, b, name));
       const product = b.wire(`${name}_prod`, signedOf(W), { cell: "mul", a: at(p, W, "a").ref, b: at(q, W, "b").ref });
       return fit(shiftRound(product, ins.shift, ins.round, b, name));
     }
@@ -128,6 +131,22 @@ export function lowerOp(ins: Instr, x: OpContext, b: CellBuilder, name: string):
       throw new Error(`unknown op ${JSON.stringify(never)}`);
     }
   }
+}
+
+const isSign = (r: Interval) => r.lo >= -1n && r.hi <= 1n;
+
+/** s * v for s in [-1, 1], at width W (where the product fits): s < 0 ? -v : s = 0 ? 0 : v. */
+function signTimes(s: Val, v: Val, W: number, b: CellBuilder, name: string): Val {
+  const sw = s.type.kind === "bit" ? 2 : widthOf(s.type);
+  const ss = b.signed(`${name}_s`, s, sw);
+  const zero = b.konst(`${name}_szero`, 0n, sw);
+  const negative = b.wire(`${name}_sneg`, BIT, { cell: "cmp", pred: "lt", a: ss.ref, b: zero.ref });
+  const nonzero = b.wire(`${name}_snz`, BIT, { cell: "cmp", pred: "ne", a: ss.ref, b: zero.ref });
+  const vw = b.signed(`${name}_v`, v, W);
+  const minus = b.wire(`${name}_vneg`, signedOf(W), { cell: "neg", a: vw.ref });
+  const none = b.konst(`${name}_vzero`, 0n, W);
+  const magnitude = b.wire(`${name}_mag`, signedOf(W), { cell: "mux", sel: nonzero.ref, a: vw.ref, b: none.ref });
+  return b.wire(`${name}_prod`, signedOf(W), { cell: "mux", sel: negative.ref, a: minus.ref, b: magnitude.ref });
 }
 
 /**

@@ -99,6 +99,8 @@ export interface Netlist {
   readonly header: readonly string[];
   readonly clock: Ref;
   readonly reset: Ref;
+  /** Clock cycles from an event's valid beat to its out_valid (one event per clock at any latency). */
+  readonly latency: number;
   readonly inputs: readonly Port[];
   /** Output ports, each driven by the register of the same name. */
   readonly outputs: readonly Port[];

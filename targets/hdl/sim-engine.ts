@@ -9,21 +9,22 @@ import { Command, type SimChannel } from "./sim-protocol.js";
 
 export type Call =
   | { readonly call: "reset" | "reload"; readonly params: readonly bigint[] }
-  | { readonly call: "step"; readonly event: readonly number[] };
+  | { readonly call: "step"; readonly event: readonly number[]; readonly pin: boolean };
 
 /**
  * The calls runStream makes for a stream: a reset to the base parameters, then each reload or reset the
- * program accepts and each event. None when the program refuses the base parameters.
+ * program accepts and each event (with `pins[k]`, if given, the kill pin for step k). None when the
+ * program refuses the base parameters.
  */
-export function streamCalls(program: IrProgram, base: readonly bigint[], stream: readonly StreamStep[]): Call[] {
+export function streamCalls(program: IrProgram, base: readonly bigint[], stream: readonly StreamStep[], pins?: readonly boolean[]): Call[] {
   const params = loadable(program, base);
   if (!params) return [];
   const calls: Call[] = [{ call: "reset", params }];
-  for (const e of stream) {
+  for (const [k, e] of stream.entries()) {
     if (e.kind === RELOAD || e.kind === RESET) {
       const next = loadable(program, e.params!);
       if (next) calls.push({ call: e.kind === RESET ? "reset" : "reload", params: next });
-    } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d] });
+    } else calls.push({ call: "step", event: [e.kind, e.t, e.a, e.b, e.c, e.d], pin: pins?.[k] ?? false });
   }
   return calls;
 }
@@ -44,6 +45,7 @@ export class SimEngine implements TargetEngine {
   private stepIndex = 0;
   private scriptOffset = 0;
   private prepared: { readonly script: Call[]; readonly offset: number }[] = [];
+  private pin = false;
 
   constructor(
     readonly name: string,
@@ -63,12 +65,18 @@ export class SimEngine implements TargetEngine {
     this.sim.send([Command.reload, ...params]);
   }
 
+  /** The kill pin (kill-pin.ts) for the events stepped after this call; a top without one ignores it. */
+  setKillPin(on: boolean): void {
+    this.pin = on;
+  }
+
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
     const event = [kind, t, a, b, c, d];
-    if (this.replay({ call: "step", event })) {
+    if (this.replay({ call: "step", event, pin: this.pin })) {
       this.last = this.recorded;
       this.lastAt = this.scriptOffset + this.stepIndex++ * this.replyWords;
     } else {
+      this.sim.send([Command.pin, this.pin ? 1n : 0n]);
       this.sim.send([Command.event, ...portEvent(kind, t, a, b, c, d)], this.replyWords);
       this.last = this.sim.exchange(Command.flush);
       this.lastAt = 0;
@@ -93,18 +101,23 @@ export class SimEngine implements TargetEngine {
     this.select(0);
   }
 
-  /** Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i. */
-  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): void {
+  /**
+   * Runs many streams in one exchange (a batch simulator starts once); `select(i)` replays stream i.
+   * `pins[i][k]`, if given, is the kill pin for step k of stream i (setKillPin before each step then).
+   */
+  prepareAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[], pins?: readonly (readonly boolean[])[]): void {
     this.prepared = [];
     this.script = [];
     this.cursor = 0;
     let offset = 0;
-    for (const [base, stream] of cases) {
-      const calls = streamCalls(this.program, base, stream);
-      this.sendCalls(calls);
+    const pin = { on: false };
+    for (const [i, [base, stream]] of cases.entries()) {
+      const calls = streamCalls(this.program, base, stream, pins?.[i]);
+      this.sendCalls(calls, pin);
       this.prepared.push({ script: calls, offset });
       offset += calls.filter((c) => c.call === "step").length * this.replyWords;
     }
+    if (pin.on) this.sim.send([Command.pin, 0n]);
     this.recorded = this.sim.exchange(Command.flush);
   }
 
@@ -114,7 +127,7 @@ export class SimEngine implements TargetEngine {
    */
   runAll(cases: readonly (readonly [readonly bigint[], readonly StreamStep[]])[]): BigInt64Array {
     if (!this.sim.exchangeChunks) {
-      for (const [base, stream] of cases) this.sendCalls(streamCalls(this.program, base, stream));
+      for (const [base, stream] of cases) this.sendCalls(streamCalls(this.program, base, stream), { on: false });
       return this.sim.exchange(Command.flush);
     }
     const chunks = new CommandChunks(PIPE_CHUNK, this.replyWords);
@@ -131,10 +144,14 @@ export class SimEngine implements TargetEngine {
     return this.replyWords;
   }
 
-  private sendCalls(calls: readonly Call[]): void {
+  /** Sends the calls; `pin` is the pin the simulation holds, updated when a step needs another. */
+  private sendCalls(calls: readonly Call[], pin: { on: boolean }): void {
     for (const c of calls)
-      if (c.call === "step") this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
-      else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
+      if (c.call === "step") {
+        if (c.pin !== pin.on) this.sim.send([Command.pin, c.pin ? 1n : 0n]);
+        pin.on = c.pin;
+        this.sim.send([Command.event, ...portEvent(...(c.event as [number, number, number, number, number, number]))], this.replyWords);
+      } else this.sim.send([c.call === "reset" ? Command.reset : Command.reload, ...c.params]);
   }
 
   select(i: number): void {
@@ -151,7 +168,7 @@ export class SimEngine implements TargetEngine {
     const same =
       want.call === call.call &&
       (want.call === "step"
-        ? want.event.every((v, i) => Object.is(v, (call as { event: readonly number[] }).event[i]))
+        ? want.pin === (call as { pin: boolean }).pin && want.event.every((v, i) => Object.is(v, (call as { event: readonly number[] }).event[i]))
         : want.params.every((v, i) => v === (call as { params: readonly bigint[] }).params[i]));
     if (!same) throw new Error(`internal: ${this.name} was prepared for another stream (call ${this.cursor - 1})`);
     return true;

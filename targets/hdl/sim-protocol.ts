@@ -8,9 +8,10 @@ import type { Chunk } from "./command-chunks.js";
  *   EVENT  kind t a b c d      one event (already mapped by event-port.ts); replies
  *                              event_ok, state 0..S-1, output 0..O-1 (each sign-extended to int64)
  *   FLUSH                      write out every pending reply
+ *   PIN    v                   the kill pin (kill-pin.ts) for the events that follow: 1 high, 0 low
  * Commands without a reply let a host send a whole stream in one write and read its replies in one go.
  */
-export const Command = { reset: 1n, reload: 2n, event: 3n, flush: 4n } as const;
+export const Command = { reset: 1n, reload: 2n, event: 3n, flush: 4n, pin: 5n } as const;
 
 /** Where commands go: a running process (sim-process.ts) or a batch run of a simulator. */
 export interface SimChannel {

@@ -1,11 +1,12 @@
 import type { IrProgram } from "../../compiler/ir.js";
+import type { HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { addressBits, widthOf, type Cell, type Netlist, type Port, type Register, type Rom, type Wire, type WireType } from "../hdl/netlist.js";
 import { signalUse } from "../hdl/signal-use.js";
 
-/** The `NAME_engine` module of a program, in Verilog-2005. */
-export function emitVerilog(program: IrProgram): { readonly module: string; readonly text: string } {
-  const netlist = lowerProgram(program);
+/** The `NAME_engine` or `NAME_gateway` module of a program, in Verilog-2005. */
+export function emitVerilog(program: IrProgram, top: HdlTop = "engine"): { readonly module: string; readonly text: string } {
+  const netlist = lowerProgram(program, top);
   return { module: netlist.module, text: printVerilog(netlist) };
 }
 

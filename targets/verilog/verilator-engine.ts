@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { IrProgram } from "../../compiler/ir.js";
 import { HDL_CACHE } from "../hdl/cache-dir.js";
+import { topProgram, type HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
 import { SimProcess } from "../hdl/sim-process.js";
@@ -14,17 +15,19 @@ import { verilatorConfig, verilatorDriver } from "./verilator-driver.js";
 const run = promisify(execFile);
 
 /**
- * The program's Verilog, simulated by Verilator: one C++ model per program, built once and cached by a
- * hash of the Verilog, the driver and the Verilator version. `verilog` is the text to simulate (the
- * emitted one unless given, e.g. a file `lockstep compile` wrote).
+ * The program's Verilog, simulated by Verilator: one C++ model per program and top, built once and
+ * cached by a hash of the Verilog, the driver and the Verilator version. `verilog` is the text to
+ * simulate (the emitted one unless given, e.g. a file `lockstep compile` wrote). The engine's state and
+ * outputs are those of the top's program (topProgram: the gateway has fewer).
  */
-export async function loadVerilogEngine(program: IrProgram, verilog?: string): Promise<SimEngine> {
-  return new SimEngine("verilog", program, new SimProcess(await buildVerilatorModel(program, verilog), []));
+export async function loadVerilogEngine(program: IrProgram, verilog?: string, top: HdlTop = "engine"): Promise<SimEngine> {
+  const binary = await buildVerilatorModel(program, verilog, top);
+  return new SimEngine(top === "engine" ? "verilog" : `verilog ${top}`, topProgram(program, top), new SimProcess(binary, []));
 }
 
-/** The path of the program's model (built now, or found in the cache): it reads argv[1], writes argv[2]. */
-export async function buildVerilatorModel(program: IrProgram, verilog?: string): Promise<string> {
-  const netlist = lowerProgram(program);
+/** The path of the top's model (built now, or found in the cache): it reads argv[1], writes argv[2]. */
+export async function buildVerilatorModel(program: IrProgram, verilog?: string, top: HdlTop = "engine"): Promise<string> {
+  const netlist = lowerProgram(program, top);
   return buildModel(netlist.module, verilog ?? printVerilog(netlist), verilatorDriver(netlist), verilatorConfig(netlist));
 }
 

@@ -1,10 +1,11 @@
 import type { IrProgram } from "../../compiler/ir.js";
+import type { HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { addressBits, widthOf, type Cell, type Netlist, type Register, type Rom, type Wire, type WireType } from "../hdl/netlist.js";
 
-/** The `NAME_engine` entity of a program, in VHDL-2008 with numeric_std. */
-export function emitVhdl(program: IrProgram): { readonly entity: string; readonly text: string } {
-  const netlist = lowerProgram(program);
+/** The `NAME_engine` or `NAME_gateway` entity of a program, in VHDL-2008 with numeric_std. */
+export function emitVhdl(program: IrProgram, top: HdlTop = "engine"): { readonly entity: string; readonly text: string } {
+  const netlist = lowerProgram(program, top);
   return { entity: netlist.module, text: printVhdl(netlist) };
 }
 

@@ -1,4 +1,5 @@
 import { widthOf, type Netlist, type WireType } from "../hdl/netlist.js";
+import { KILL_PIN } from "../hdl/kill-pin.js";
 import { Command } from "../hdl/sim-protocol.js";
 import { probeEntity, probePorts } from "./emit-vhdl.js";
 
@@ -11,7 +12,10 @@ export const TESTBENCH = "lockstep_tb";
  * register, every output, in the same encoding. It drives the probe entity of the design.
  */
 export function ghdlTestbench(n: Netlist): string {
+  // the replay below takes each reply one cycle after its event
+  if (n.latency !== 1) throw new Error(`internal: the GHDL testbench drives one-stage tops; ${n.module} has ${n.latency} stages`);
   const port = (name: string) => n.inputs.find((p) => p.name === name)!;
+  const pin = n.inputs.some((p) => p.name === KILL_PIN);
   const outs = n.outputs;
   const probes = probePorts(n);
   const decl = (name: string, t: WireType) => `  signal ${name} : ${t.kind === "bit" ? "std_logic" : `${t.kind}(${widthOf(t) - 1} downto 0)`};`;
@@ -46,6 +50,7 @@ ${[n.clock, n.reset, ...n.inputs.map((p) => p.name), ...outs.map((p) => p.name),
     variable l, o : line;
     variable w : std_logic_vector(63 downto 0);
     variable op : integer;
+    variable pin : std_logic := '0';
 
     procedure tick is
     begin
@@ -74,7 +79,7 @@ ${[n.clock, n.reset, ...n.inputs.map((p) => p.name), ...outs.map((p) => p.name),
     cfg_we <= '0';
     cfg_commit <= '0';
     kind <= (others => '0');
-${[...fields, "cfg_slot", "cfg_value"].map((f) => `    ${f} <= (others => '0');`).join("\n")}
+${pin ? `    ${KILL_PIN} <= '0';\n` : ""}${[...fields, "cfg_slot", "cfg_value"].map((f) => `    ${f} <= (others => '0');`).join("\n")}
     while not endfile(fin) loop
       readline(fin, l);
       hread(l, w);
@@ -91,13 +96,17 @@ ${[...fields, "cfg_slot", "cfg_value"].map((f) => `    ${f} <= (others => '0');`
         kind <= resize(unsigned(w), ${widthOf(port("kind").type)});
 ${fields.map((f) => `        hread(l, w);\n        ${f} <= resize(signed(w), ${widthOf(port(f).type)});`).join("\n")}
         valid <= '1';
-        tick;
+${pin ? `        ${KILL_PIN} <= pin;\n` : ""}        tick;
         valid <= '0';
+${pin ? `        ${KILL_PIN} <= '0';\n` : ""}
         assert out_valid = '1' report "out_valid did not follow valid" severity failure;
 ${[{ name: "event_ok", type: { kind: "bit" } as WireType }, ...probes, ...outs.filter((p) => p.name !== "out_valid" && p.name !== "event_ok")]
   .map((p, i) => `${i ? "        write(o, ' ');\n" : ""}        hwrite(o, ${word(p.name, p.type)});`)
   .join("\n")}
         writeline(fout, o);
+      elsif op = ${Command.pin} then
+        hread(l, w);
+        pin := w(0);
       end if;
     end loop;
     wait;

@@ -4,15 +4,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
-import { compileExample, PROGRAMS } from "./example-programs.js";
+import { topProgram } from "../../targets/hdl/hdl-top.js";
+import { compileExample, HDL_CASES } from "./example-programs.js";
 import { ensureHdlTools } from "./hdl-tools.js";
 
 beforeAll(ensureHdlTools);
 
-describe.each(PROGRAMS)("%s: the emitted Verilog", (file) => {
+describe.each(HDL_CASES)("%s: the emitted Verilog of the %s top", (file, top) => {
   it("is clean under verilator --lint-only -Wall, names state registers after the source, has no latches", () => {
-    const program = compileExample(file);
-    const v = emitVerilog(program);
+    const program = topProgram(compileExample(file), top);
+    const v = emitVerilog(compileExample(file), top);
     const dir = mkdtempSync(join(tmpdir(), "lockstep-lint-"));
     const path = join(dir, `${v.module}.v`);
     writeFileSync(path, v.text);
