@@ -1,6 +1,5 @@
 import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
 import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
@@ -11,7 +10,7 @@ import { toDecimalText } from "../exact-math.js";
 import { packageRoot } from "../package-root.js";
 import { floatParameterVector } from "../float-semantics.js";
 import type { IrProgram } from "../ir.js";
-import { compileFile } from "./read-source.js";
+import { compileOrReport } from "./read-source.js";
 
 export const BUNDLED_DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
 const PATH_EVENTS = 4096;
@@ -24,21 +23,14 @@ const MAX_DATA_BYTES = 256 << 20;
  * quote strays beyond the source's `quote ... within N ticks`.
  */
 export async function runAccuracy(file: string, opts: { data?: string }): Promise<number> {
-  const c = compileFile(file);
-  if ("error" in c) {
-    process.stderr.write(`${c.error}\n`);
-    return 1;
-  }
-  if (!c.ir) {
-    for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
-    return 1;
-  }
-  const records = readRecording(opts.data ?? join(packageRoot(), BUNDLED_DATA), c.ir);
+  const ir = compileOrReport(file);
+  if (!ir) return 1;
+  const records = readRecording(opts.data ?? join(packageRoot(), BUNDLED_DATA), ir);
   if (typeof records === "string") {
     process.stderr.write(`lockstep: ${records}\n`);
     return 1;
   }
-  const verdict = accuracyReport(c.ir, opts.data ?? BUNDLED_DATA, records, true);
+  const verdict = accuracyReport(ir, opts.data ?? BUNDLED_DATA, records, true);
   process.stdout.write(verdict.text);
   return verdict.exceeded ? 1 : 0;
 }

@@ -1,12 +1,11 @@
 import { resolve } from "node:path";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
 import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
 import { parameterVector } from "../derived-eval.js";
 import { TARGETS, writeOutputs } from "./compile-command.js";
-import { compileFile } from "./read-source.js";
+import { compileOrReport } from "./read-source.js";
 import { runTest } from "./test-command.js";
 
 const DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
@@ -18,16 +17,8 @@ const STREAMS = 2000;
  * and say where the outputs are.
  */
 export async function runDemo(file: string, out: string): Promise<number> {
-  const c = compileFile(file);
-  if ("error" in c) {
-    process.stderr.write(`${c.error}\n`);
-    return 1;
-  }
-  if (!c.ir) {
-    for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
-    return 1;
-  }
-  const ir = c.ir;
+  const ir = compileOrReport(file);
+  if (!ir) return 1;
   const written = await writeOutputs(ir, out, TARGETS, true);
   process.stdout.write(`compiled ${file} (${ir.name}) to ${TARGETS.join(", ")} (the hardware files are tested by npm test): ${ir.handlers.reduce((n, h) => n + h.body.length, 0)} IR ops, ${ir.derived.length} derived parameters, ${ir.luts.length} lookup tables\n`);
   const engines: TargetEngine[] = [interpreterEngine(ir)];

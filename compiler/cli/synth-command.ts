@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { HDL_TOPS, type HdlTop } from "../../targets/hdl/hdl-top.js";
 import { lowerProgram } from "../../targets/hdl/lower-program.js";
 import { SynthToolError } from "../../targets/synth/run-tool.js";
 import { formatSynthTable, type SynthRow } from "../../targets/synth/synth-table.js";
 import { ICE40_DEFAULTS, synthesize, type SynthReport } from "../../targets/synth/synthesize.js";
 import { printVerilog } from "../../targets/verilog/emit-verilog.js";
-import { compileFile } from "./read-source.js";
+import { compileOrReport } from "./read-source.js";
 
 export interface SynthCommandOptions {
   readonly out: string;
@@ -26,16 +25,8 @@ export interface SynthCommandOptions {
  * then shows "-" for that flow), or on a bad source file.
  */
 export function runSynth(file: string, o: SynthCommandOptions): number {
-  const c = compileFile(file);
-  if ("error" in c) {
-    process.stderr.write(`${c.error}\n`);
-    return 1;
-  }
-  if (!c.ir) {
-    for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
-    return 1;
-  }
-  const ir = c.ir;
+  const ir = compileOrReport(file);
+  if (!ir) return 1;
   const tops = o.tops ?? HDL_TOPS;
   mkdirSync(o.out, { recursive: true });
   const rows: SynthRow[] = [];
