@@ -95,7 +95,7 @@ export function declareBuiltinStates(model: ProgramModel, states: Map<string, nu
   add("last_time", iv(0n, TIME_MAX), TIME);
   // only a program that reads since_fill pays for the register
   if (used.has("since_fill")) add("last_fill_time", iv(0n, TIME_MAX), TIME);
-  if (used.has(TIMER_USED)) add("timer_at", iv(0n, TIME_MAX), TIME);
+  if (used.has(TIMER_USED)) add("timer_deadline", iv(0n, TIME_MAX), TIME);
 }
 
 /**
@@ -149,7 +149,7 @@ export function lowerPrologue(ctx: HandlerContext, inputs: InputSpec[]): Num {
   }
   applyBuiltinUpdates(ctx, values);
   ctx.fields.set("position", numVal(currentPosition(ctx).view, QTY));
-  const timer = states.get("timer_at");
+  const timer = states.get("timer_deadline");
   if (timer !== undefined && ctx.event === "timer") {
     // a timer event before the deadline (or with none armed) is valid but runs nothing; a due one disarms
     const at = ctx.readState(timer, NO_SPAN);

@@ -70,7 +70,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
-    const timer = globals.states.get("timer_at");
+    const timer = globals.states.get("timer_deadline");
     // with an armed timer, on timer runs only when it is due (the prologue disarms it then)
     const gated = h && event === "timer" && timer !== undefined;
     if (h) lowerBlock(gated ? [{ kind: "if", cond: { kind: "name", name: "timer_due", span: h.event.span }, then: h.body, otherwise: [], span: h.span }] : h.body, ctx);
@@ -101,7 +101,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     "accept",
     "reason",
     "halt_reason",
-    ...(globals.states.has("timer_at") ? ["timer_at"] : []),
+    ...(globals.states.has("timer_deadline") ? ["timer_at"] : []),
     ...limits.invariants.map((_c, i) => `invariant_${i}`),
   ];
   const handlers: Handler[] = EVENT_KIND_NAMES.map((event) => {

@@ -124,9 +124,9 @@ export function convert(
   return undefined;
 }
 
-/** timer_at = now + delay, saturated at the end of time; `on timer` runs once now reaches it. */
+/** timer_deadline = now + delay, saturated at the end of time; `on timer` runs once now reaches it. */
 function lowerTimer(s: Extract<A.Stmt, { kind: "timer" }>, ctx: HandlerContext): void {
-  const slot = ctx.globals.states.get("timer_at")!;
+  const slot = ctx.globals.states.get("timer_deadline")!;
   const v = lowerExpr(s.delay, ctx);
   if (v.kind === "error") return;
   if (v.bool || !sameUnit(v.unit, TIME)) {

@@ -11,7 +11,7 @@ params { levels : int = 2 in [1, 4]  step : price = 5 in [1, 100] }
 strategy S on X {
   on book {
     for k in [0, levels - 1] {
-      quote level = k, bid = bid - step * k, ask = ask + step * k, qty = 1
+      quote level = k, bid = floor_tick(bid - step * k), ask = ceil_tick(ask + step * k), qty = 1
     }
   }
 }`;

@@ -60,9 +60,9 @@ describe("a timer and a cooldown", () => {
     expect(e.message).toBe("a timer's delay is a duration, found a plain number");
   });
 
-  it("programs that use neither pay nothing: no timer_at or last_fill_time state", () => {
+  it("programs that use neither pay nothing: no timer_deadline or last_fill_time state, no timer_at output", () => {
     const plain = compiled(program.replace("timer after cooldown", "").replace("and since_fill >= cooldown", ""));
-    expect(plain.state.map((s) => s.name)).not.toContain("timer_at");
+    expect(plain.state.map((s) => s.name)).not.toContain("timer_deadline");
     expect(plain.state.map((s) => s.name)).not.toContain("last_fill_time");
     expect(plain.outputs.map((o) => o.name)).not.toContain("timer_at");
   });

@@ -8,7 +8,7 @@ const program = `
 instrument X { tick = 1 lot = 1 multiplier = 1 price in [1, 100000] ticks qty in [0, 1000] lots position in [-1000, 1000] lots }
 params { k : int = 3 in [1, 10] }
 strategy S on X {
-  fn widen(p, by) = p + price(by * k)
+  fn widen(p, by) = floor_tick(p + price(by * k))
   fn inside(p) = widen(p, -1)
   on book {
     let w = 2
