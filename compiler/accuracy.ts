@@ -21,13 +21,13 @@ export interface AccuracyRun {
   readonly events: number;
   /** Events both semantics applied (the rest were invalid in both, or the two disagreed on validity). */
   readonly applied: number;
-  /** Events after which both quoted (quote_valid = 1). */
+  /** Quotes both semantics made (quote_valid = 1 after an event, per level). */
   readonly quotes: number;
   /** How far a quote may stray, in ticks, and how many had every price output within that of the float semantics. */
   readonly budgetTicks: number;
   readonly quotesWithinBudget: number;
   readonly maxQuoteDeviation: number;
-  /** Events where one semantics quoted and the other did not. */
+  /** Quotes (per level) one semantics made and the other did not. */
   readonly quoteValidDiffers: number;
   readonly slots: readonly SlotDeviation[];
 }
@@ -84,8 +84,15 @@ export function measureAccuracy(
 function compareRuns(program: IrProgram, records: Float64Array, x: Stepper, y: Stepper, budgetTicks: number): AccuracyRun {
   const states = program.state.map(() => new Accumulator());
   const outputs = program.outputs.map(() => new Accumulator());
-  const valid = program.outputs.findIndex((o) => o.name === "quote_valid");
-  const prices = program.outputs.flatMap((o, i) => (o.unit === "ticks" ? [i] : []));
+  // each quote level: its quote_valid and its price outputs (quote_bid, quote_ask; quote_bid_1, ...)
+  const levels = program.outputs.flatMap((o, valid) => {
+    const m = /^quote_valid(_\d+)?$/.exec(o.name);
+    if (!m) return [];
+    const suffix = m[1] ?? "";
+    const prices = ["quote_bid", "quote_ask"].map((n) => program.outputs.findIndex((x) => x.name === n + suffix)).filter((i) => i >= 0);
+    return [{ valid, prices }];
+  });
+  const levelOfPrice = new Map(levels.flatMap((l, k) => l.prices.map((i) => [i, k] as const)));
   const writers = new Map(program.handlers.map((h) => [h.event, new Set(h.outputs.map((o) => o.slot))]));
   let applied = 0;
   let quotes = 0;
@@ -100,19 +107,21 @@ function compareRuns(program: IrProgram, records: Float64Array, x: Stepper, y: S
     applied++;
     program.state.forEach((s, i) => states[i].add(x.state[i], y.state[i], s.frac));
     const written = writers.get(EVENT_KIND_NAMES[ev[0]])!;
-    const quoting = valid >= 0 && written.has(valid);
-    const xq = Number(x.outputs[valid]) === 1;
-    const yq = Number(y.outputs[valid]) === 1;
-    if (quoting && xq !== yq) quoteValidDiffers++;
-    const bothQuote = quoting && xq && yq;
-    if (bothQuote) {
+    const bothQuote = levels.map(({ valid, prices }) => {
+      if (!written.has(valid)) return false;
+      const xq = Number(x.outputs[valid]) === 1;
+      const yq = Number(y.outputs[valid]) === 1;
+      if (xq !== yq) quoteValidDiffers++;
+      if (!xq || !yq) return false;
       quotes++;
       const worst = Math.max(0, ...prices.map((i) => Math.abs(Number(x.outputs[i]) - Number(y.outputs[i])) / 2 ** program.outputs[i].frac));
       maxQuoteDeviation = Math.max(maxQuoteDeviation, worst);
       if (worst <= budgetTicks) quotesWithinBudget++;
-    }
+      return true;
+    });
     program.outputs.forEach((o, i) => {
-      if (!written.has(i) || (prices.includes(i) && !bothQuote)) return;
+      const level = levelOfPrice.get(i);
+      if (!written.has(i) || (level !== undefined && !bothQuote[level])) return;
       outputs[i].add(x.outputs[i], y.outputs[i], o.frac);
     });
   }
@@ -149,6 +158,8 @@ export interface Contributor {
   /** Mean and max |quote deviation| in ticks with only this location's roundings applied. */
   readonly meanTicks: number;
   readonly maxTicks: number;
+  /** Quotes made by one run and not the other. */
+  readonly validDiffers: number;
 }
 
 /**
@@ -173,14 +184,14 @@ export function roundingContributors(
     y.reset(params.float);
     const r = compareRuns(program, records, x, y, Infinity);
     const prices = r.slots.filter((s) => s.kind === "output" && s.unit === "ticks");
-    return { meanTicks: Math.max(0, ...prices.map((s) => s.meanAbs)), maxTicks: r.maxQuoteDeviation };
+    return { meanTicks: Math.max(0, ...prices.map((s) => s.meanAbs)), maxTicks: r.maxQuoteDeviation, validDiffers: r.quoteValidDiffers };
   };
   const line = (loc: Loc) => program.sourceLines[Number(loc.split(":").at(-2)) - 1]?.trim() ?? "";
   const found: Contributor[] = [...locs].map((loc) => ({ loc, source: line(loc), ...run(new Set([loc]), params.float) }));
   if (program.derived.length)
     found.push({ loc: "parameters", source: "derived parameters rounded to their slots", ...run(new Set(), params.exact.map(Number)) });
   return found
-    .filter((c) => c.maxTicks > 0)
-    .sort((a, b) => b.meanTicks - a.meanTicks)
+    .filter((c) => c.maxTicks > 0 || c.validDiffers > 0)
+    .sort((a, b) => b.validDiffers - a.validDiffers || b.meanTicks - a.meanTicks)
     .slice(0, top);
 }

@@ -76,7 +76,8 @@ export class IrBuilder {
 
   /** A rounding the source asks for (floor, round, floor_tick, ...): the float semantics keeps it. */
   authorRound(a: Num, frac: number, round: Rounding, span: Span): Num {
-    if (a.frac <= frac) return this.rescale(a, frac, round, span);
+    // already at that precision here, but not in the float semantics: a shift by 0 marks the rounding
+    if (a.frac < frac) return this.rescale(a, frac, round, span);
     const n = a.frac - frac;
     return this.emit({ op: "shr", a: a.id, n, round, kept: true }, frac, I.shrI(a.range, n, round), span);
   }

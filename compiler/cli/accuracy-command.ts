@@ -61,8 +61,8 @@ export function accuracyReport(ir: IrProgram, dataName: string, records: Float64
   const data = measureAccuracy(ir, records, params, budget);
   runs.push([dataName, data]);
   lines.push(`${dataName}: ${data.events} events, ${data.applied} applied, ${quoteLine(data)}`, ...slotTable(data), "");
-  const start = firstBid(records);
-  if (start === undefined) lines.push("no book event in the data: no one-tick paths");
+  const start = pathStart(ir, firstBid(records));
+  if (start === undefined) lines.push("no book event in the data, or a price range too narrow for them: no one-tick paths");
   else {
     lines.push(`one-tick paths: ${PATH_EVENTS} book updates each, from a bid of ${start} ticks`);
     for (const shape of PATH_SHAPES) {
@@ -71,23 +71,29 @@ export function accuracyReport(ir: IrProgram, dataName: string, records: Float64
       lines.push(`  ${shape.padEnd(11)} ${quoteLine(run)}; ${biasSummary(run)}`);
     }
   }
-  const broken = runs.filter(([, r]) => r.quotesWithinBudget < r.quotes);
+  const broken = runs.filter(([, r]) => r.quotesWithinBudget < r.quotes || r.quoteValidDiffers > 0);
+  const measured = runs.some(([, r]) => r.quotes > 0);
   if (ir.quoteBudget) {
-    lines.push("", `budget: quotes within ${budget} tick${budget === 1 ? "" : "s"} of the float semantics (${ir.quoteBudget.loc}): ${broken.length ? "EXCEEDED" : "held"}`);
-    for (const [name, r] of broken)
-      lines.push(`  on ${name}: ${r.quotes - r.quotesWithinBudget} of ${r.quotes} quotes off by more, at most ${num(r.maxQuoteDeviation)} ticks`);
+    const verdict = !measured ? "NOT MEASURED (no event quoted in either semantics)" : broken.length ? "EXCEEDED" : "held";
+    lines.push("", `budget: quotes within ${budget} tick${budget === 1 ? "" : "s"} of the float semantics (${ir.quoteBudget.loc}): ${verdict}`);
+    for (const [name, r] of broken) {
+      if (r.quotesWithinBudget < r.quotes)
+        lines.push(`  on ${name}: ${r.quotes - r.quotesWithinBudget} of ${r.quotes} quotes off by more, at most ${num(r.maxQuoteDeviation)} ticks`);
+      if (r.quoteValidDiffers) lines.push(`  on ${name}: one semantics quoted and the other did not, ${r.quoteValidDiffers} times`);
+    }
   }
   if (contributors) {
     const found = roundingContributors(ir, records, params);
-    lines.push("", `the roundings that move the quotes most on ${dataName} (each alone; mean and max |deviation| in ticks):`);
+    lines.push("", `the roundings that move the quotes most on ${dataName} (each alone; mean and max |deviation| in ticks, quotes made or dropped):`);
     if (!found.length) lines.push("  none: every quote equals the float semantics'");
-    for (const c of found) lines.push(`  ${num(c.meanTicks).padStart(9)}  ${num(c.maxTicks).padStart(6)}  ${c.loc}  ${c.source}`);
+    for (const c of found)
+      lines.push(`  ${num(c.meanTicks).padStart(9)}  ${num(c.maxTicks).padStart(6)}  ${String(c.validDiffers).padStart(5)}  ${c.loc}  ${c.source}`);
   }
-  return { text: `${lines.join("\n")}\n`, exceeded: ir.quoteBudget !== undefined && broken.length > 0 };
+  return { text: `${lines.join("\n")}\n`, exceeded: ir.quoteBudget !== undefined && (broken.length > 0 || !measured) };
 }
 
 function quoteLine(run: AccuracyRun): string {
-  if (run.quotes === 0) return "no quotes";
+  if (run.quotes === 0) return run.quoteValidDiffers ? `no quote in both semantics; quote_valid differs on ${run.quoteValidDiffers}` : "no quotes";
   const pct = ((100 * run.quotesWithinBudget) / run.quotes).toFixed(2);
   const within = `${run.budgetTicks} tick${run.budgetTicks === 1 ? "" : "s"}`;
   return `quotes within ${within} of the float semantics: ${run.quotesWithinBudget} of ${run.quotes} (${pct} %)${run.quoteValidDiffers ? `, quote_valid differs on ${run.quoteValidDiffers}` : ""}`;
@@ -105,7 +111,8 @@ const num = (x: number) => (x === 0 ? "0" : Math.abs(x) >= 1e-3 && Math.abs(x) <
 
 function slotTable(run: AccuracyRun): string[] {
   const rows = run.slots.filter((s) => s.maxAbs > 0);
-  const same = run.slots.length - rows.length;
+  const unsampled = run.slots.filter((s) => s.samples === 0).length;
+  const same = run.slots.length - rows.length - unsampled;
   const table = [["slot", "unit", "samples", "max |dev|", "mean |dev|", "bias", "bias / mean"]];
   for (const s of rows) {
     const rel = relativeBias(s);
@@ -113,8 +120,16 @@ function slotTable(run: AccuracyRun): string[] {
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
   const out = table.map((r) => `  ${r.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")}`);
-  out.push(`  ${same} other slots: identical in both semantics`);
+  out.push(`  ${same} other slots: identical in both semantics${unsampled ? `; ${unsampled} never written (not measured)` : ""}`);
   return out;
+}
+
+/** The recording's first bid, moved into the instrument's price range with room for a path either way. */
+function pathStart(ir: IrProgram, bid: number | undefined): number | undefined {
+  const range = ir.handlers.find((h) => h.event === "book")?.inputs.find((i) => i.field === "a")?.range;
+  if (bid === undefined || !range) return undefined;
+  const [lo, hi] = [Number(range.lo) + PATH_EVENTS + 1, Number(range.hi) - PATH_EVENTS - 2];
+  return lo > hi ? undefined : Math.min(Math.max(bid, lo), hi);
 }
 
 function firstBid(records: Float64Array): number | undefined {

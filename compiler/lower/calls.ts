@@ -89,7 +89,9 @@ function inlineFn(fn: A.FnDecl, call: Call, ctx: HandlerContext): Val {
   const args = call.args.map((a) => lowerExpr(a.value, ctx));
   if (args.some((a) => a.kind === "error")) return ERROR;
   const outer = ctx.scopes;
-  ctx.scopes = [new Map(fn.params.map((p, i) => [p.name, args[i]]))];
+  // the caller's `position` (the risk block's is the exact register, the strategy's the clamped view)
+  const position = ctx.lookupLocal("position");
+  ctx.scopes = [new Map([...(position ? [["position", position] as const] : []), ...fn.params.map((p, i) => [p.name, args[i]] as const)])];
   ctx.inlining.push(fn.name.name);
   try {
     return lowerExpr(fn.body, ctx);

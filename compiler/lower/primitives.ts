@@ -177,8 +177,10 @@ export function lowerEwma(
   // a thousandth of one at the default
   const slowest = Math.ceil(Math.log2(1 / X.toNumber(alpha.bounds.lo)));
   const needed = xn.frac + Math.max(0, slowest - 1);
-  const frac = type?.frac ?? Math.min(xn.frac + slowest + DEFAULT_MARGIN_BITS, MAX_FRAC - Math.max(0, bitsFor(xn.range) - 1 - xn.frac));
-  if (type && frac < needed) warnSticky(decl, needed, type.format, frac, 2 ** -(frac + 1) / X.toNumber(alpha.bounds.lo), ctx);
+  // two bits below the cap leave the split product's halves room (range analysis widens lo = d - hi)
+  const cap = MAX_FRAC - 2 - Math.max(0, bitsFor(xn.range) - 1 - xn.frac);
+  const frac = type?.frac ?? Math.min(xn.frac + slowest + DEFAULT_MARGIN_BITS, cap);
+  if (frac < needed) warnSticky(decl, needed, type?.format ?? iv(0n, 0n), frac, 2 ** -(frac + 1) / X.toNumber(alpha.bounds.lo), ctx);
   const declared = decl.range && type ? rangeOf(decl.range, frac, model) : type?.format;
   if (declared && (declared.lo > 0n || declared.hi < 0n)) {
     model.diags.error(
@@ -240,12 +242,12 @@ function warnSticky(
   deadZone: number,
   ctx: HandlerContext,
 ): void {
-  const type = decl.type!;
-  const fits = bitsFor(format) + needed - frac <= 53;
-  const intBits = type.kind === "fix" ? type.intBits : bitsFor(format) - frac;
+  const type = decl.type;
+  const fits = type !== undefined && bitsFor(format) + needed - frac <= 53;
+  const intBits = type?.kind === "fix" ? type.intBits : bitsFor(format) - frac;
   ctx.model.diags.warning(
     "T015",
-    type.kind === "fix" ? type.span : decl.name.span,
+    type?.kind === "fix" ? type.span : decl.name.span,
     `this average keeps ${frac} fraction bits: at the longest half-life it does not move while within ${deadZone.toPrecision(3)} of its input (its step rounds to 0), so it sticks short of the input`,
     fits
       ? `declare at least ${needed} fraction bits: fix<${intBits}.${needed}>`

@@ -38,6 +38,15 @@ export function lowerRollingWindow(
   for (const [name, a] of named)
     if (name !== "last" && name !== "max_age")
       model.diags.error("N005", a.name!.span, `${kind}(...) has no argument '${name}'`, "its named arguments are last = N and max_age = T");
+  if (decl.type || decl.range) {
+    model.diags.error(
+      "T016",
+      decl.range?.span ?? decl.name.span,
+      `a ${kind} state takes its input's format and range`,
+      "remove the type and range: the window holds values of its input",
+    );
+    return;
+  }
   const last = named.get("last");
   if (value.length !== 1 || !last) {
     model.diags.error("N005", call.span, `${kind}(...) needs the value and last = N`, `write e.g. ${kind}(mid, last = 16)`);
@@ -49,9 +58,9 @@ export function lowerRollingWindow(
   const xn = asNum(x, ctx, value[0].value.span)!;
   const maxAge = named.get("max_age");
   const horizon = maxAge ? lowerExpr(maxAge.value, ctx) : undefined;
-  if (horizon && (horizon.kind !== "static" || horizon.bool || !sameUnit(horizon.unit, TIME))) {
+  if (horizon && (horizon.kind !== "static" || horizon.bool || !sameUnit(horizon.unit, TIME) || X.cmp(horizon.bounds.lo, X.rat(0n)) < 0)) {
     if (horizon.kind !== "error")
-      model.diags.error("N005", maxAge!.value.span, "max_age = T needs a duration constant or parameter", "write e.g. max_age = 500ms");
+      model.diags.error("N005", maxAge!.value.span, "max_age = T needs a duration constant or parameter, at least 0", "write e.g. max_age = 500ms");
     return;
   }
   const span = call.span;
@@ -77,7 +86,8 @@ export function lowerRollingWindow(
     return oldest ? b.and(filled, b.cmp("ge", stamps[i], oldest, span), span) : filled;
   });
   const aggregate = aggregateOf(kind, window, live, span, ctx);
-  ctx.writeState(slotOf(aggregate.frac, aggregate.range, x.unit), aggregate);
+  // the state starts at 0, before the first update, whatever the aggregate's range
+  ctx.writeState(slotOf(aggregate.frac, hull(aggregate.range, iv(0n, 0n)), x.unit), aggregate);
 }
 
 /** The newest entry is always live (it is this event's value), so folds start from it. */

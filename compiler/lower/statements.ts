@@ -139,7 +139,9 @@ function lowerTimer(s: Extract<A.Stmt, { kind: "timer" }>, ctx: HandlerContext):
     return;
   }
   const now = asNum(ctx.fields.get("now")!, ctx, s.span)!;
-  const at = ctx.b.min(ctx.b.add(now, ctx.b.rescale(delay, 0, "ceil", s.span), s.span), ctx.b.constant(TIME_MAX, 0, s.span), s.span);
+  // at least 1: a deadline of 0 means "not armed"
+  const due = ctx.b.add(now, ctx.b.rescale(delay, 0, "ceil", s.span), s.span);
+  const at = ctx.b.clamp(due, 1n, TIME_MAX, s.span);
   ctx.writeState(slot, at);
 }
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { EventKind } from "../../runtime/event-tape.js";
-import { compiled, engines, stateOf } from "./all-engines.js";
+import { parameterVector } from "../../compiler/derived-eval.js";
+import { Interpreter } from "../../compiler/interpret.js";
+import { compiled, engines, firstError, stateOf } from "./all-engines.js";
 
 /** Rolling windows (issue 8) against a plain model of the last N values, on every software target. */
 
@@ -43,4 +45,24 @@ describe("rolling windows", () => {
       }
     }
   }, 60_000);
+});
+
+describe("a rolling window's state before its first update", () => {
+  it("is 0, within its proven range, when another handler reads it (the checked interpreter would throw)", () => {
+    const ir = compiled(`
+instrument X { tick = 1 lot = 1 multiplier = 1 price in [100, 100000] ticks qty in [0, 1000] lots position in [-1000, 1000] lots }
+strategy S on X {
+  state centre = rolling_mean(mid, last = 4)
+  on timer { quote bid = floor_tick(centre + 1), ask = ceil_tick(centre + 2), qty = 1 }
+}`);
+    const interp = new Interpreter(ir, true);
+    interp.reset(parameterVector(ir, []));
+    expect(interp.step(EventKind.timer, 5, 0, 0, 0, 0)).toBe(true);
+    expect(interp.outputs[ir.outputs.findIndex((o) => o.name === "quote_bid")]).toBe(1n);
+  });
+
+  it("takes its input's format: a declared type or range is an error", () => {
+    const e = firstError(program.replace("state avg = rolling_mean(trade_price, last = 3)", "state avg : fix<8.2> = rolling_mean(trade_price, last = 3) in [0, 10]"));
+    expect(e.code).toBe("T016");
+  });
 });

@@ -40,3 +40,24 @@ describe("a user fn", () => {
     expect(clash.message).toBe("'min' is already a built-in function");
   });
 });
+
+describe("a user fn in the risk block", () => {
+  it("reads the exact position there, as the risk block does (it read the strategy's clamped view)", async () => {
+    const ir = compiled(`
+instrument X { tick = 1 lot = 1 multiplier = 1 price in [1, 100000] ticks qty in [0, 10_000_000] lots position in [-1_000_000, 1_000_000] lots }
+strategy S on X {
+  fn inside(lim) = abs(position) <= lim
+  on book { quote bid = bid - 1, ask = ask + 1, qty = 1 }
+}
+risk G on X {
+  max_position 1000
+  invariant inside(1_050_000)
+  invariant abs(position) <= 1_050_000
+}`);
+    for (const e of await engines(ir)) {
+      expect(e.step(EventKind.fill, 1, 100, 1_100_000, 1, 0)).toBe(true);
+      expect(e.output(outputOf(ir, "invariant_0")), e.name).toBe(e.output(outputOf(ir, "invariant_1")));
+      expect(e.output(outputOf(ir, "invariant_0")), e.name).toBe(0n);
+    }
+  }, 60_000);
+});

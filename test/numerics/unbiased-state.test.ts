@@ -102,3 +102,11 @@ describe("every example on the bundled recording", () => {
     expect(report).toMatch(/uptrend .*sigma2_bp bias [+-]0\.\d+ %/);
   });
 });
+
+describe("an undeclared ewma over a long half-life range", () => {
+  it("compiles (it needed 55 bits at its default format)", () => {
+    const text = flowProgram.replace("ewma(trade_side * trade_qty, halflife = 64)", "ewma(trade_side * trade_qty, halflife = hl)").replace("strategy S", "params { hl : int = 64 in [1, 100_000] }\nstrategy S");
+    const { warnings } = compile(text);
+    expect(warnings).toEqual([]);
+  });
+});

@@ -28,8 +28,8 @@ afterAll(() => {
  */
 function killSwitchBypass(text: string): string {
   const at = text.indexOf("on order:");
-  const line = text.slice(at).match(/^ {2}wire (\w+) = kill_switch != (\w+);$/m)!;
-  return text.replace(line[0], `  wire ${line[1]} = kill_switch != ${line[2]} && a != 54'sd1234567;`);
+  const line = text.slice(at).match(/^ {2}wire (\w+) = kill_switch_engaged != (\w+);$/m)!;
+  return text.replace(line[0], `  wire ${line[1]} = kill_switch_engaged != ${line[2]} && a != 54'sd1234567;`);
 }
 
 describe("a mutant only the proof catches", () => {
