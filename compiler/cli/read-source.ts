@@ -10,13 +10,14 @@ export function compileFile(path: string): Compilation | { error: string } {
   return compileSource(path, bytes.toString("utf8"));
 }
 
-/** The IR of a file for a command that needs it; otherwise what went wrong is on stderr and the command exits 1. */
+/** The IR of a file for a command that needs it (its warnings on stderr); otherwise its errors are on stderr and the command exits 1. */
 export function compileOrReport(path: string): IrProgram | undefined {
   const c = compileFile(path);
   if ("error" in c) {
     process.stderr.write(`${c.error}\n`);
     return undefined;
   }
-  if (!c.ir) for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+  const shown = c.ir ? c.diagnostics.warnings() : c.diagnostics.errors();
+  for (const d of shown) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   return c.ir;
 }

@@ -233,7 +233,7 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
 }
 
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
-  if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name)) {
+  if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name) && !globals.fns.has(m.init.callee.name)) {
     // the root cause: "needs a type" would send the author after the wrong fix
     model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name));
     return;
