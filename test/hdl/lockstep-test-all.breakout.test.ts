@@ -1,0 +1,3 @@
+import { testEveryTarget } from "./lockstep-test-all.js";
+
+testEveryTarget("examples/breakout.lstep");
