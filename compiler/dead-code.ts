@@ -45,6 +45,17 @@ export function operands(op: Op): ValueId[] {
   return ids;
 }
 
+/** 1 for every instruction `root` depends on, itself included (operands come before their users). */
+export function cone(h: Handler, root: ValueId): Uint8Array {
+  const inCone = new Uint8Array(h.body.length);
+  inCone[root] = 1;
+  for (let i = root; i >= 0; i--) {
+    if (!inCone[i]) continue;
+    for (const x of operands(h.body[i])) inCone[x] = 1;
+  }
+  return inCone;
+}
+
 /** Drops values nothing observable depends on and renumbers the rest densely, keeping their order. */
 export function eliminateDeadCode(h: Handler): Handler {
   const live = new Set<ValueId>([h.guard, ...h.writes.map((w) => w.value), ...h.outputs.map((o) => o.value)]);

@@ -1,7 +1,8 @@
 import type { Handler, InputField, IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { decidingCmp, cmpScore, met, objective, reasonConditions, type Objective } from "./aim.js";
-import { operands, type CoverageTarget } from "./coverage.js";
+import { cone } from "../../compiler/dead-code.js";
+import type { CoverageTarget } from "./coverage.js";
 import { boundaries, nearest, type Score } from "./field-solver.js";
 import type { Probe } from "./probe.js";
 
@@ -57,17 +58,9 @@ function scoreOf(probe: Probe, tail: readonly EventFields[], at: number, f: Inpu
 /** Handlers whose writes reach a state the instruction `id` of handler h reads: events that can move it. */
 export function movers(program: IrProgram, handler: number, id: number): number[] {
   const h = program.handlers[handler];
-  const seen = new Uint8Array(h.body.length);
+  const inCone = cone(h, id);
   const slots = new Set<number>();
-  const stack = [id];
-  while (stack.length) {
-    const i = stack.pop()!;
-    if (seen[i]) continue;
-    seen[i] = 1;
-    const ins = h.body[i];
-    if (ins.op === "state") slots.add(ins.slot);
-    stack.push(...operands(ins));
-  }
+  for (const ins of h.body) if (inCone[ins.id] && ins.op === "state") slots.add(ins.slot);
   const out: number[] = [];
   program.handlers.forEach((g, k) => {
     if (g.inputs.length > 1 && g.writes.some((w) => slots.has(w.slot) && g.body[w.value].op !== "state")) out.push(k);

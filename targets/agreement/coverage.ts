@@ -1,4 +1,4 @@
-import { mapOperands } from "../../compiler/dead-code.js";
+import { cone } from "../../compiler/dead-code.js";
 import type { EvaluationObserver } from "../../compiler/interpret.js";
 import type { Handler, Instr, Interval, IrProgram } from "../../compiler/ir.js";
 
@@ -275,23 +275,6 @@ function possibleValues(h: Handler, id: number): bigint[] {
   return [...out].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** 1 for every instruction `root` depends on, itself included. */
-function cone(h: Handler, root: number): Uint8Array {
-  const inCone = new Uint8Array(h.body.length);
-  inCone[root] = 1;
-  for (let i = root; i >= 0; i--) {
-    if (!inCone[i]) continue;
-    for (const x of operands(h.body[i])) inCone[x] = 1;
-  }
-  return inCone;
-}
-
-/** The operand ids of an instruction, in the order mapOperands visits them. */
-export function operands(ins: Instr): number[] {
-  const ids: number[] = [];
-  mapOperands(ins, (id) => (ids.push(id), id));
-  return ids;
-}
 
 /** The coverage table printed by `lockstep test`, and how the totals were decided. */
 export function renderCoverage(name: string, rows: readonly CoverageRow[]): string {

@@ -2,7 +2,7 @@ import { roundDiv } from "../../compiler/interval.js";
 import type { Handler, InputField, Instr, IrProgram, Rounding } from "../../compiler/ir.js";
 import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { eventNear, kindOf, withField } from "./aimed-events.js";
-import { operands } from "./coverage.js";
+import { cone } from "../../compiler/dead-code.js";
 import { boundaries } from "./field-solver.js";
 import { Probe } from "./probe.js";
 import { loadable } from "./run-agreement.js";
@@ -242,16 +242,8 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
 
 /** The event fields (other than time) an instruction depends on: those worth aiming it with. */
 function fieldsOf(h: Handler, id: number): Exclude<InputField, "t">[] {
-  const seen = new Uint8Array(h.body.length);
+  const inCone = cone(h, id);
   const out = new Set<InputField>();
-  const stack = [id];
-  while (stack.length) {
-    const i = stack.pop()!;
-    if (seen[i]) continue;
-    seen[i] = 1;
-    const ins = h.body[i];
-    if (ins.op === "input") out.add(ins.field);
-    stack.push(...operands(ins));
-  }
+  for (const ins of h.body) if (inCone[ins.id] && ins.op === "input") out.add(ins.field);
   return [...out].filter((f): f is Exclude<InputField, "t"> => f !== "t");
 }

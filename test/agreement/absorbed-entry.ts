@@ -1,6 +1,6 @@
 import type { Handler, Instr, IrProgram } from "../../compiler/ir.js";
 import { evaluate } from "../../compiler/interpret.js";
-import { operands } from "../../targets/agreement/coverage.js";
+import { operands } from "../../compiler/dead-code.js";
 
 /** Ops through which a value stays a non-decreasing function of its first operand (the others constant). */
 const MONOTONE = new Set<Instr["op"]>(["min", "max", "add", "sub", "shr", "shl", "clamp"]);
