@@ -1,6 +1,8 @@
 import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
 import { evalDerived } from "./derived-eval.js";
 import * as X from "./exact-math.js";
+import { LUT_FUNCTIONS } from "./lut.js";
+import { holds } from "./predicate.js";
 import type { Handler, Instr, IrProgram, Loc, Rounding } from "./ir.js";
 
 /**
@@ -51,7 +53,7 @@ export class FloatInterpreter {
       const f = functions.get(ins.id);
       v.push(
         f
-          ? TABLE_FUNCTIONS[f.fn](v[f.arg] / 2 ** handler.body[f.arg].frac) * 2 ** ins.frac
+          ? LUT_FUNCTIONS[f.fn].approx(v[f.arg] / 2 ** handler.body[f.arg].frac) * 2 ** ins.frac
           : apply(ins, v, inputs, this.params, this.state, this.program, this.roundedAt.has(ins.loc)),
       );
     }
@@ -62,11 +64,6 @@ export class FloatInterpreter {
   }
 }
 
-const TABLE_FUNCTIONS: Record<Handler["functions"][number]["fn"], (x: number) => number> = {
-  ln: Math.log,
-  exp: Math.exp,
-  sqrt: Math.sqrt,
-};
 
 /** Base parameters as loaded (raw), derived ones exact (not rounded to their slots), clamped to their ranges as loaded. */
 export function floatParameterVector(program: IrProgram, baseRaw: readonly bigint[]): number[] {
@@ -158,20 +155,7 @@ function apply(
     case "shr":
       return ins.kept || rounded ? roundTo(v[ins.a] / 2 ** ins.n, ins.round) : v[ins.a] / 2 ** ins.n;
     case "cmp":
-      switch (ins.pred) {
-        case "lt":
-          return bool(v[ins.a] < v[ins.b]);
-        case "le":
-          return bool(v[ins.a] <= v[ins.b]);
-        case "eq":
-          return bool(v[ins.a] === v[ins.b]);
-        case "ne":
-          return bool(v[ins.a] !== v[ins.b]);
-        default: {
-          const never: never = ins.pred;
-          throw new Error(`unknown predicate ${String(never)}`);
-        }
-      }
+      return bool(holds(ins.pred, v[ins.a], v[ins.b]));
     case "select":
       return v[ins.cond] !== 0 ? v[ins.a] : v[ins.b];
     case "clamp":

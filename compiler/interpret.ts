@@ -1,6 +1,7 @@
 import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
 import { roundDiv } from "./interval.js";
 import type { Handler, Instr, IrProgram } from "./ir.js";
+import { holds } from "./predicate.js";
 
 /** Sees every evaluated handler: the coverage recorder. Absent, the interpreter pays one test per event. */
 export interface EvaluationObserver {
@@ -140,20 +141,7 @@ function apply(
     case "shr":
       return roundDiv(v[ins.a], 1n << BigInt(ins.n), ins.round);
     case "cmp":
-      switch (ins.pred) {
-        case "lt":
-          return bool(v[ins.a] < v[ins.b]);
-        case "le":
-          return bool(v[ins.a] <= v[ins.b]);
-        case "eq":
-          return bool(v[ins.a] === v[ins.b]);
-        case "ne":
-          return bool(v[ins.a] !== v[ins.b]);
-        default: {
-          const never: never = ins.pred;
-          throw new Error(`unknown predicate ${String(never)}`);
-        }
-      }
+      return bool(holds(ins.pred, v[ins.a], v[ins.b]));
     case "select":
       return v[ins.cond] !== 0n ? v[ins.a] : v[ins.b];
     case "clamp":
