@@ -39,11 +39,24 @@ export function namesUsed(strategy: A.StrategyDecl | undefined): Set<string> {
       }
     }
   }
-  for (let e = exprs.pop(); e !== undefined; e = exprs.pop()) {
+  for (const e of exprs) for (const n of namesIn(e)) names.add(n);
+  return names;
+}
+
+/**
+ * The names an expression reads, and the functions it calls (`weighted_mid()` reads the book), walked
+ * with an explicit stack: an operator chain is a tree as deep as it is long.
+ */
+export function namesIn(root: A.Expr): Set<string> {
+  const names = new Set<string>();
+  const todo: A.Expr[] = [root];
+  for (let e = todo.pop(); e !== undefined; e = todo.pop()) {
     if (e.kind === "name") names.add(e.name);
-    else if (e.kind === "call") exprs.push(...e.args.map((a) => a.value));
-    else if (e.kind === "unary") exprs.push(e.operand);
-    else if (e.kind === "binary") exprs.push(e.left, e.right);
+    else if (e.kind === "call") {
+      names.add(e.callee.name);
+      todo.push(...e.args.map((a) => a.value));
+    } else if (e.kind === "unary") todo.push(e.operand);
+    else if (e.kind === "binary") todo.push(e.left, e.right);
   }
   return names;
 }

@@ -12,6 +12,7 @@ import type { Num } from "../ir-builder.js";
 import { asNum, materialize, staticVal } from "./materialize.js";
 
 import type { ProgramModel } from "./program-model.js";
+import { namesIn } from "./names-used.js";
 import { isRolling } from "./primitive-names.js";
 import type { Val } from "./values.js";
 import type { Span } from "../../language/span.js";
@@ -48,28 +49,8 @@ const EVENT_OF_NAME: Record<string, EventKindName> = {
   fill_side: "fill",
 };
 
-/** With an explicit stack: an operator chain is a tree as deep as it is long. */
 function marketEvents(root: A.Expr, out: Set<EventKindName>): void {
-  const todo: A.Expr[] = [root];
-  for (let e = todo.pop(); e !== undefined; e = todo.pop()) {
-    switch (e.kind) {
-      case "name":
-        if (EVENT_OF_NAME[e.name]) out.add(EVENT_OF_NAME[e.name]);
-        break;
-      case "call":
-        if (EVENT_OF_NAME[e.callee.name]) out.add(EVENT_OF_NAME[e.callee.name]);
-        for (const a of e.args) todo.push(a.value);
-        break;
-      case "unary":
-        todo.push(e.operand);
-        break;
-      case "binary":
-        todo.push(e.left, e.right);
-        break;
-      default:
-        break;
-    }
-  }
+  for (const name of namesIn(root)) if (EVENT_OF_NAME[name]) out.add(EVENT_OF_NAME[name]);
 }
 
 /** Finds the event that drives a primitive: the market data its argument reads (vamp: trades). */
