@@ -1,20 +1,16 @@
-import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
-import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
-import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
 import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
 import { measureAccuracy, relativeBias, roundingContributors, type AccuracyRun } from "../accuracy.js";
 import { parameterVector } from "../derived-eval.js";
-import { toDecimalText } from "../exact-math.js";
 import { packageRoot } from "../package-root.js";
 import { floatParameterVector } from "../float-semantics.js";
 import type { IrProgram } from "../ir.js";
+import { loadData } from "./load-data.js";
 import { compileOrReport } from "./read-source.js";
 
 export const BUNDLED_DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
 const PATH_EVENTS = 4096;
-const MAX_DATA_BYTES = 256 << 20;
 
 /**
  * `lockstep accuracy FILE [--data REC]`: the exact semantics (what every target computes) against the
@@ -137,27 +133,8 @@ function firstBid(records: Float64Array): number | undefined {
   return undefined;
 }
 
+/** Prices of a recording finer than the instrument's grid are snapped to it (bids down, asks up): accuracy compares semantics, not fills. */
 function readRecording(path: string, ir: IrProgram): Float64Array | string {
-  const tick = toDecimalText(ir.instrument.tick);
-  const lot = toDecimalText(ir.instrument.lot);
-  if (!tick || !lot) return `the instrument's tick and lot must be decimals to read a recording at them`;
-  const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
-  if ("error" in bytes) return bytes.error;
-  let text: string;
-  try {
-    text = (path.endsWith(".gz") ? gunzipSync(bytes, { maxOutputLength: MAX_DATA_BYTES }) : bytes).toString("utf8");
-  } catch (e) {
-    return `${path}: cannot decompress the recording (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
-  }
-  let parsed;
-  try {
-    parsed = parseBinanceJsonl(text, { tick, lot, snap: true });
-  } catch (e) {
-    return `${path}: ${(e as Error).message}`;
-  }
-  if (parsed.tape.length === 0) {
-    const first = parsed.errors[0];
-    return `${path}: no book or trade event in the recording${first ? ` (line ${first.line}: ${first.message})` : ""}; give a Binance recording as in ${BUNDLED_DATA}`;
-  }
-  return tapeToRecords(parsed.tape);
+  const r = loadData(path, ir, true);
+  return "error" in r ? r.error : tapeToRecords(r.tape);
 }

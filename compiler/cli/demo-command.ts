@@ -1,10 +1,10 @@
 import { resolve } from "node:path";
 import { RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
-import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
 import { parameterVector } from "../derived-eval.js";
 import { TARGETS, writeOutputs } from "./compile-command.js";
+import { loadData } from "./load-data.js";
 import { compileOrReport } from "./read-source.js";
 import { runTest } from "./test-command.js";
 
@@ -47,7 +47,9 @@ export async function runDemo(file: string, out: string): Promise<number> {
 }
 
 function replayMarketData(ir: import("../ir.js").IrProgram, engines: TargetEngine[]) {
-  const tape = readBinanceJsonlGz(DATA, { tick: "0.01", lot: "0.00001" }).tape;
+  const data = loadData(DATA, ir);
+  if ("error" in data) return data.error;
+  const tape = data.tape;
   const records = tapeToRecords(tape);
   const params = parameterVector(ir, ir.params.map((p) => p.default));
   for (const e of engines) e.reset(params);

@@ -165,10 +165,21 @@ program
   .command("accuracy")
   .description("measure the exact semantics against the float semantics (no rounding) on market data and one-tick paths")
   .argument("<file>", ".lstep source file")
-  .option("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/; default: the bundled excerpt)")
+  .option("--data <file>", "a recording: Binance or Hyperliquid .jsonl[.gz], or an event file from `lockstep import` (default: the bundled excerpt)")
   .action(async (file: string, opts: { data?: string }) => {
     const { runAccuracy } = await import("./accuracy-command.js");
     process.exitCode = await runAccuracy(file, opts);
+  });
+
+program
+  .command("import")
+  .description("convert a recording (Binance or Hyperliquid .jsonl[.gz]) to a binary event file at the program's instrument")
+  .argument("<file>", ".lstep source file: its instrument decides ticks and lots")
+  .argument("<recording>", "the recording")
+  .requiredOption("-o, --out <file>", "the event file to write (.lse)")
+  .action(async (file: string, recording: string, o: { out: string }) => {
+    const { runImport } = await import("./import-command.js");
+    process.exitCode = runImport(file, recording, o.out);
   });
 
 program

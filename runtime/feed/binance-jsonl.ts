@@ -1,184 +1,110 @@
 /**
- * Reads hftbacktest's Binance recordings (`<receive ns> <JSON>` per line) into an EventTape.
- *
- * Prices and quantities arrive as decimal strings. They are converted to ticks and lots with integer
- * arithmetic on the digits, because parsing to a float and dividing by 0.01 would silently round, and
- * every target of the compiler must see exactly the same integers.
+ * Reads hftbacktest's Binance spot recordings (`<receive ns> <JSON>` per line): `@bookTicker` and
+ * `@trade` become book and trade events on an EventTape; `@depth@100ms` increments and the REST depth
+ * snapshot become level-2 rows on a DepthTape. Prices and quantities arrive as decimal strings and are
+ * converted to ticks and lots exactly (decimal-steps.ts).
  */
 import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { EventKind, allocateTape, type EventTape } from "../event-tape.js";
+import { stepConverter, type Snap } from "./decimal-steps.js";
+import { arrayField, LineCursor, LineRejected, lineSteps, objectField, readJsonlLines, stringField, type JsonlResult, type Steps } from "./jsonl-lines.js";
+import type { TapeBuilder } from "./tape-builder.js";
+
+export { MAX_ERRORS, type LineError } from "./jsonl-lines.js";
 
 export interface BinanceJsonlOptions {
   /** Price increment as a decimal string, e.g. "0.01". */
   readonly tick: string;
   /** Quantity increment as a decimal string, e.g. "0.00001". */
   readonly lot: string;
+  /** The instrument's name, for messages about prices off its grid. */
+  readonly instrument?: string;
   /**
    * For an instrument coarser than the recording (a 0.1 tick on 0.01 prices): bids round down, asks up,
-   * trade prices and quantities to the nearest step, instead of skipping the line.
+   * trade prices and quantities to the nearest step, instead of refusing the line. Depth is not read
+   * then: two levels that snap to one price cannot be merged from increments.
    */
   readonly snap?: boolean;
 }
 
-type Snap = "exact" | "down" | "up" | "nearest";
+export type BinanceJsonlResult = JsonlResult;
 
-export interface LineError {
-  readonly line: number; // 1-based
-  readonly message: string;
-}
-
-export interface BinanceJsonlResult {
-  readonly tape: EventTape;
-  /** Non-blank lines that produced no event: depth updates, snapshots, other streams and malformed lines. */
-  readonly skipped: number;
-  /** How many of the skipped lines were malformed; `errors` holds only the first MAX_ERRORS of them. */
-  readonly errorCount: number;
-  readonly errors: LineError[];
-}
-
-export const MAX_ERRORS = 20;
-
-/** A non-negative decimal as an integer mantissa and a count of fractional digits: value = int / 10^scale. */
-interface Decimal {
-  readonly int: bigint;
-  readonly scale: number;
-}
-
-const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
-const NANOS = /^\d+$/;
-
-function parseDecimal(s: string): Decimal | undefined {
-  const m = DECIMAL.exec(s);
-  if (m === null) return undefined;
-  const frac = m[2] ?? "";
-  return { int: BigInt(m[1] + frac), scale: frac.length };
-}
-
-/** A step size turned into a function from decimal strings to whole steps; throws on a bad step. */
-function stepConverter(step: string, what: string): (s: string, snap?: Snap) => number | string {
-  const d = parseDecimal(step);
-  if (d === undefined || d.int === 0n) throw new RangeError(`${what} must be a positive decimal string, got ${JSON.stringify(step)}`);
-  return (s, snap = "exact") => {
-    const v = parseDecimal(s);
-    if (v === undefined) return `not a decimal: ${JSON.stringify(s)}`;
-    // v/step = (v.int * 10^d.scale) / (d.int * 10^v.scale), brought to a common denominator.
-    const num = v.int * 10n ** BigInt(d.scale);
-    const den = d.int * 10n ** BigInt(v.scale);
-    const rest = num % den;
-    if (rest !== 0n && snap === "exact") return `${s} is not a whole number of ${what}s (${step})`;
-    const up = rest !== 0n && (snap === "up" || (snap === "nearest" && 2n * rest >= den));
-    const n = Number(num / den + (up ? 1n : 0n));
-    if (!Number.isSafeInteger(n)) return `${s} is too large in ${what}s`;
-    return n;
+export function parseBinanceJsonl(text: string, opts: BinanceJsonlOptions): BinanceJsonlResult {
+  const cursor = new LineCursor();
+  const steps = lineSteps(stepConverter(opts.tick, "tick"), stepConverter(opts.lot, "lot"), opts.instrument ?? "the instrument", cursor);
+  // Increments the REST snapshot already holds (update id at most its lastUpdateId) are stale after it.
+  let snapshotId = -1;
+  const read = (msg: object, t: number, out: TapeBuilder): boolean => {
+    const m = msg as Record<string, unknown>;
+    const stream = m.stream;
+    if (typeof stream !== "string") {
+      if (!("lastUpdateId" in m)) throw new LineRejected("no stream field, and not a REST depth snapshot (lastUpdateId)");
+      if (opts.snap) return false;
+      snapshotId = updateId(m, "lastUpdateId");
+      depthLevels(steps, arrayField(m, "bids"), 1, t, true, out);
+      depthLevels(steps, arrayField(m, "asks"), -1, t, true, out);
+      return true;
+    }
+    const kind = stream.endsWith("@bookTicker") ? "book" : stream.endsWith("@trade") ? "trade" : stream.includes("@depth") ? "depth" : undefined;
+    if (kind === undefined || (kind === "depth" && opts.snap)) return false;
+    const data = objectField(m, "data");
+    const [down, up, nearest]: Snap[] = opts.snap ? ["down", "up", "nearest"] : ["exact", "exact", "exact"];
+    switch (kind) {
+      case "book":
+        out.event(
+          EventKind.book,
+          t,
+          steps.price(stringField(data, "b"), "bid price", down),
+          steps.qty(stringField(data, "B"), "bid quantity", nearest),
+          steps.price(stringField(data, "a"), "ask price", up),
+          steps.qty(stringField(data, "A"), "ask quantity", nearest),
+        );
+        return true;
+      case "trade": {
+        const price = steps.price(stringField(data, "p"), "trade price", nearest);
+        const qty = steps.qty(stringField(data, "q"), "trade quantity", nearest);
+        if (typeof data.m !== "boolean") throw new LineRejected("field m missing or not a boolean");
+        out.event(EventKind.trade, t, price, qty, data.m ? -1 : 1, 0); // buyer was the maker: the aggressor sold
+        return true;
+      }
+      case "depth": {
+        if (snapshotId >= 0 && updateId(data, "u") <= snapshotId) return false;
+        depthLevels(steps, arrayField(data, "b"), 1, t, false, out);
+        depthLevels(steps, arrayField(data, "a"), -1, t, false, out);
+        return true;
+      }
+      default: {
+        const never: never = kind;
+        throw new Error(`unknown stream kind ${String(never)}`);
+      }
+    }
   };
+  return readJsonlLines(text, read, cursor);
 }
 
-// Thrown only inside this module to abandon one line; never escapes the public API.
-class LineRejected extends Error {}
-
-function field(data: Record<string, unknown>, key: string): string {
-  const v = data[key];
-  if (typeof v !== "string") throw new LineRejected(`field ${key} missing or not a string`);
+function updateId(m: Record<string, unknown>, key: string): number {
+  const v = m[key];
+  if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new LineRejected(`field ${key} missing or not a whole number`);
   return v;
 }
 
-function steps(convert: (s: string, snap?: Snap) => number | string, s: string, snap: Snap = "exact"): number {
-  const r = convert(s, snap);
-  if (typeof r === "string") throw new LineRejected(r);
-  return r;
-}
-
-export function parseBinanceJsonl(text: string, opts: BinanceJsonlOptions): BinanceJsonlResult {
-  const toTicks = stepConverter(opts.tick, "tick");
-  const toLots = stepConverter(opts.lot, "lot");
-  const lines = text.split("\n");
-  const tape = allocateTape(lines.length);
-  const errors: LineError[] = [];
-  let n = 0;
-  let skipped = 0;
-  let errorCount = 0;
-  let origin: bigint | undefined;
-
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (line === "") continue;
-    try {
-      const space = line.indexOf(" ");
-      const stamp = space < 0 ? line : line.slice(0, space);
-      if (!NANOS.test(stamp)) throw new LineRejected(`bad receive timestamp ${JSON.stringify(stamp.slice(0, 40))}`);
-      const ns = BigInt(stamp);
-      // The clock starts at the first line even if it carries no event, so that times match the
-      // recording whichever streams are kept.
-      origin ??= ns;
-      let msg: unknown;
-      try {
-        msg = JSON.parse(line.slice(space + 1));
-      } catch (e) {
-        throw new LineRejected(`bad JSON: ${(e as Error).message}`);
-      }
-      if (typeof msg !== "object" || msg === null) throw new LineRejected("message is not a JSON object");
-      const { stream, data } = msg as { stream?: unknown; data?: unknown };
-      if (typeof stream !== "string") {
-        // A REST depth snapshot (recorded once per session) is the only wrapper-less message expected.
-        if ("lastUpdateId" in msg) {
-          skipped++;
-          continue;
-        }
-        throw new LineRejected("no stream field");
-      }
-      const isBook = stream.endsWith("@bookTicker");
-      const isTrade = stream.endsWith("@trade");
-      if (!isBook && !isTrade) {
-        skipped++;
-        continue;
-      }
-      if (typeof data !== "object" || data === null) throw new LineRejected("data missing or not an object");
-      const fields = data as Record<string, unknown>;
-      let a: number, b: number, c: number, d = 0;
-      const [down, up, nearest]: Snap[] = opts.snap ? ["down", "up", "nearest"] : ["exact", "exact", "exact"];
-      if (isBook) {
-        a = steps(toTicks, field(fields, "b"), down);
-        b = steps(toLots, field(fields, "B"), nearest);
-        c = steps(toTicks, field(fields, "a"), up);
-        d = steps(toLots, field(fields, "A"), nearest);
-      } else {
-        a = steps(toTicks, field(fields, "p"), nearest);
-        b = steps(toLots, field(fields, "q"), nearest);
-        if (typeof fields.m !== "boolean") throw new LineRejected("field m missing or not a boolean");
-        c = fields.m ? -1 : 1; // the buyer was the resting order, so the aggressor sold
-      }
-      tape.kind[n] = isBook ? EventKind.book : EventKind.trade;
-      tape.t[n] = Number(ns - origin);
-      tape.a[n] = a;
-      tape.b[n] = b;
-      tape.c[n] = c;
-      tape.d[n] = d;
-      n++;
-    } catch (e) {
-      if (!(e instanceof LineRejected)) throw e;
-      skipped++;
-      errorCount++;
-      if (errors.length < MAX_ERRORS) errors.push({ line: i + 1, message: e.message });
-    }
-  }
-  return { tape: sliceTape(tape, 0, n), skipped, errorCount, errors };
+/**
+ * `[["price", "qty"], ...]` of one side as depth rows; qty 0 deletes the level. A snapshot's first row
+ * is marked, and an empty side still gets one row (quantity 0) so that it clears the side.
+ */
+function depthLevels(steps: Steps, levels: unknown[], side: 1 | -1, t: number, snapshot: boolean, out: TapeBuilder): void {
+  const name = side === 1 ? "bid" : "ask";
+  if (snapshot && levels.length === 0) out.level(t, side, 0, 0, true);
+  levels.forEach((level, i) => {
+    if (!Array.isArray(level) || level.length < 2 || typeof level[0] !== "string" || typeof level[1] !== "string")
+      throw new LineRejected(`${name} level ${i + 1} is not a ["price", "quantity"] pair of strings`);
+    out.level(t, side, steps.price(level[0], `${name} level price`), steps.qty(level[1], `${name} level quantity`), snapshot && i === 0);
+  });
 }
 
 export function readBinanceJsonlGz(path: string, opts: BinanceJsonlOptions): BinanceJsonlResult {
   return parseBinanceJsonl(gunzipSync(readFileSync(path)).toString("utf8"), opts);
-}
-
-function sliceTape(tape: EventTape, start: number, end: number): EventTape {
-  return {
-    length: end - start,
-    kind: tape.kind.slice(start, end),
-    t: tape.t.slice(start, end),
-    a: tape.a.slice(start, end),
-    b: tape.b.slice(start, end),
-    c: tape.c.slice(start, end),
-    d: tape.d.slice(start, end),
-  };
 }
 
 const LAP_GAP_NS = 1e6;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
 import { EventKind, allocateTape } from "../../runtime/event-tape.js";
 import { MAX_ERRORS, parseBinanceJsonl, readBinanceJsonlGz, repeatTape } from "../../runtime/feed/binance-jsonl.js";
 
@@ -11,7 +13,7 @@ const book = (ns: bigint, b: string, B: string, a: string, A: string) =>
 const trade = (ns: bigint, p: string, q: string, m: boolean) =>
   `${ns} ${JSON.stringify({ stream: "btcusdt@trade", data: { e: "trade", s: "BTCUSDT", p, q, m } })}`;
 const depth = (ns: bigint) =>
-  `${ns} ${JSON.stringify({ stream: "btcusdt@depth@100ms", data: { e: "depthUpdate", b: [["61737.63000000", "0.00000000"]], a: [] } })}`;
+  `${ns} ${JSON.stringify({ stream: "btcusdt@depth@100ms", data: { e: "depthUpdate", U: 50093239219, u: 50093239220, b: [["61737.63000000", "0.00000000"]], a: [] } })}`;
 
 describe("parseBinanceJsonl", () => {
   it("converts decimal strings to ticks and lots exactly", () => {
@@ -46,21 +48,36 @@ describe("parseBinanceJsonl", () => {
     expect(Array.from(r.tape.c)).toEqual([-1, 1]); // buyer maker => seller aggressed
   });
 
-  it("skips depth lines and snapshots but keeps the clock from the first line", () => {
+  it("reads depth increments and the REST snapshot into the depth tape, keeping the clock from the first line", () => {
     const text = [
       depth(T0),
-      `${T0 + 10n} {"lastUpdateId":50093239218,"bids":[],"asks":[]}`,
+      `${T0 + 10n} {"lastUpdateId":50093239218,"bids":[["1.00","2"]],"asks":[]}`,
       book(T0 + 1_000_000_000n, "1.00", "1", "1.01", "2"),
       depth(T0 + 1_500_000_000n),
       trade(T0 + 2_000_000_123n, "1.01", "0.5", false),
+      `${T0 + 3n} {"stream":"btcusdt@aggTrade","data":{}}`,
       "",
     ].join("\n");
     const r = parseBinanceJsonl(text, OPTS);
     expect(r.errors).toEqual([]);
     expect(r.errorCount).toBe(0);
-    expect(r.skipped).toBe(3);
+    expect(r.skipped).toBe(1); // the aggTrade stream
     expect(r.tape.length).toBe(2);
     expect(Array.from(r.tape.t)).toEqual([1_000_000_000, 2_000_000_123]);
+    // increment, snapshot bid (starts the side), empty ask side (one row that clears it), increment
+    expect(Array.from(r.depth.t)).toEqual([0, 10, 10, 1_500_000_000]);
+    expect(Array.from(r.depth.side)).toEqual([1, 1, -1, 1]);
+    expect(Array.from(r.depth.price)).toEqual([6173763, 100, 0, 6173763]);
+    expect(Array.from(r.depth.qty)).toEqual([0, 200000, 0, 0]);
+    expect(Array.from(r.depth.snapshot)).toEqual([0, 1, 1, 0]);
+  });
+
+  it("drops increments the REST snapshot already holds", () => {
+    const inc = (ns: bigint, u: number) =>
+      `${ns} ${JSON.stringify({ stream: "btcusdt@depth@100ms", data: { e: "depthUpdate", U: u - 1, u, b: [["1.00", "3"]], a: [] } })}`;
+    const r = parseBinanceJsonl([`${T0} {"lastUpdateId":100,"bids":[["1.00","2"]],"asks":[["1.01","1"]]}`, inc(T0 + 1n, 100), inc(T0 + 2n, 101)].join("\n"), OPTS);
+    expect(r.skipped).toBe(1);
+    expect(Array.from(r.depth.qty)).toEqual([200000, 100000, 300000]);
   });
 
   it("reports malformed lines by line number instead of throwing", () => {
@@ -91,13 +108,21 @@ describe("parseBinanceJsonl", () => {
     expect(r.tape.b[1]).toBe(100);
   });
 
-  it("reports prices that are not a whole number of ticks", () => {
-    const r = parseBinanceJsonl([trade(T0, "61837.635", "1", false), trade(T0, "1.00", "0.000015", false)].join("\n"), OPTS);
+  it("refuses prices off the tick grid, naming the value and the tick", () => {
+    const r = parseBinanceJsonl(trade(T0, "61837.635", "1", false), { ...OPTS, instrument: "BTCUSDT" });
     expect(r.tape.length).toBe(0);
-    expect(r.errors).toEqual([
-      { line: 1, message: expect.stringMatching(/61837\.635 is not a whole number of ticks/) },
-      { line: 2, message: expect.stringMatching(/0\.000015 is not a whole number of lots/) },
-    ]);
+    expect(r.errors).toEqual([{ line: 1, message: "trade price 61837.635 is not a whole number of ticks (tick 0.01): off the tick grid of BTCUSDT" }]);
+    const level = parseBinanceJsonl(`${T0} {"lastUpdateId":1,"bids":[["1.005","1"]],"asks":[]}`, OPTS);
+    expect(level.errors[0].message).toMatch(/^bid level price 1\.005 is not a whole number of ticks \(tick 0\.01\)/);
+    expect(level.depth.length).toBe(0); // the line's rows are taken back
+  });
+
+  it("rounds sizes off the lot grid up to whole lots, and counts them", () => {
+    const r = parseBinanceJsonl([trade(T0, "1.00", "1", false), trade(T0, "1.00", "0.000015", false), trade(T0, "1.00", "0.000001", false)].join("\n"), OPTS);
+    expect(r.errors).toEqual([]);
+    expect(Array.from(r.tape.b)).toEqual([100000, 2, 1]);
+    expect(r.roundedQuantities).toBe(2);
+    expect(r.firstRounded).toEqual({ line: 2, message: "trade quantity 0.000015 is not a whole number of lots (lot 0.00001); rounded up to 2 lots" });
   });
 
   it("caps the error list but still counts every bad line", () => {
@@ -148,7 +173,12 @@ describe("bundled excerpt", () => {
     const kinds = Array.from(r.tape.kind);
     expect(kinds.filter((k) => k === EventKind.book).length).toBe(5870);
     expect(kinds.filter((k) => k === EventKind.trade).length).toBe(1465);
-    expect(r.skipped).toBe(665); // 664 depth updates and one snapshot
+    expect(r.skipped).toBe(0);
+    // every level of every depth line and of the one REST snapshot is a row; the snapshot starts each side once
+    const lines = gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter((l) => l.includes("depth") || l.includes("lastUpdateId"));
+    const levels = lines.map((l) => JSON.parse(l.slice(l.indexOf(" ") + 1))).reduce((n, m) => n + (m.data ? m.data.b.length + m.data.a.length : m.bids.length + m.asks.length), 0);
+    expect(r.depth.length).toBe(levels);
+    expect(Array.from(r.depth.snapshot).filter((x) => x === 1).length).toBe(2);
     // First book and first trade of the recording (lines 3 and 4).
     expect([r.tape.a[0], r.tape.b[0], r.tape.c[0], r.tape.d[0]]).toEqual([6183763, 378826, 6183764, 154698]);
     expect([r.tape.a[1], r.tape.b[1], r.tape.c[1]]).toEqual([6183763, 2000, -1]);
