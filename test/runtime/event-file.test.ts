@@ -1,0 +1,84 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { decodeEventFile, encodeEventFile } from "../../runtime/feed/event-file.js";
+import { loadRecording, parseRecording, type Recording } from "../../runtime/feed/load-recording.js";
+
+const EXCERPT = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+const STEPS = { instrument: "BTCUSDT", tick: "0.01", lot: "0.00001" };
+
+function ok(r: Recording | { error: string }): Recording {
+  if ("error" in r) throw new Error(r.error);
+  return r;
+}
+
+const excerpt = ok(loadRecording(EXCERPT, STEPS));
+const file = encodeEventFile({ ...STEPS, venue: excerpt.venue, originNs: excerpt.originNs, tape: excerpt.tape, depth: excerpt.depth });
+
+describe("the binary event file", () => {
+  it("round-trips a recording: the same events, depth rows, origin and instrument", () => {
+    const back = decodeEventFile(file);
+    if ("error" in back) throw new Error(back.error.message);
+    expect(back).toEqual({ ...STEPS, venue: "binance", originNs: excerpt.originNs, tape: excerpt.tape, depth: excerpt.depth });
+    expect(file.length).toBe(64 + 24 + 48 * excerpt.tape.length + 32 * excerpt.depth.length); // "BTCUSDT0.010.00001" padded to 24
+  });
+
+  it("is told apart from text by content, not by name, gzipped or not", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-lse-"));
+    const paths = { binary: join(dir, "looks.jsonl.gz"), gzBinary: join(dir, "x.lse"), text: join(dir, "plain.lse") };
+    writeFileSync(paths.binary, file);
+    writeFileSync(paths.gzBinary, gzipSync(file));
+    writeFileSync(paths.text, readFileSync(EXCERPT));
+    for (const p of Object.values(paths)) expect(ok(loadRecording(p, STEPS)).tape).toEqual(excerpt.tape);
+    expect(ok(loadRecording(paths.binary, STEPS)).format).toBe("event file");
+  });
+
+  it("refuses a file imported for another instrument", () => {
+    const r = parseRecording(file, "x.lse", { instrument: "PERP", tick: "0.1", lot: "0.001" });
+    expect(r).toEqual({ error: "x.lse: imported for BTCUSDT (tick 0.01, lot 0.00001), but PERP trades at tick 0.1, lot 0.001; import the recording again with this program" });
+  });
+
+  it("refuses every truncation and every flipped byte with a message, never a crash", () => {
+    const cuts = [0, 7, 63, 64, 87, 88, 100, file.length - 33, file.length - 1];
+    for (const n of cuts) {
+      const r = parseRecording(file.subarray(0, n), "x.lse", STEPS);
+      expect("error" in r ? r.error : "").toMatch(/^x\.lse(:1)?: /);
+    }
+    expect(parseRecording(file.subarray(0, 100), "x.lse", STEPS)).toEqual({
+      error: `x.lse: byte 100: truncated: 100 bytes, but the header promises ${excerpt.tape.length} events and ${excerpt.depth.length} depth rows (${file.length} bytes)`,
+    });
+    // one flipped bit anywhere: the header checks or the hash refuse it
+    for (const at of [8, 12, 16, 30, 50, 70, 200, file.length - 1]) {
+      const bad = file.slice();
+      bad[at] ^= 1;
+      const r = parseRecording(bad, "x.lse", STEPS);
+      expect("error" in r).toBe(true);
+    }
+    const flipped = file.slice();
+    flipped[5000] ^= 1;
+    expect(parseRecording(flipped, "x.lse", STEPS)).toEqual({ error: "x.lse: byte 40: the hash does not match the contents: the file is corrupt" });
+    const longer = new Uint8Array(file.length + 3);
+    longer.set(file);
+    expect(parseRecording(longer, "x.lse", STEPS)).toEqual({ error: `x.lse: byte ${file.length}: 3 bytes after the ${excerpt.tape.length} events and ${excerpt.depth.length} depth rows the header promises: the file is corrupt` });
+    expect(parseRecording(gzipSync(file).subarray(0, 1000), "x.lse.gz", STEPS)).toEqual({ error: "x.lse.gz: cannot decompress the recording (Z_BUF_ERROR: truncated or corrupt)" });
+  });
+
+  it("reports malformed lines of a text recording as file:line and reads nothing", () => {
+    const text = readFileSync(EXCERPT);
+    const lines = gunzipSync(text).toString("utf8").split("\n");
+    lines[4] = lines[4].replace('"b":"61837.63000000"', '"b":"61837.635"');
+    lines[9] = "1723161254116723068 {oops";
+    const r = parseRecording(Buffer.from(lines.join("\n")), "rec.jsonl", STEPS);
+    expect("error" in r ? r.error.split("\n") : []).toEqual([
+      "rec.jsonl:5: bid price 61837.635 is not a whole number of ticks (tick 0.01): off the tick grid of BTCUSDT",
+      expect.stringMatching(/^rec\.jsonl:10: bad JSON/),
+      "rec.jsonl: 2 malformed lines; nothing was read: fix or remove them",
+    ]);
+    expect(parseRecording(Buffer.from("12 {\"foo\":1}\n"), "rec.jsonl", STEPS)).toEqual({
+      error: expect.stringMatching(/^rec\.jsonl:1: not a message of a venue Lockstep reads/),
+    });
+  });
+});
+
