@@ -183,6 +183,17 @@ program
   });
 
 program
+  .command("params")
+  .description("check parameter values against their declared ranges, compute the derived ones, and write a binary parameter file")
+  .argument("<file>", ".lstep source file")
+  .argument("<values>", "parameter values by name, e.g. { \"gamma\": 0.12 }; the others keep their defaults")
+  .requiredOption("-o, --out <file>", "the parameter file to write (.bin)")
+  .action(async (file: string, values: string, o: { out: string }) => {
+    const { runParams } = await import("./params-command.js");
+    process.exitCode = runParams(file, values, o.out);
+  });
+
+program
   .command("prove")
   .description("prove the risk block's safety properties on the generated Verilog (yosys, k-induction); a failure writes a VCD")
   .argument("<file>", ".lstep source file")

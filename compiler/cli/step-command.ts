@@ -3,11 +3,10 @@ import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { sourceFile, type SourceFile } from "../../language/source-file.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { loadTarget } from "../../targets/agreement/load-targets.js";
-import { ParameterError, parameterVector } from "../derived-eval.js";
 import type { IrProgram } from "../ir.js";
 import { parseEventsCsv, type CsvEvent } from "./events-csv.js";
-import { parseParamsJson } from "./params-json.js";
-import { MAX_EVENTS_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { readParamVector } from "./param-values.js";
+import { MAX_EVENTS_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import { compileFile } from "./read-source.js";
 import { renderSteps, type StepFormat, type StepRow } from "./step-output.js";
 
@@ -44,20 +43,10 @@ function program(path: string): IrProgram {
 
 /** The parameter vector every target is reset with: defaults, the values given, then the derived slots. */
 function parameters(ir: IrProgram, path: string | undefined): bigint[] {
-  let base = ir.params.map((p) => p.default);
-  if (path !== undefined) {
-    const file = readText(path, MAX_SOURCE_BYTES);
-    const values = parseParamsJson(file, ir);
-    if (!("base" in values)) failOn(file, values.diagnostics);
-    for (const d of values.diagnostics.items) process.stderr.write(`${renderDiagnostic(file, d)}\n\n`);
-    base = values.base;
-  }
-  try {
-    return parameterVector(ir, base);
-  } catch (e) {
-    if (e instanceof ParameterError) throw new UserError(`${path ?? "the default parameters"}: the parameter set is refused: ${e.message}`);
-    throw e;
-  }
+  const r = readParamVector(ir, path);
+  if ("error" in r) throw new UserError(r.error);
+  for (const note of r.notes) process.stderr.write(`${note}\n\n`);
+  return r.vector;
 }
 
 async function engine(ir: IrProgram, target: StepTarget): Promise<TargetEngine> {

@@ -1,0 +1,31 @@
+import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import { sourceFile } from "../../language/source-file.js";
+import { MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { ParameterError, parameterVector } from "../derived-eval.js";
+import type { IrProgram } from "../ir.js";
+import { parseParamsJson } from "./params-json.js";
+
+/**
+ * The full parameter vector from a values file (`{ "gamma": 0.12 }`; the defaults without one): every
+ * value checked against its declared range, then the derived slots by the shared loader. Notes (values
+ * rounded to their format) come back rendered; any error is rendered with its location and no vector.
+ */
+export function readParamVector(ir: IrProgram, path: string | undefined): { vector: bigint[]; notes: string[] } | { error: string } {
+  let base = ir.params.map((p) => p.default);
+  const notes: string[] = [];
+  if (path !== undefined) {
+    const bytes = readBoundedFile(path, MAX_SOURCE_BYTES);
+    if ("error" in bytes) return bytes;
+    const file = sourceFile(path, bytes.toString("utf8"));
+    const values = parseParamsJson(file, ir);
+    if (!("base" in values)) return { error: values.diagnostics.errors().map((d) => renderDiagnostic(file, d)).join("\n\n") };
+    for (const d of values.diagnostics.items) notes.push(renderDiagnostic(file, d));
+    base = values.base;
+  }
+  try {
+    return { vector: parameterVector(ir, base), notes };
+  } catch (e) {
+    if (e instanceof ParameterError) return { error: `${path ?? "the default parameters"}: the parameter set is refused: ${e.message}` };
+    throw e;
+  }
+}
