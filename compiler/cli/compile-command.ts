@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import { transpileModule } from "../../targets/ts/transpile-js.js";
 import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
 import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
@@ -93,7 +94,11 @@ function dirInTheWay(path: string): NodeJS.ErrnoException {
 async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccuracy: boolean): Promise<{ name: string; data: string | Uint8Array }[]> {
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const files: { name: string; data: string | Uint8Array }[] = [];
-  if (targets.includes("ts")) files.push({ name: `${stem}.ts`, data: await emitTypeScript(ir) });
+  if (targets.includes("ts")) {
+    const source = await emitTypeScript(ir);
+    const { js, dts } = transpileModule(source, stem);
+    files.push({ name: `${stem}.ts`, data: source }, { name: `${stem}.js`, data: js }, { name: `${stem}.d.ts`, data: dts });
+  }
   if (targets.includes("wasm")) {
     const { wasm, wat } = await emitWasm(ir);
     files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });

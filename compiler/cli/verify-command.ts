@@ -13,7 +13,7 @@ export type Comparison =
   | { readonly kind: "missing" }
   | { readonly kind: "unreadable"; readonly code: string };
 
-const TEXT = /\.(ts|wat|txt|v|vhd)$/;
+const TEXT = /\.(ts|js|wat|txt|v|vhd)$/;
 
 export function compareBytes(fresh: Uint8Array, deployed: Uint8Array, text: boolean): Comparison {
   const n = Math.min(fresh.length, deployed.length);

@@ -1,0 +1,73 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeOutputs } from "../../compiler/cli/compile-command.js";
+import { parameterVector } from "../../compiler/derived-eval.js";
+import { paramLayout } from "../../compiler/param-layout.js";
+import { compileSource } from "../../compiler/pipeline.js";
+import { RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
+import { loadRecording } from "../../runtime/feed/load-recording.js";
+import { encodeParamFile } from "../../runtime/param-file-write.js";
+import { interpreterEngine } from "../../targets/agreement/engine.js";
+
+const SOURCE = "examples/avellaneda.lstep";
+const ir = compileSource(SOURCE, readFileSync(SOURCE, "utf8")).ir!;
+const EVENTS = 3000;
+
+/** Steps the events in a child Node process, importing only what `compile` wrote and the parameter file. */
+const DRIVER = `
+import { readFileSync, writeFileSync } from "node:fs";
+import { Engine, loadParams } from "./avellaneda.js";
+const records = new Float64Array(readFileSync("events.bin").buffer.slice(0));
+const engine = new Engine();
+engine.reset(loadParams(new Uint8Array(readFileSync("P.bin"))));
+const width = engine.outputs.length;
+const out = new Float64Array((records.length / ${RECORD_SIZE}) * width);
+for (let at = 0, row = 0; at < records.length; at += ${RECORD_SIZE}, row += width) {
+  engine.stepRecord(records, at);
+  out.set(engine.outputs, row);
+}
+writeFileSync("outputs.bin", out);
+let refused = "";
+try { engine.reload(loadParams(new Uint8Array(readFileSync("P.bin")).subarray(0, 40))); } catch (e) { refused = e.message; }
+process.stdout.write(refused);
+`;
+
+describe("a compiled module stands alone", () => {
+  it("runs from a folder holding only NAME.js, NAME.d.ts and a parameter file, as the interpreter does", async () => {
+    const build = mkdtempSync(join(tmpdir(), "lockstep-build-"));
+    await writeOutputs(ir, build, ["ts"]);
+    const js = readFileSync(join(build, "avellaneda.js"), "utf8");
+    expect(js).not.toMatch(/^\s*import\b|require\(/m); // nothing to resolve: the folder is all it needs
+    expect(readFileSync(join(build, "avellaneda.d.ts"), "utf8")).toMatch(/export declare function loadParams\(bytes: Uint8Array\): Float64Array;/);
+
+    const deploy = mkdtempSync(join(tmpdir(), "lockstep-deploy-"));
+    for (const f of ["avellaneda.js", "avellaneda.d.ts"]) copyFileSync(join(build, f), join(deploy, f));
+    const params = parameterVector(ir, ir.params.map((p) => (p.name === "gamma" ? p.range.hi : p.default)));
+    writeFileSync(join(deploy, "P.bin"), encodeParamFile(paramLayout(ir), params));
+    const data = loadRecording("examples/data/btcusdt-20240808-excerpt.jsonl.gz", { instrument: "BTCUSDT", tick: "0.01", lot: "0.00001" });
+    if ("error" in data) throw new Error(data.error);
+    const records = tapeToRecords(data.tape).subarray(0, EVENTS * RECORD_SIZE);
+    writeFileSync(join(deploy, "events.bin"), records);
+    writeFileSync(join(deploy, "driver.mjs"), DRIVER);
+
+    const refused = execFileSync(process.execPath, ["driver.mjs"], { cwd: deploy, encoding: "utf8" });
+    expect(refused).toBe("parameter file refused: truncated: 40 bytes, 112 expected for 10 values");
+
+    const got = new Float64Array(readFileSync(join(deploy, "outputs.bin")).buffer.slice(0));
+    const ref = interpreterEngine(ir);
+    ref.reset(params);
+    const width = ir.outputs.length;
+    let quotes = 0;
+    for (let i = 0; i < EVENTS; i++) {
+      const at = i * RECORD_SIZE;
+      ref.step(records[at], records[at + 1], records[at + 2], records[at + 3], records[at + 4], records[at + 5]);
+      const row = Array.from(got.subarray(i * width, (i + 1) * width), BigInt);
+      expect(row).toEqual(ir.outputs.map((_, o) => ref.output(o)));
+      if (row[0] === 1n) quotes++;
+    }
+    expect(quotes).toBeGreaterThan(1000);
+  });
+});
