@@ -3,6 +3,7 @@ import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
 import { conditionFlags } from "../../compiler/conditions.js";
 import { operands } from "../../compiler/dead-code.js";
 import { withModule, type Binaryen, type BinaryenModule, type BuiltModule } from "./binaryen-module.js";
+import { addLoadParams } from "./emit-load-params.js";
 import { memoryLayout, type MemoryLayout } from "./memory-layout.js";
 
 type Expr = number;
@@ -41,6 +42,7 @@ export async function emitWasm(program: IrProgram): Promise<BuiltModule> {
     addStep(m, b, program, layout);
     addStepBatch(m, b, layout);
     addReset(m, b, program, layout);
+    addLoadParams(m, b, program, layout);
   });
 }
 

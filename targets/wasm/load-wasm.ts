@@ -1,3 +1,5 @@
+import { paramFileRefusal } from "./param-file-codes.js";
+
 const RECORD_SIZE = 6;
 
 /** A compiled WebAssembly strategy in a JavaScript host: parameters in, events in, state and outputs out. */
@@ -18,8 +20,11 @@ export class WasmEngine {
   private readonly stepFn: (kind: number, t: number, a: number, b: number, c: number, d: number) => number;
   private readonly resetState: () => void;
 
+  private readonly exports: Record<string, unknown>;
+
   constructor(instance: WebAssembly.Instance) {
     const x = instance.exports as Record<string, unknown>;
+    this.exports = x;
     this.memory = x.memory as WebAssembly.Memory;
     this.g = (name: string) => (x[name] as WebAssembly.Global).value as number;
     this.stepFn = x.step as WasmEngine["stepFn"];
@@ -76,6 +81,28 @@ export class WasmEngine {
     this.params.set(params);
   }
 
+  /**
+   * Swaps in the parameters of a file written by `lockstep params`, checked by the module itself
+   * (`load_params`, emit-load-params.ts); throws, changing nothing, on a bad file. State is kept: call
+   * it between events for a hot reload, and before `resetState` at start.
+   */
+  reloadFile(bytes: Uint8Array): void {
+    const x = this.exports;
+    const room = (x.param_file_bytes as WebAssembly.Global).value as number;
+    let code = 1;
+    if (bytes.length <= room) {
+      new Uint8Array(this.memory.buffer, (x.param_file_offset as WebAssembly.Global).value as number, bytes.length).set(bytes);
+      code = (x.load_params as (len: number) => number)(bytes.length);
+    }
+    if (code !== 0) throw new Error(`parameter file refused: ${paramFileRefusal(code)}`);
+  }
+
+  /** At start: the parameters of a file (as `reloadFile`), then the initial state. */
+  resetFile(bytes: Uint8Array): void {
+    this.reloadFile(bytes);
+    this.resetState();
+  }
+
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean {
     return this.stepFn(kind, t, a, b, c, d) !== 0;
   }
@@ -87,6 +114,11 @@ export class WasmEngine {
 
   get stateCount(): number {
     return this.stateView.length;
+  }
+
+  /** Parameter slot i as loaded (a BigInt: for tests and tools). */
+  param(i: number): bigint {
+    return this.params[i];
   }
 
   get paramCount(): number {

@@ -1,4 +1,5 @@
 import type { IrProgram } from "../../compiler/ir.js";
+import { PARAM_FILE_HEADER } from "../../runtime/param-file.js";
 
 /**
  * Where everything lives in the module's linear memory, in bytes. Parameters (base then derived) and
@@ -15,6 +16,8 @@ export interface MemoryLayout {
   readonly luts: readonly number[];
   /** One i64 the handlers round-trip deep dependency chains through (see emit-wasm.ts). */
   readonly spill: number;
+  /** Where a host puts a parameter file for `load_params` (emit-load-params.ts). */
+  readonly paramFile: number;
   readonly bytes: number;
 }
 
@@ -39,6 +42,7 @@ export function memoryLayout(program: IrProgram): MemoryLayout {
     outputCount: program.outputs.length,
     luts,
     spill,
-    bytes: spill + 8,
+    paramFile: spill + 8,
+    bytes: spill + 8 + PARAM_FILE_HEADER + 8 * paramCount,
   };
 }
