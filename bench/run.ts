@@ -10,6 +10,7 @@ import { loadWasm, type WasmEngine } from "../targets/wasm/load-wasm.js";
 import { runOptimized } from "./baselines/as-float-optimized.js";
 import { runIdiomatic } from "./baselines/as-idiomatic.js";
 import { formatTable, measure, type Measurement } from "./measure.js";
+import { benchRecordingRead } from "./recording-read.js";
 
 /**
  * The compiled Avellaneda–Stoikov strategy against two hand-written float baselines, in one run, on
@@ -88,6 +89,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${tape.length} events (${EXCERPT} replayed), node ${process.version}\n${table}\n`);
   mkdirSync("build", { recursive: true });
   writeFileSync("build/bench.json", JSON.stringify({ events: tape.length, node: process.version, rows }, null, 2));
+  process.stdout.write(`\n${await benchRecordingRead()}\n`);
 }
 
 await main();

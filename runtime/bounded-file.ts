@@ -38,15 +38,18 @@ export function readBoundedFile(path: string, cap: number): Buffer | { error: st
     if (stat.size > cap) return tooBig;
     const chunks: Buffer[] = [];
     let total = 0;
+    // one read for a file whose size the kernel knows (a large recording); small chunks otherwise (/proc)
+    let size = Math.max(stat.size + 1, 1 << 16);
     for (;;) {
-      const chunk = Buffer.alloc(Math.min(1 << 16, cap + 1 - total));
+      const chunk = Buffer.allocUnsafe(Math.min(size, cap + 1 - total));
+      size = 1 << 16;
       const n = readSync(fd, chunk, 0, chunk.length, null);
       if (n === 0) break;
       chunks.push(chunk.subarray(0, n));
       total += n;
       if (total > cap) return tooBig;
     }
-    return Buffer.concat(chunks, total);
+    return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return { error: `${path}: cannot read the file (${code === "EISDIR" ? "it is a directory" : String(code)})` };
