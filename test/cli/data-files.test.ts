@@ -59,6 +59,13 @@ describe("lockstep params", () => {
     if ("error" in file) throw new Error(file.error);
     expect(file.values[ir.params.findIndex((p) => p.name === "order_qty")]).toBe(50n);
     expect(file.values.length).toBe(ir.params.length + ir.derived.length);
+    // --params takes the binary file as it takes the values it came from
+    const [fromJson, fromFile] = await Promise.all([values, out].map((p) => lockstepAsync("step", "examples/avellaneda.lstep", "--events", "examples/step-events.csv", "--params", p, "--format", "csv")));
+    expect(fromFile.code).toBe(0);
+    expect(fromFile.stdout).toBe(fromJson.stdout);
+    const grid = await lockstepAsync("step", "examples/grid.lstep", "--events", "examples/step-events.csv", "--params", out);
+    expect(grid.code).toBe(1);
+    expect(grid.stderr).toMatch(/P\.bin: the parameter file is refused: written for another parameter layout/);
   });
 
   it("refuses a value out of its declared range, located, and writes nothing", async () => {
