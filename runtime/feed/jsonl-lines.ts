@@ -69,6 +69,7 @@ export function readJsonlLines(text: string, read: MessageReader, cursor: LineCu
       // recording whichever streams are kept.
       origin ??= ns;
       if (ns < origin) throw new LineRejected(`receive time ${stamp} is before the first line's (${origin}); a recording is in receive order`);
+      if (ns - origin > BigInt(Number.MAX_SAFE_INTEGER)) throw new LineRejected(`receive time ${stamp} is more than 2^53 ns (104 days) after the first line's`);
       let msg: unknown;
       try {
         msg = JSON.parse(line.slice(space + 1));

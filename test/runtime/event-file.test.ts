@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync, gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeEventFile, encodeEventFile } from "../../runtime/feed/event-file.js";
 import { loadRecording, parseRecording, type Recording } from "../../runtime/feed/load-recording.js";
@@ -82,3 +83,20 @@ describe("the binary event file", () => {
   });
 });
 
+
+describe("the loader on hostile input", () => {
+  const small = encodeEventFile({ ...STEPS, venue: "binance", originNs: 5n, tape: excerpt.tape, depth: excerpt.depth }).subarray(0, 2000);
+  const text = readFileSync(EXCERPT);
+  it("answers every mangled file with a recording or a message, never an exception", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(small, gunzipSync(text).subarray(0, 3000), gzipSync(small)), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(), (base, edits, cut) => {
+        const bytes = base.slice(0, base.length - (cut % 64));
+        for (const [at, value] of edits) bytes[at % bytes.length] = value;
+        const r = parseRecording(bytes, "x", STEPS);
+        if ("error" in r) expect(r.error).toMatch(/^x(:\d+)?: /);
+        else expect(r.tape.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+  });
+});
