@@ -47,7 +47,7 @@ export async function benchRecordingRead(): Promise<string> {
       await measure("event file from disk", () => count(loaded(loadRecording(onDisk, STEPS))), events),
     ];
     const big = await measure(`${LARGE} events, event file from disk`, () => loaded(loadRecording(largeOnDisk, STEPS)).tape.length, LARGE, { warmup: 1, reps: 3 });
-    const perSecond = (ns: number) => `${(1e3 / ns).toFixed(1)} M events/s`;
+    const perSecond = (ns: number) => (ns > 1e3 ? `${(1e6 / ns).toFixed(1)} k events/s` : `${(1e3 / ns).toFixed(1)} M events/s`);
     return [
       `reading market data: ${events} events and ${rec.depth.length} depth rows of ${EXCERPT} (${gz.length} bytes gzipped, ${file.length} as an event file)`,
       formatTable(rows, "jsonl.gz from disk (gunzip, JSON.parse)"),

@@ -66,6 +66,19 @@ describe("the binary event file", () => {
     expect(parseRecording(gzipSync(file).subarray(0, 1000), "x.lse.gz", STEPS)).toEqual({ error: "x.lse.gz: cannot decompress the recording (Z_BUF_ERROR: truncated or corrupt)" });
   });
 
+  it("checks every row even when the hash matches: whole numbers, known kinds, time order", () => {
+    const rows = (edit: (tape: Recording["tape"]) => void) => {
+      const tape = structuredClone(excerpt.tape);
+      edit(tape);
+      return parseRecording(encodeEventFile({ ...STEPS, venue: "binance", originNs: 0n, tape, depth: excerpt.depth }), "x.lse", STEPS);
+    };
+    const bad = (i: number) => ({ error: `x.lse: byte ${88 + 48 * i}: event ${i + 1} is not a book or trade row of whole numbers in time order: the file is corrupt` });
+    expect(rows((t) => (t.a[3] = 0.5))).toEqual(bad(3));
+    expect(rows((t) => (t.kind[7] = 2))).toEqual(bad(7));
+    expect(rows((t) => (t.t[9] = t.t[8] - 1))).toEqual(bad(9));
+    expect(rows((t) => (t.d[0] = 2 ** 53))).toEqual(bad(0));
+  });
+
   it("reports malformed lines of a text recording as file:line and reads nothing", () => {
     const text = readFileSync(EXCERPT);
     const lines = gunzipSync(text).toString("utf8").split("\n");
