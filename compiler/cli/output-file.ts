@@ -1,4 +1,4 @@
-import { realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { outputDirProblem } from "./output-dir.js";
 
@@ -25,6 +25,7 @@ export function writeOutputFile(path: string, data: Uint8Array, inputs: readonly
   if (dirProblem) return `cannot write ${path}: ${dirname(path)} ${dirProblem.replace(/^it /, "")}`;
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(temp, data);
     renameSync(temp, path);
     return undefined;
