@@ -32,7 +32,22 @@ export type StepConverter = (s: string, snap?: Snap) => number | string;
 export function stepConverter(step: string, what: string): StepConverter {
   const d = parseDecimal(step);
   if (d === undefined || d.int === 0n) throw new RangeError(`${what} must be a positive decimal string, got ${JSON.stringify(step)}`);
+  const stepUnits = Number(d.int);
+  /**
+   * The common case in doubles, exactly: a value on the grid with at most 15 significant digits is
+   * digits · 10^k units of 10^-scale, all integers below 2^53. Anything else takes the BigInt path.
+   */
+  const onGrid = (s: string): number | undefined => {
+    const m = DECIMAL.exec(s);
+    if (m === null) return undefined;
+    const frac = (m[2] ?? "").replace(/0+$/, "");
+    if (frac.length > d.scale || m[1].length + frac.length > 15) return undefined;
+    const units = Number(m[1] + frac) * 10 ** (d.scale - frac.length);
+    return Number.isSafeInteger(units) && units % stepUnits === 0 ? units / stepUnits : undefined;
+  };
   return (s, snap = "exact") => {
+    const fast = onGrid(s);
+    if (fast !== undefined) return fast;
     const v = parseDecimal(s);
     if (v === undefined) return `not a decimal: ${JSON.stringify(s)}`;
     // v/step = (v.int * 10^d.scale) / (d.int * 10^v.scale), brought to a common denominator.
