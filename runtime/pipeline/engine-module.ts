@@ -12,6 +12,8 @@ export type EngineModule = { readonly target: "ts"; readonly js: string } | { re
 export interface RecordStepper {
   readonly outputs: Float64Array;
   stepRecord(records: Float64Array, at: number): boolean;
+  /** Back to the initial state, with the same parameters. */
+  reset(): void;
 }
 
 /** Instantiates the module and resets it with the full parameter vector (base, then derived). */
@@ -21,14 +23,19 @@ export async function loadRecordStepper(module: EngineModule, params: readonly b
       // The emitted module imports nothing, so it loads from a data: URL without a file.
       const url = `data:text/javascript;base64,${Buffer.from(module.js).toString("base64")}`;
       const engine = new ((await import(url)) as TsModule).Engine();
-      engine.reset(params.map(Number));
-      return engine;
+      const numbers = params.map(Number);
+      engine.reset(numbers);
+      return { outputs: engine.outputs, stepRecord: (r, at) => engine.stepRecord(r, at), reset: () => engine.reset(numbers) };
     }
     case "wasm": {
       const engine = await loadWasm(module.bytes);
       engine.reset(params);
       const outputs = engine.outputs;
-      return { outputs, stepRecord: (r, at) => engine.step(r[at], r[at + 1], r[at + 2], r[at + 3], r[at + 4], r[at + 5]) };
+      return {
+        outputs,
+        stepRecord: (r, at) => engine.step(r[at], r[at + 1], r[at + 2], r[at + 3], r[at + 4], r[at + 5]),
+        reset: () => engine.reset(params),
+      };
     }
     default:
       return module satisfies never;

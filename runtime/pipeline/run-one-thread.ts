@@ -11,9 +11,11 @@ export interface OneThreadResult {
 
 /**
  * The pipeline's work without threads or rings: each event stepped as a record, its output record
- * checksummed as the sink does. The pipeline must give the same count and checksum.
+ * checksummed as the sink does. The pipeline must give the same count and checksum. Starts from the
+ * engine's initial state.
  */
 export function runOneThread(engine: RecordStepper, tape: EventTape): OneThreadResult {
+  engine.reset();
   const event = new Float64Array(RECORD_SIZE);
   const size = outputRecordSize(engine.outputs.length);
   const record = new Float64Array(size);
