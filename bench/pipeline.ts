@@ -15,7 +15,8 @@ import { measure } from "./measure.js";
 /**
  * Records/s through one ring between two workers, and events/s through the three-worker pipeline
  * (feed → strategy → sink), each against the same work in one thread, in the same run. The machine's
- * cores may be shared: each row says how many cores this process used and how busy the machine was.
+ * cores may be shared: each row says how many cores this process used, its rate per CPU-second used
+ * (the work's cost, whatever share of the machine it got), and how busy the machine was.
  */
 const EVENTS = Number(process.env.LOCKSTEP_BENCH_EVENTS ?? 1_000_000);
 const RING_RECORDS = Number(process.env.LOCKSTEP_BENCH_RING_RECORDS ?? 10_000_000);
@@ -36,7 +37,8 @@ interface Row {
   readonly checksum: number;
 }
 
-const cpuTimes = () => cpus().reduce((s, c) => ({ idle: s.idle + c.times.idle, total: s.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });
+const cpuTimes = () =>
+  cpus().reduce((s, c) => ({ idle: s.idle + c.times.idle, total: s.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });
 
 /** The median of REPS threaded runs by wall time, with the machine's load over that run. */
 async function threaded(name: string, count: number, run: () => Promise<{ seconds: number; cpuSeconds: number; checksum: number }>): Promise<Row> {
@@ -66,8 +68,15 @@ async function oneThread(name: string, count: number, fn: () => number): Promise
 
 function table(title: string, rows: readonly Row[], unit: string): string {
   const base = rows[0].perSecond;
-  const header = ["", `${unit}/s`, `vs ${rows[0].name}`, "cores used", "machine busy"];
-  const body = rows.map((r) => [r.name, `${(r.perSecond / 1e6).toFixed(2)}M`, `${(r.perSecond / base).toFixed(2)}x`, r.cores.toFixed(2), `${(100 * r.machineBusy).toFixed(0)}%`]);
+  const header = ["", `${unit}/s`, `vs ${rows[0].name}`, "cores used", `${unit}/CPU-s`, "machine busy"];
+  const body = rows.map((r) => [
+    r.name,
+    `${(r.perSecond / 1e6).toFixed(2)}M`,
+    `${(r.perSecond / base).toFixed(2)}x`,
+    r.cores.toFixed(2),
+    `${(r.perSecond / r.cores / 1e6).toFixed(2)}M`,
+    `${(100 * r.machineBusy).toFixed(0)}%`,
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   return [title, line(header), ...body.map(line)].join("\n");
@@ -75,12 +84,16 @@ function table(title: string, rows: readonly Row[], unit: string): string {
 
 async function ringRows(): Promise<Row[]> {
   const rows = [await oneThread("one thread, no ring", RING_RECORDS, () => produceAndCheckInOneThread(RING_RECORDS, RECORD_SIZE).checksum)];
-  for (const [label, spin] of [["sleep at once", 0], [`spin ${SPIN} then sleep`, SPIN]] as const) {
+  for (const [label, spin] of [
+    ["sleep at once", 0],
+    [`spin ${SPIN} then sleep`, SPIN],
+  ] as const) {
     const options = { records: RING_RECORDS, capacity: CAPACITY, recordSize: RECORD_SIZE, full: "wait" as const, spin, batch: BATCH };
     rows.push(
       await threaded(`2 workers, ${label}`, RING_RECORDS, async () => {
         const r = await sendSequence(options);
-        if (r.received !== r.sent || r.receivedChecksum !== r.sentChecksum || !r.inOrder || !r.intact) throw new Error("the ring lost, reordered or damaged records");
+        if (r.received !== r.sent || r.receivedChecksum !== r.sentChecksum || !r.inOrder || !r.intact)
+          throw new Error("the ring lost, reordered or damaged records");
         return { ...r, checksum: r.receivedChecksum };
       }),
     );
@@ -92,7 +105,10 @@ async function pipelineRows(): Promise<Row[]> {
   const path = "examples/avellaneda.lstep";
   const program = compileSource(path, readFileSync(path, "utf8")).ir;
   if (!program) throw new Error(`${path} does not compile`);
-  const params = parameterVector(program, program.params.map((p) => p.default));
+  const params = parameterVector(
+    program,
+    program.params.map((p) => p.default),
+  );
   const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
   const warmup = tapeToRecords(tape).slice(0, Math.min(EVENTS, 100_000) * RECORD_SIZE);
   const rows: Row[] = [];
@@ -101,10 +117,23 @@ async function pipelineRows(): Promise<Row[]> {
     const engine = await loadRecordStepper(module, params);
     const alone = await oneThread(`${target}: one thread`, EVENTS, () => runOneThread(engine, tape).checksum);
     rows.push(alone);
-    for (const [label, spin] of [["sleep at once", 0], [`spin ${SPIN} then sleep`, SPIN]] as const) {
+    for (const [label, spin] of [
+      ["sleep at once", 0],
+      [`spin ${SPIN} then sleep`, SPIN],
+    ] as const) {
       rows.push(
         await threaded(`${target}: 3 workers, ${label}`, EVENTS, async () => {
-          const r = await runPipeline({ tape, module, params, outputCount: program.outputs.length, capacity: CAPACITY, full: "wait", spin, batch: BATCH, warmup });
+          const r = await runPipeline({
+            tape,
+            module,
+            params,
+            outputCount: program.outputs.length,
+            capacity: CAPACITY,
+            full: "wait",
+            spin,
+            batch: BATCH,
+            warmup,
+          });
           if (r.records !== EVENTS || r.checksum !== alone.checksum) throw new Error(`${target}: the pipeline's outputs differ from one thread's`);
           return r;
         }),

@@ -47,7 +47,11 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
   const strategy: StrategyJob = { module: o.module, params: o.params, events, outputs, warmup: o.warmup ?? new Float64Array(0) };
   const sink: SinkJob = { outputs };
   const job = (name: string, data: unknown): WorkerJob => ({ script: workerScript(import.meta.url, name), data });
-  const run = await runWorkerGroup<FeedResult | StrategyResult | SinkResult>([job("feed-worker", feed), job("strategy-worker", strategy), job("sink-worker", sink)]);
+  const run = await runWorkerGroup<FeedResult | StrategyResult | SinkResult>([
+    job("feed-worker", feed),
+    job("strategy-worker", strategy),
+    job("sink-worker", sink),
+  ]);
   const [f, s, k] = run.results as [FeedResult, StrategyResult, SinkResult];
   return {
     events: f.events,

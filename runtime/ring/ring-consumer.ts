@@ -1,4 +1,5 @@
-import { CLOSED, CONSUMER_WAITING, CONSUMER_WAKE, DROPPED, HEAD, PRODUCER_WAITING, TAIL, viewRing, type FullPolicy } from "./ring-layout.js";
+import { CLOSED, CONSUMER_WAITING, CONSUMER_WAKE, DROPPED, HEAD, PRODUCER_WAITING, TAIL } from "./ring-layout.js";
+import { RingEnd } from "./ring-end.js";
 
 /**
  * The reading end of a ring. `acquire()` says how many records are ready (waiting for at least one),
@@ -10,32 +11,12 @@ import { CLOSED, CONSUMER_WAITING, CONSUMER_WAKE, DROPPED, HEAD, PRODUCER_WAITIN
  *       ring.release();
  *     }
  */
-export class RingConsumer {
-  readonly data: Float64Array;
-  readonly capacity: number;
-  readonly recordSize: number;
-  readonly full: FullPolicy;
-  private readonly control: Int32Array;
-  private readonly counters: Float64Array;
-  private readonly mask: number;
-  private readonly spin: number;
+export class RingConsumer extends RingEnd {
   /** The next record to read; int32, wrapping. */
   private tail = 0;
   private released = 0;
   /** The producer's index as last read. */
   private head = 0;
-
-  constructor(buffer: SharedArrayBuffer) {
-    const v = viewRing(buffer);
-    this.data = v.data;
-    this.capacity = v.capacity;
-    this.recordSize = v.recordSize;
-    this.full = v.full;
-    this.control = v.control;
-    this.counters = v.counters;
-    this.mask = v.capacity - 1;
-    this.spin = v.spin;
-  }
 
   /** Records ready now, without waiting (0 if none). */
   poll(): number {

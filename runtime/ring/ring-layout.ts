@@ -58,8 +58,7 @@ export interface RingView {
 /** Why these options make no ring, or undefined when they do. */
 export function ringOptionsError(o: RingOptions): string | undefined {
   const { capacity, recordSize } = o;
-  if (!Number.isInteger(capacity) || capacity < 1)
-    return `a ring needs a capacity of at least 1 record, got ${capacity}; give a power of two such as 1024`;
+  if (!Number.isInteger(capacity) || capacity < 1) return `a ring needs a capacity of at least 1 record, got ${capacity}; give a power of two such as 1024`;
   if ((capacity & (capacity - 1)) !== 0 || capacity > MAX_CAPACITY)
     return `a ring's capacity must be a power of two up to ${MAX_CAPACITY} records, got ${capacity}; use ${Math.min(MAX_CAPACITY, 2 ** Math.ceil(Math.log2(capacity)))}`;
   if (!Number.isInteger(recordSize) || recordSize < 1) return `a ring's records must hold a whole number of values, at least 1, got ${recordSize}`;
@@ -87,7 +86,8 @@ export function createRing(o: RingOptions): SharedArrayBuffer {
 
 /** Opens a ring's memory; anything that is not a ring made by createRing is refused. */
 export function viewRing(buffer: SharedArrayBuffer): RingView {
-  if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < HEADER_BYTES) throw new TypeError("not a ring: expected the SharedArrayBuffer made by createRing");
+  if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < HEADER_BYTES)
+    throw new TypeError("not a ring: expected the SharedArrayBuffer made by createRing");
   const control = new Int32Array(buffer, 0, HEADER_BYTES / 4);
   const capacity = control[CAPACITY];
   const recordSize = control[RECORD_SIZE];

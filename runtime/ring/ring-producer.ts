@@ -1,19 +1,12 @@
-import { CLOSED, CONSUMER_WAITING, CONSUMER_WAKE, DROPPED, HEAD, PRODUCER_WAITING, TAIL, viewRing, type FullPolicy } from "./ring-layout.js";
+import { CLOSED, CONSUMER_WAITING, CONSUMER_WAKE, DROPPED, HEAD, PRODUCER_WAITING, TAIL } from "./ring-layout.js";
+import { RingEnd } from "./ring-end.js";
 
 /**
  * The writing end of a ring. Records are written in place: `claim()` gives the offset of a free record
  * in `data`, the caller fills its `recordSize` values, and `publish()` makes every record claimed so far
  * visible to the consumer with one atomic store. Nothing allocates per record.
  */
-export class RingProducer {
-  readonly data: Float64Array;
-  readonly capacity: number;
-  readonly recordSize: number;
-  readonly full: FullPolicy;
-  private readonly control: Int32Array;
-  private readonly counters: Float64Array;
-  private readonly mask: number;
-  private readonly spin: number;
+export class RingProducer extends RingEnd {
   /** The next record to claim; int32, wrapping. */
   private head = 0;
   private published = 0;
@@ -21,18 +14,6 @@ export class RingProducer {
   private tail = 0;
   private dropped = 0;
   private closed = false;
-
-  constructor(buffer: SharedArrayBuffer) {
-    const v = viewRing(buffer);
-    this.data = v.data;
-    this.capacity = v.capacity;
-    this.recordSize = v.recordSize;
-    this.full = v.full;
-    this.control = v.control;
-    this.counters = v.counters;
-    this.mask = v.capacity - 1;
-    this.spin = v.spin;
-  }
 
   /**
    * The offset in `data` of the next free record, or -1 when the ring is full and its policy is `drop`

@@ -10,7 +10,10 @@ import { runPipeline } from "../../runtime/pipeline/run-pipeline.js";
 
 const SOURCE = "examples/avellaneda.lstep";
 const program = compileSource(SOURCE, readFileSync(SOURCE, "utf8")).ir!;
-const params = parameterVector(program, program.params.map((p) => p.default));
+const params = parameterVector(
+  program,
+  program.params.map((p) => p.default),
+);
 const excerpt = readBinanceJsonlGz("examples/data/btcusdt-20240808-excerpt.jsonl.gz", { tick: "0.01", lot: "0.00001" }).tape;
 // Three passes over the excerpt (22,005 events): small rings wrap and fill many times.
 const tape = repeatTape(excerpt, 3 * excerpt.length);
