@@ -34,6 +34,8 @@ interface Row {
   readonly cores: number;
   /** Share of the machine's CPU time not idle over the same span, all processes. */
   readonly machineBusy: number;
+  /** Garbage collections while timed: in the one thread, or in each worker (feed/strategy/sink). */
+  readonly collections: string;
   readonly checksum: number;
 }
 
@@ -41,14 +43,18 @@ const cpuTimes = () =>
   cpus().reduce((s, c) => ({ idle: s.idle + c.times.idle, total: s.total + Object.values(c.times).reduce((x, y) => x + y, 0) }), { idle: 0, total: 0 });
 
 /** The median of REPS threaded runs by wall time, with the machine's load over that run. */
-async function threaded(name: string, count: number, run: () => Promise<{ seconds: number; cpuSeconds: number; checksum: number }>): Promise<Row> {
+async function threaded(
+  name: string,
+  count: number,
+  run: () => Promise<{ seconds: number; cpuSeconds: number; collections: number[]; checksum: number }>,
+): Promise<Row> {
   const runs: Row[] = [];
   for (let i = 0; i < REPS; i++) {
     const before = cpuTimes();
     const r = await run();
     const after = cpuTimes();
     const machineBusy = 1 - (after.idle - before.idle) / (after.total - before.total);
-    runs.push({ name, perSecond: count / r.seconds, cores: r.cpuSeconds / r.seconds, machineBusy, checksum: r.checksum });
+    runs.push({ name, perSecond: count / r.seconds, cores: r.cpuSeconds / r.seconds, machineBusy, collections: r.collections.join("/"), checksum: r.checksum });
   }
   if (new Set(runs.map((r) => r.checksum)).size !== 1) throw new Error(`${name}: the checksum changed between runs`);
   return runs.sort((x, y) => x.perSecond - y.perSecond)[REPS >> 1];
@@ -63,12 +69,19 @@ async function oneThread(name: string, count: number, fn: () => number): Promise
   const used = process.cpuUsage(cpu);
   const after = cpuTimes();
   const machineBusy = 1 - (after.idle - before.idle) / (after.total - before.total);
-  return { name, perSecond: 1e9 / m.nsPerEvent, cores: (used.user + used.system) / 1e6 / wall, machineBusy, checksum: m.checksum };
+  return {
+    name,
+    perSecond: 1e9 / m.nsPerEvent,
+    cores: (used.user + used.system) / 1e6 / wall,
+    machineBusy,
+    collections: String(m.gcCount),
+    checksum: m.checksum,
+  };
 }
 
 function table(title: string, rows: readonly Row[], unit: string): string {
   const base = rows[0].perSecond;
-  const header = ["", `${unit}/s`, `vs ${rows[0].name}`, "cores used", `${unit}/CPU-s`, "machine busy"];
+  const header = ["", `${unit}/s`, `vs ${rows[0].name}`, "cores used", `${unit}/CPU-s`, "machine busy", "GCs"];
   const body = rows.map((r) => [
     r.name,
     `${(r.perSecond / 1e6).toFixed(2)}M`,
@@ -76,6 +89,7 @@ function table(title: string, rows: readonly Row[], unit: string): string {
     r.cores.toFixed(2),
     `${(r.perSecond / r.cores / 1e6).toFixed(2)}M`,
     `${(100 * r.machineBusy).toFixed(0)}%`,
+    r.collections,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
@@ -110,7 +124,7 @@ async function pipelineRows(): Promise<Row[]> {
     program.params.map((p) => p.default),
   );
   const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
-  const warmup = tapeToRecords(tape).slice(0, Math.min(EVENTS, 100_000) * RECORD_SIZE);
+  const warmup = tapeToRecords(tape).slice(0, Math.min(EVENTS, 300_000) * RECORD_SIZE);
   const rows: Row[] = [];
   for (const target of ["wasm", "ts"] as const) {
     const module = await prepareEngineModule(program, target);

@@ -1,5 +1,6 @@
 import { once } from "node:events";
 import { parentPort, Worker, workerData } from "node:worker_threads";
+import { countCollections } from "./gc-count.js";
 
 /**
  * Workers that run one job each, started together: every worker sets up (loads its module, opens its
@@ -16,14 +17,17 @@ export interface GroupRun<R> {
   readonly seconds: number;
   /** CPU time of this whole process (all threads) over the same span, in seconds. */
   readonly cpuSeconds: number;
+  /** Garbage collections during each worker's job. */
+  readonly collections: number[];
 }
 
-type FromWorker<R> = { readonly type: "ready" } | { readonly type: "done"; readonly result: R };
+type FromWorker<R> = { readonly type: "ready" } | { readonly type: "done"; readonly result: R; readonly collections: number };
 
 /** Runs the jobs; a worker that throws or exits early stops them all and rejects with its error. */
 export async function runWorkerGroup<R>(jobs: readonly WorkerJob[]): Promise<GroupRun<R>> {
   const workers = jobs.map((j) => new Worker(j.script, { workerData: j.data }));
   const results: R[] = new Array(jobs.length);
+  const collections: number[] = new Array(jobs.length);
   let readyCount = 0;
   let doneCount = 0;
   let start = 0n;
@@ -46,10 +50,11 @@ export async function runWorkerGroup<R>(jobs: readonly WorkerJob[]): Promise<Gro
               return;
             case "done": {
               results[i] = m.result;
+              collections[i] = m.collections;
               if (++doneCount < workers.length) return;
               const seconds = Number(process.hrtime.bigint() - start) / 1e9;
               const cpu = process.cpuUsage(cpuStart);
-              resolve({ results, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
+              resolve({ results, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, collections });
               return;
             }
             default:
@@ -71,5 +76,6 @@ export async function serveJob<D, S, R>(setup: (data: D) => S | Promise<S>, job:
   const go = once(port, "message");
   port.postMessage({ type: "ready" } satisfies FromWorker<R>);
   await go;
-  port.postMessage({ type: "done", result: job(state) } satisfies FromWorker<R>);
+  const { result, collections } = await countCollections(() => job(state));
+  port.postMessage({ type: "done", result, collections } satisfies FromWorker<R>);
 }

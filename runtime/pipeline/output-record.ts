@@ -6,8 +6,12 @@ export const OUTPUT_HEADER = 2;
 
 export const outputRecordSize = (outputCount: number): number => OUTPUT_HEADER + outputCount;
 
-export function writeOutputRecord(dst: Float64Array, at: number, t: number, accepted: boolean, outputs: Float64Array): void {
-  dst[at] = t;
+/**
+ * The output record of the event at `from` of `events`. The time is read here rather than passed in: a
+ * double argument to a call the JIT does not inline is boxed, an allocation per event.
+ */
+export function writeOutputRecord(dst: Float64Array, at: number, events: Float64Array, from: number, accepted: boolean, outputs: Float64Array): void {
+  dst[at] = events[from + 1];
   dst[at + 1] = accepted ? 1 : 0;
   for (let i = 0; i < outputs.length; i++) dst[at + OUTPUT_HEADER + i] = outputs[i];
 }

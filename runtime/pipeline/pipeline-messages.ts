@@ -18,7 +18,7 @@ export interface StrategyJob {
   readonly params: readonly bigint[];
   readonly events: SharedArrayBuffer;
   readonly outputs: SharedArrayBuffer;
-  /** Event records stepped on a throwaway engine before the start, so the timing sees compiled code. */
+  /** Event records stepped before the start, then the engine is reset: the timing sees compiled code. */
   readonly warmup: Float64Array;
 }
 export interface StrategyResult {

@@ -30,7 +30,7 @@ export function runOneThread(engine: RecordStepper, tape: EventTape): OneThreadR
     event[5] = tape.d[i];
     const ok = engine.stepRecord(event, 0);
     if (ok) accepted++;
-    writeOutputRecord(record, 0, event[1], ok, engine.outputs);
+    writeOutputRecord(record, 0, event, 0, ok, engine.outputs);
     checksum = mixRecord(checksum, record, 0, size);
   }
   return { records: tape.length, accepted, checksum };

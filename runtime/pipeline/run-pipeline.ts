@@ -18,7 +18,7 @@ export interface PipelineOptions {
   readonly spin?: number;
   /** Events the feed writes between two publishes. */
   readonly batch: number;
-  /** Event records the strategy worker steps on a throwaway engine before the start (none by default). */
+  /** Event records the strategy worker steps, then forgets (a reset), before the start; none by default. */
   readonly warmup?: Float64Array;
 }
 
@@ -33,6 +33,8 @@ export interface PipelineResult {
   readonly droppedOutputs: number;
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /** Garbage collections in each worker during its job (none if its loop allocates nothing per record). */
+  readonly collections: number[];
 }
 
 /**
@@ -62,5 +64,6 @@ export async function runPipeline(o: PipelineOptions): Promise<PipelineResult> {
     droppedOutputs: s.dropped,
     seconds: run.seconds,
     cpuSeconds: run.cpuSeconds,
+    collections: run.collections,
   };
 }

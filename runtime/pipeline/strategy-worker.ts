@@ -14,9 +14,10 @@ interface Strategy {
 }
 
 async function setup(job: StrategyJob): Promise<Strategy> {
-  const warm = await loadRecordStepper(job.module, job.params);
-  for (let at = 0; at < job.warmup.length; at += RECORD_SIZE) warm.stepRecord(job.warmup, at);
-  return { engine: await loadRecordStepper(job.module, job.params), events: new RingConsumer(job.events), outputs: new RingProducer(job.outputs) };
+  const engine = await loadRecordStepper(job.module, job.params);
+  for (let at = 0; at < job.warmup.length; at += RECORD_SIZE) engine.stepRecord(job.warmup, at);
+  engine.reset();
+  return { engine, events: new RingConsumer(job.events), outputs: new RingProducer(job.outputs) };
 }
 
 function run({ engine, events, outputs }: Strategy): StrategyResult {
@@ -31,7 +32,7 @@ function run({ engine, events, outputs }: Strategy): StrategyResult {
       const ok = engine.stepRecord(input, at);
       if (ok) accepted++;
       const to = outputs.claim();
-      if (to >= 0) writeOutputRecord(output, to, input[at + 1], ok, values);
+      if (to >= 0) writeOutputRecord(output, to, input, at, ok, values);
     }
     count += n;
     events.release();

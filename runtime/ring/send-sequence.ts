@@ -28,6 +28,8 @@ export interface SequenceResult {
   readonly receivedChecksum: number;
   readonly seconds: number;
   readonly cpuSeconds: number;
+  /** Garbage collections in each worker during its job (none if its loop allocates nothing per record). */
+  readonly collections: number[];
 }
 
 /** Numbered records from a producer worker to a consumer worker through one ring. */
@@ -51,5 +53,6 @@ export async function sendSequence(o: SequenceOptions): Promise<SequenceResult> 
     receivedChecksum: received.checksum,
     seconds: run.seconds,
     cpuSeconds: run.cpuSeconds,
+    collections: run.collections,
   };
 }
