@@ -40,3 +40,17 @@ describe("pipeline: feed worker -> strategy worker -> sink worker", () => {
     expect(r.records + r.droppedEvents + r.droppedOutputs).toBe(tape.length);
   });
 });
+
+describe("pipeline failures", () => {
+  it("a worker that throws mid-run stops the others (asleep on full or empty rings) and the run rejects with its error", async () => {
+    // An engine that fails on its 1000th event, while the feed waits on a full ring and the sink on an empty one.
+    const js = `export class Engine {
+      outputs = new Float64Array(${program.outputs.length});
+      n = 0;
+      reset() { this.n = 0; }
+      stepRecord() { if (++this.n === 1000) throw new Error("engine failed on event 1000"); return true; }
+    }`;
+    const run = runPipeline({ tape, module: { target: "ts", js }, params, outputCount: program.outputs.length, capacity: 64, full: "wait", batch: 8 });
+    await expect(run).rejects.toThrow("engine failed on event 1000");
+  });
+});
