@@ -13,10 +13,10 @@ import { RingEnd } from "./ring-end.js";
  */
 export class RingConsumer extends RingEnd {
   /** The next record to read; int32, wrapping. */
-  private tail = 0;
-  private released = 0;
+  private tail = Atomics.load(this.control, TAIL);
+  private released = this.tail;
   /** The producer's index as last read. */
-  private head = 0;
+  private head = Atomics.load(this.control, HEAD);
 
   /** Records ready now, without waiting (0 if none). */
   poll(): number {

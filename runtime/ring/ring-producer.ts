@@ -7,12 +7,12 @@ import { RingEnd } from "./ring-end.js";
  * visible to the consumer with one atomic store. Nothing allocates per record.
  */
 export class RingProducer extends RingEnd {
-  /** The next record to claim; int32, wrapping. */
-  private head = 0;
-  private published = 0;
+  /** The next record to claim; int32, wrapping. An end opened on a ring in use carries on from its indices. */
+  private head = Atomics.load(this.control, HEAD);
+  private published = this.head;
   /** The consumer's index as last read: the ring has room while head - tail < capacity. */
-  private tail = 0;
-  private dropped = 0;
+  private tail = Atomics.load(this.control, TAIL);
+  private dropped = this.counters[DROPPED];
   private closed = false;
 
   /**

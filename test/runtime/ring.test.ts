@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RingConsumer } from "../../runtime/ring/ring-consumer.js";
-import { createRing, viewRing } from "../../runtime/ring/ring-layout.js";
+import { createRing, HEAD, TAIL, viewRing } from "../../runtime/ring/ring-layout.js";
 import { RingProducer } from "../../runtime/ring/ring-producer.js";
 import { sendSequence } from "../../runtime/ring/send-sequence.js";
 
@@ -36,6 +36,23 @@ describe("ring in one thread", () => {
     expect(c.poll()).toBe(0); // claimed, not yet published
     p.publish();
     expect(drain(c)).toEqual([5, 6, 7, 8, 9, 10, 11, 12].map((i) => [i, -i, i * 1e12]));
+  });
+
+  it("keeps order when the int32 indices wrap past 2^31 (as after 2^31 records)", () => {
+    const ring = createRing({ capacity: 4, recordSize: 1, full: "drop" });
+    const { control } = viewRing(ring);
+    control[HEAD] = control[TAIL] = 2 ** 31 - 3; // ends opened on a ring in use carry on from its indices
+    const p = new RingProducer(ring);
+    const c = new RingConsumer(ring);
+    const seen: number[] = [];
+    for (let i = 0; i < 12; i += 3) {
+      for (let k = i; k < i + 3; k++) expect(p.write([k])).toBe(true);
+      p.publish();
+      seen.push(...drain(c).flat());
+    }
+    expect(seen).toEqual([...Array(12).keys()]);
+    expect(control[HEAD]).toBe(-(2 ** 31) + 9);
+    expect(p.droppedCount).toBe(0);
   });
 
   it("drops and counts records that find the ring full, on both ends", () => {
