@@ -50,6 +50,8 @@ export class RingProducer extends RingEnd {
     if (this.closed) return;
     this.closed = true;
     this.publish();
+    // Look full from now on, so the next claim() takes the slow path, which refuses it, at no cost to the fast one.
+    this.tail = (this.head - this.capacity) | 0;
     Atomics.store(this.control, CLOSED, 1);
     this.wakeConsumer();
   }
