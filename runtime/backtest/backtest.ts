@@ -125,10 +125,12 @@ export function runBacktest(engine: StrategyEngine, layout: OutputLayout, tape: 
   let mid = 0;
   let fillsRefused = 0;
 
-  const afterStrategyEvent = (now: number, valid: boolean) => {
-    if (!valid) return;
-    if (layout.timerAt >= 0) timer = engine.outputs[layout.timerAt];
+  // returns the timer deadline after the event; a closure assigning `timer` would box it on every event
+  const afterStrategyEvent = (now: number, valid: boolean, armed: number): number => {
+    if (!valid) return armed;
+    const next = layout.timerAt >= 0 ? engine.outputs[layout.timerAt] : 0;
     orders.afterEvent(now);
+    return next;
   };
 
   while (il < n) {
@@ -171,16 +173,15 @@ export function runBacktest(engine: StrategyEngine, layout: OutputLayout, tape: 
       orders.onFill(slot, id, m[r + 9]);
       const valid = engine.step(EventKind.fill, tReply, price, qty, side, 0);
       if (!valid) fillsRefused++;
-      afterStrategyEvent(tReply, valid);
+      timer = afterStrategyEvent(tReply, valid, timer);
     } else if (tTimer <= tLocal && tTimer !== Infinity) {
-      timer = 0;
-      afterStrategyEvent(tTimer, engine.step(EventKind.timer, tTimer, 0, 0, 0, 0));
+      timer = afterStrategyEvent(tTimer, engine.step(EventKind.timer, tTimer, 0, 0, 0, 0), 0);
     } else {
       const k = kind[il];
       log?.record(RecordType.market, k, 0, 0, tLocal, a[il], b[il], c[il], d[il]);
       const valid = engine.step(k, tLocal, a[il], b[il], c[il], d[il]);
       if (valid && k === EventKind.book && a[il] > 0 && c[il] > 0) mid = (a[il] + c[il]) / 2;
-      afterStrategyEvent(tLocal, valid);
+      timer = afterStrategyEvent(tLocal, valid, timer);
       il++;
       if ((il & (PROGRESS_EVERY - 1)) === 0) opts.progress?.(il, n);
     }
