@@ -82,7 +82,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     else {
       const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
       process.stdout.write(renderSummary(summary, title));
-      process.stdout.write(`  (values in ${ir.instrument.name}'s units: quantities in lots × ${toDecimalText(ir.instrument.lot)}, money in ticks × lots × ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
+      process.stdout.write(`  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
       if (opts.log) process.stdout.write(`  log: ${opts.log} (${log!.writer.count} records)\n`);
     }
     return 0;
