@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,23 +47,22 @@ describe("lockstep backtest", () => {
     expect(log.metadata.program).toBe("AvellanedaStoikov");
   }, 120_000);
 
-  it("refuses a bad latency file with line and column, and runs nothing", async () => {
+  it("refuses a bad latency file with line and column, and a recording off the tick grid with its line, running nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
     const lat = join(dir, "lat.csv");
     writeFileSync(lat, "t,feed,entry,response\n0,100,200,200\n10,1x,200,200\n0,1,1,1\n");
-    const r = await lockstepAsync("backtest", SOURCE, "--data", DATA, "--latency-file", lat, "--log", join(dir, "run.lsl"));
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${lat}:3:4: "1x" is not a whole number of nanoseconds`);
-    expect(r.stderr).toContain(`${lat}:4:1: time 0 does not come after the previous sample's 0`);
-    expect(r.stdout).toBe("");
-  }, 60_000);
-
-  it("refuses a recording off the instrument's tick grid, with line numbers", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
     const rec = join(dir, "rec.jsonl");
     writeFileSync(rec, '1 {"stream":"btcusdt@bookTicker","data":{"b":"61000.001","B":"1","a":"61000.01","A":"1"}}\n');
-    const r = await lockstepAsync("backtest", SOURCE, "--data", rec);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`${rec}:1: 61000.001 is not a whole number of ticks (0.01)`);
+    const [badLatency, badData] = await Promise.all([
+      lockstepAsync("backtest", SOURCE, "--data", DATA, "--latency-file", lat, "--log", join(dir, "run.lsl")),
+      lockstepAsync("backtest", SOURCE, "--data", rec),
+    ]);
+    expect(badLatency.code).toBe(1);
+    expect(badLatency.stderr).toContain(`${lat}:3:4: "1x" is not a whole number of nanoseconds`);
+    expect(badLatency.stderr).toContain(`${lat}:4:1: time 0 does not come after the previous sample's 0`);
+    expect(badLatency.stdout).toBe("");
+    expect(existsSync(join(dir, "run.lsl"))).toBe(false);
+    expect(badData.code).toBe(1);
+    expect(badData.stderr).toContain(`${rec}:1: 61000.001 is not a whole number of ticks (0.01)`);
   }, 60_000);
 });
