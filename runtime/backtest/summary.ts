@@ -36,8 +36,19 @@ export interface BacktestSummary {
   readonly inFlightAtEnd: number;
 }
 
+/**
+ * x × step, where the step is usually 10^-k: dividing by the whole reciprocal rounds once
+ * (15 lots × 0.00001 would print 0.015000000000000001; 15 / 100000 is 0.015).
+ */
+function scaled(x: number, step: number): number {
+  const inverse = Math.round(1 / step);
+  return Math.abs(inverse * step - 1) < 1e-12 ? x / inverse : x * step;
+}
+
 export function summarize(r: BacktestResult, units: Units, wallSeconds: number): BacktestSummary {
   const value = units.tick * units.lot;
+  const money = (x: number) => scaled(x, value);
+  const lots = (x: number) => scaled(x, units.lot);
   const L = r.ledger;
   const riskRejects: Record<string, number> = {};
   r.orders.rejects.forEach((n, code) => {
@@ -51,18 +62,18 @@ export function summarize(r: BacktestResult, units: Units, wallSeconds: number):
     wallSeconds,
     eventsPerSecond: wallSeconds > 0 ? r.events / wallSeconds : 0,
     // realized against the average cost, after every fee paid
-    pnlRealized: (L.realized - L.fees) * value,
-    pnlMarkedToMid: L.marked(r.mid) * value,
-    fees: L.fees * value,
-    mid: r.mid * units.tick,
-    volume: L.volume * units.lot,
-    notional: L.notional * value,
+    pnlRealized: money(L.realized - L.fees),
+    pnlMarkedToMid: money(L.marked(r.mid)),
+    fees: money(L.fees),
+    mid: scaled(r.mid, units.tick),
+    volume: lots(L.volume),
+    notional: money(L.notional),
     fills: L.fills,
     makerFills: L.makerFills,
     takerFills: L.takerFills,
-    position: L.position * units.lot,
-    minPosition: L.minPosition * units.lot,
-    maxPosition: L.maxPosition * units.lot,
+    position: lots(L.position),
+    minPosition: lots(L.minPosition),
+    maxPosition: lots(L.maxPosition),
     quotes: r.orders.quotes,
     ordersSent: { ...r.orders.sent },
     riskRejects,
