@@ -55,11 +55,15 @@ async function main(): Promise<void> {
     latency: constantLatency(0, 1_000_000),
   });
   let logBytes = 0;
+  let stepsPerEvent = 0;
   const backtest = (engine: StrategyEngine, reset: () => void, probabilistic: boolean, log: boolean) => () => {
     reset();
     const writer = log ? new LogWriter((b) => (logBytes += b.length), encodeHeader(programHash(text), { program: ir.name, source: SOURCE, instrument: { name: "", tick: "", lot: "" }, outputs: [], data: EXCERPT, simulator: {} })) : undefined;
     const r = runBacktest(engine, layout, tape, undefined, config(probabilistic), { riskCheck: true, log: writer });
     writer?.flush();
+    const o = r.orders;
+    const riskChecks = o.sent.new + o.sent.replace + o.rejects.reduce((x, y) => x + y, 0) + o.invalidOrders;
+    stepsPerEvent = (r.events + riskChecks + r.ledger.fills) / r.events;
     return r.ledger.fills * 1e6 + r.ledger.position + r.orders.sent.replace;
   };
   const rows: Measurement[] = [];
@@ -73,6 +77,8 @@ async function main(): Promise<void> {
   const table = formatTable(rows, "strategy alone, WASM step (baseline)");
   const rates = rows.map((r) => `${r.name}: ${(1e3 / r.nsPerEvent).toFixed(2)} M events/s`).join("\n");
   process.stdout.write(`${tape.length} events (${EXCERPT} looped, from memory), node ${process.version}\n${table}\n${rates}\n`);
+  // the floor: every market event is a step, and so is every risk check and every fill
+  process.stdout.write(`engine steps per market event in the backtest (event, risk checks, fills): ${stepsPerEvent.toFixed(2)}; log ${(logBytes / 1e6).toFixed(1)} MB per run\n`);
 }
 
 await main();
