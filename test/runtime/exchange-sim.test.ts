@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { runBacktest } from "../../runtime/backtest/backtest.js";
 import { allocateTape, EventKind, type EventTape } from "../../runtime/event-tape.js";
+import { allocateDepthTape } from "../../runtime/feed/depth-tape.js";
 import { ExchangeSim, type ExchangeConfig, type ExchangePort } from "../../runtime/exchange/exchange-sim.js";
-import { constantLatency } from "../../runtime/exchange/latency.js";
+import { constantLatency, latencyAt, parseLatencyCsv } from "../../runtime/exchange/latency.js";
+import { MessageQueue } from "../../runtime/backtest/message-queue.js";
 import { aheadAfterLevelChange } from "../../runtime/exchange/queue-model.js";
 import { ReplyKind } from "../../runtime/log/log-format.js";
 import type { OutputLayout } from "../../runtime/orders/output-layout.js";
@@ -191,5 +193,43 @@ describe("latency in the backtest loop", () => {
     expect(q.fills).toEqual([]);
     expect(r.ledger.fills).toBe(0);
     expect(r.orders.sent.new).toBe(2);
+  });
+});
+
+describe("depth (L2) rows in the backtest loop", () => {
+  // t = 0: book 100 x 30 / 101 x 40 and a depth row: 4 lots bid at 98. The strategy bids 5 @ 98.
+  // t = 2 ms: a seller takes 10 lots at 98.
+  const rows: [number, number, number, number, number, number][] = [
+    [EventKind.book, 0, 100, 30, 101, 40],
+    [EventKind.trade, 2_000_000, 98, 10, -1, 0],
+    [EventKind.book, 3_000_000, 100, 30, 101, 40],
+  ];
+  const config = { ...CONSERVATIVE, latency: constantLatency(0, 100_000) };
+
+  it("knows the 4 lots ahead from the depth row: the trade's other 6 fill our 5", () => {
+    const depth = allocateDepthTape(1);
+    [depth.t[0], depth.side[0], depth.price[0], depth.qty[0]] = [0, 1, 98, 4];
+    const q = fixedQuoter(98, 105, 5);
+    runBacktest(q.engine, q.layout, tape(rows), depth, config, { riskCheck: true });
+    expect(q.fills).toEqual(["t 2100000 px 98 qty 5 side 1"]);
+  });
+
+  it("with the book alone, the queue at 98 is unknown and the same trade fills nothing", () => {
+    const q = fixedQuoter(98, 105, 5);
+    runBacktest(q.engine, q.layout, tape(rows), undefined, config, { riskCheck: true });
+    expect(q.fills).toEqual([]);
+  });
+});
+
+describe("latencies read from a file", () => {
+  it("takes the last sample at or before the time, and keeps messages in order on the connection", () => {
+    const model = parseLatencyCsv("# measured\nt,feed,entry,response\n0,10,3000000,20\n1000000,11,100,21\n");
+    if ("errors" in model) throw new Error(model.errors[0].message);
+    expect([latencyAt(model, "entry", 0), latencyAt(model, "entry", 999_999), latencyAt(model, "entry", 1_000_000), latencyAt(model, "response", 5e9)]).toEqual([3_000_000, 3_000_000, 100, 21]);
+    // an order sent at 0 takes 3 ms; one sent at 1 ms takes 100 ns but cannot overtake it
+    const q = new MessageQueue(2);
+    q.push(0 + latencyAt(model, "entry", 0));
+    q.push(1_000_000 + latencyAt(model, "entry", 1_000_000));
+    expect([q.data[q.shift()], q.data[q.shift()]]).toEqual([3_000_000, 3_000_000]);
   });
 });
