@@ -143,7 +143,7 @@ function recording(path: string, ir: IrProgram): EventTape {
     const lines = parsed.errors.slice(0, 5).map((e) => `  ${path}:${e.line}: ${e.message}`);
     throw new UserError(
       `${path}: ${parsed.errorCount} malformed line${parsed.errorCount === 1 ? "" : "s"} at the instrument's tick ${tick} and lot ${lot}:\n${lines.join("\n")}\n` +
-        `fix the recording, or declare the instrument's tick and lot as the venue quotes them`,
+        `give a Binance recording as in examples/data/ whose prices and sizes are whole ticks and lots of the instrument`,
     );
   }
   if (parsed.tape.length === 0) throw new UserError(`${path}: no book or trade event in the recording; give a Binance recording as in examples/data/`);
