@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   let stepsPerEvent = 0;
   const backtest = (engine: StrategyEngine, reset: () => void, probabilistic: boolean, log: boolean) => () => {
     reset();
-    logBytes = 0;
+    if (log) logBytes = 0;
     const writer = log ? new LogWriter((b) => (logBytes += b.length), encodeHeader(programHash(text), { program: ir.name, source: SOURCE, instrument: { name: "", tick: "", lot: "" }, outputs: [], data: EXCERPT, simulator: {} })) : undefined;
     const r = runBacktest(engine, layout, tape, undefined, config(probabilistic), { riskCheck: true, log: writer });
     writer?.flush();
