@@ -57,145 +57,198 @@ const TO_STRATEGY = 10;
  * The engine must be reset with its parameters before the call. Nothing is allocated per event.
  */
 export function runBacktest(engine: StrategyEngine, layout: OutputLayout, tape: EventTape, depth: DepthTape | undefined, config: BacktestConfig, opts: BacktestOptions): BacktestResult {
-  const log = opts.log;
-  const { latency } = config;
-  const toExchange = new MessageQueue(TO_EXCHANGE);
-  const toStrategy = new MessageQueue(TO_STRATEGY);
-  const replies = new Float64Array(8);
-  const ledger = new Ledger();
+  return new Backtest(engine, layout, tape, depth, config, opts).run();
+}
 
-  const port: ExchangePort = {
-    reply(kind, slot, id, t, price, leaves) {
-      log?.record(RecordType.reply, kind, slot >> 1, id, t, price, leaves, 0, 0);
-      const r = toStrategy.push(t + response(t));
-      const d = toStrategy.data;
-      d[r + 1] = 0;
-      d[r + 2] = kind;
-      d[r + 3] = slot;
-      d[r + 4] = id;
-    },
-    fill(slot, id, t, price, qty, side, liquidity, fee, leaves) {
-      log?.record(RecordType.fill, liquidity, slot >> 1, id, t, price, qty, side, fee);
-      const r = toStrategy.push(t + response(t));
-      const d = toStrategy.data;
-      d[r + 1] = 1;
-      d[r + 2] = liquidity;
-      d[r + 3] = slot;
-      d[r + 4] = id;
-      d[r + 5] = price;
-      d[r + 6] = qty;
-      d[r + 7] = side;
-      d[r + 8] = fee;
-      d[r + 9] = leaves;
-    },
-  };
-  const sender: OrderPort = {
-    send(t, action, slot, id, side, price, qty, oldId) {
-      const entry = latencyAt(latency, "entry", t);
-      log?.record(RecordType.latency, LatencyKind.entry, slot >> 1, id, t, entry, 0, 0, 0);
-      const r = toExchange.push(t + entry);
-      const d = toExchange.data;
-      d[r + 1] = action;
-      d[r + 2] = slot;
-      d[r + 3] = id;
-      d[r + 4] = side;
-      d[r + 5] = price;
-      d[r + 6] = qty;
-      d[r + 7] = oldId;
-    },
-  };
-  function response(t: number): number {
-    const ns = latencyAt(latency, "response", t);
-    log?.record(RecordType.latency, LatencyKind.response, 0, 0, t, ns, 0, 0, 0);
+/** One run's state: the three clocks' cursors, the wires both ways, the exchange and the books. */
+class Backtest implements ExchangePort, OrderPort {
+  private readonly toExchange = new MessageQueue(TO_EXCHANGE);
+  private readonly toStrategy = new MessageQueue(TO_STRATEGY);
+  private readonly replies = new Float64Array(8);
+  private readonly ledger = new Ledger();
+  private readonly orders: OrderManager;
+  private readonly sim: ExchangeSim;
+  private readonly log: LogWriter | undefined;
+  private readonly latency: LatencyModel;
+  private readonly end: number;
+  /** Next row the exchange sees, next depth row, next row the strategy sees. */
+  private ie = 0;
+  private je = 0;
+  private il = 0;
+  /** When the exchange sees row ie and depth row je (Infinity after the last). */
+  private exchangeTime: number;
+  private depthTime: number;
+  /** The strategy's timer deadline, 0 when none is armed. */
+  private timer = 0;
+  private mid = 0;
+  private fillsRefused = 0;
+
+  constructor(
+    private readonly engine: StrategyEngine,
+    private readonly layout: OutputLayout,
+    private readonly tape: EventTape,
+    private readonly depth: DepthTape | undefined,
+    config: BacktestConfig,
+    private readonly opts: BacktestOptions,
+  ) {
+    this.log = opts.log;
+    this.latency = config.latency;
+    this.orders = new OrderManager(engine, layout, opts.riskCheck, this, opts.log);
+    this.sim = new ExchangeSim(config, this.orders.slots, this, depth !== undefined);
+    const n = tape.length;
+    this.end = n > 0 ? tape.t[n - 1] : 0;
+    this.exchangeTime = n > 0 ? this.seenAtExchange(tape.t[0], -Infinity) : Infinity;
+    this.depthTime = depth && depth.length > 0 ? this.seenAtExchange(depth.t[0], -Infinity) : Infinity;
+  }
+
+  run(): BacktestResult {
+    const n = this.tape.length;
+    const times = this.tape.t;
+    while (this.il < n) {
+      const tEx = this.exchangeTime;
+      const tDepth = this.depthTime;
+      const tArrive = this.toExchange.nextTime;
+      const tReply = this.toStrategy.nextTime;
+      const tTimer = this.timer > 0 && this.timer <= this.end ? this.timer : Infinity;
+      const tLocal = times[this.il];
+      if (tEx <= tDepth && tEx <= tArrive && tEx <= tReply && tEx <= tTimer && tEx <= tLocal) this.exchangeRow(tEx);
+      else if (tDepth <= tArrive && tDepth <= tReply && tDepth <= tTimer && tDepth <= tLocal) this.depthRow();
+      else if (tArrive <= tReply && tArrive <= tTimer && tArrive <= tLocal) this.arrive(tArrive);
+      else if (tReply <= tTimer && tReply <= tLocal) this.deliver(tReply);
+      else if (tTimer <= tLocal) this.fireTimer(tTimer);
+      else this.strategyRow(tLocal);
+    }
+    this.opts.progress?.(n, n);
+    return {
+      events: n,
+      start: n > 0 ? times[0] : 0,
+      end: this.end,
+      ledger: this.ledger,
+      orders: this.orders,
+      replies: this.replies,
+      mid: this.mid,
+      fillsRefused: this.fillsRefused,
+      inFlight: this.toExchange.length + this.toStrategy.length,
+    };
+  }
+
+  /** The exchange time of an event the strategy received at `local`; never before the previous one. */
+  private seenAtExchange(local: number, previous: number): number {
+    return Math.max(previous, local - latencyAt(this.latency, "feed", local));
+  }
+
+  private exchangeRow(now: number): void {
+    const { kind, a, b, c, d, t } = this.tape;
+    const i = this.ie++;
+    if (kind[i] === EventKind.book) this.sim.onBook(now, a[i], b[i], c[i], d[i]);
+    else if (kind[i] === EventKind.trade) this.sim.onTrade(now, a[i], b[i], c[i]);
+    this.exchangeTime = this.ie < this.tape.length ? this.seenAtExchange(t[this.ie], now) : Infinity;
+  }
+
+  private depthRow(): void {
+    const depth = this.depth!;
+    const j = this.je++;
+    this.sim.onDepth(depth.side[j], depth.price[j], depth.qty[j], depth.snapshot[j] === 1);
+    this.depthTime = this.je < depth.length ? this.seenAtExchange(depth.t[this.je], this.depthTime) : Infinity;
+  }
+
+  /** An order message reaches the exchange. */
+  private arrive(now: number): void {
+    const r = this.toExchange.shift();
+    const m = this.toExchange.data;
+    const action = m[r + 1];
+    if (action === OrderAction.new) this.sim.submit(now, m[r + 2], m[r + 3], m[r + 4], m[r + 5], m[r + 6]);
+    else if (action === OrderAction.cancel) this.sim.cancel(now, m[r + 2], m[r + 3]);
+    else this.sim.replace(now, m[r + 2], m[r + 7], m[r + 3], m[r + 4], m[r + 5], m[r + 6]);
+  }
+
+  /** A reply reaches the strategy; a fill is booked and stepped through the engine as a `fill` event. */
+  private deliver(now: number): void {
+    const r = this.toStrategy.shift();
+    const m = this.toStrategy.data;
+    const slot = m[r + 3];
+    const id = m[r + 4];
+    if (m[r + 1] === 0) {
+      this.replies[m[r + 2]]++;
+      this.orders.onReply(m[r + 2], slot, id);
+      return;
+    }
+    const price = m[r + 5];
+    const qty = m[r + 6];
+    const side = m[r + 7];
+    this.ledger.apply(price, qty, side, m[r + 8], m[r + 2] === Liquidity.taker);
+    this.orders.onFill(slot, id, m[r + 9]);
+    const valid = this.engine.step(EventKind.fill, now, price, qty, side, 0);
+    if (!valid) this.fillsRefused++;
+    this.afterStrategyEvent(now, valid);
+  }
+
+  private fireTimer(now: number): void {
+    this.timer = 0;
+    this.afterStrategyEvent(now, this.engine.step(EventKind.timer, now, 0, 0, 0, 0));
+  }
+
+  private strategyRow(now: number): void {
+    const { kind, a, b, c, d } = this.tape;
+    const i = this.il++;
+    this.log?.record(RecordType.market, kind[i], 0, 0, now, a[i], b[i], c[i], d[i]);
+    const valid = this.engine.step(kind[i], now, a[i], b[i], c[i], d[i]);
+    if (valid && kind[i] === EventKind.book && a[i] > 0 && c[i] > 0) this.mid = (a[i] + c[i]) / 2;
+    this.afterStrategyEvent(now, valid);
+    if ((this.il & (PROGRESS_EVERY - 1)) === 0) this.opts.progress?.(this.il, this.tape.length);
+  }
+
+  /** The timer the event left armed, then the order manager's actions on its quotes. */
+  private afterStrategyEvent(now: number, valid: boolean): void {
+    if (!valid) return;
+    if (this.layout.timerAt >= 0) this.timer = this.engine.outputs[this.layout.timerAt];
+    this.orders.afterEvent(now);
+  }
+
+  // OrderPort: an accepted action goes on the wire to the exchange
+  send(t: number, action: number, slot: number, id: number, side: number, price: number, qty: number, oldId: number): void {
+    const entry = latencyAt(this.latency, "entry", t);
+    this.log?.record(RecordType.latency, LatencyKind.entry, slot >> 1, id, t, entry, 0, 0, 0);
+    const r = this.toExchange.push(t + entry);
+    const m = this.toExchange.data;
+    m[r + 1] = action;
+    m[r + 2] = slot;
+    m[r + 3] = id;
+    m[r + 4] = side;
+    m[r + 5] = price;
+    m[r + 6] = qty;
+    m[r + 7] = oldId;
+  }
+
+  // ExchangePort: replies and fills go on the wire back to the strategy
+  reply(kind: number, slot: number, id: number, t: number, price: number, leaves: number): void {
+    this.log?.record(RecordType.reply, kind, slot >> 1, id, t, price, leaves, 0, 0);
+    const r = this.toStrategy.push(t + this.response(t));
+    const m = this.toStrategy.data;
+    m[r + 1] = 0;
+    m[r + 2] = kind;
+    m[r + 3] = slot;
+    m[r + 4] = id;
+  }
+
+  fill(slot: number, id: number, t: number, price: number, qty: number, side: number, liquidity: number, fee: number, leaves: number): void {
+    this.log?.record(RecordType.fill, liquidity, slot >> 1, id, t, price, qty, side, fee);
+    const r = this.toStrategy.push(t + this.response(t));
+    const m = this.toStrategy.data;
+    m[r + 1] = 1;
+    m[r + 2] = liquidity;
+    m[r + 3] = slot;
+    m[r + 4] = id;
+    m[r + 5] = price;
+    m[r + 6] = qty;
+    m[r + 7] = side;
+    m[r + 8] = fee;
+    m[r + 9] = leaves;
+  }
+
+  private response(t: number): number {
+    const ns = latencyAt(this.latency, "response", t);
+    this.log?.record(RecordType.latency, LatencyKind.response, 0, 0, t, ns, 0, 0, 0);
     return ns;
   }
-
-  const orders = new OrderManager(engine, layout, opts.riskCheck, sender, log);
-  const sim = new ExchangeSim(config, orders.slots, port, depth !== undefined);
-  const n = tape.length;
-  const nd = depth?.length ?? 0;
-  const { kind, t, a, b, c, d } = tape;
-  const end = n > 0 ? t[n - 1] : 0;
-  let ie = 0; // next row the exchange sees
-  let je = 0; // next depth row
-  let il = 0; // next row the strategy sees
-  let exchangeTime = n > 0 ? t[0] - latencyAt(latency, "feed", t[0]) : Infinity;
-  let depthTime = nd > 0 ? depth!.t[0] - latencyAt(latency, "feed", depth!.t[0]) : Infinity;
-  let timer = 0;
-  let mid = 0;
-  let fillsRefused = 0;
-
-  // returns the timer deadline after the event; a closure assigning `timer` would box it on every event
-  const afterStrategyEvent = (now: number, valid: boolean, armed: number): number => {
-    if (!valid) return armed;
-    const next = layout.timerAt >= 0 ? engine.outputs[layout.timerAt] : 0;
-    orders.afterEvent(now);
-    return next;
-  };
-
-  while (il < n) {
-    const tArrive = toExchange.nextTime;
-    const tReply = toStrategy.nextTime;
-    const tTimer = timer > 0 && timer <= end ? timer : Infinity;
-    const tLocal = t[il];
-    if (exchangeTime <= depthTime && exchangeTime <= tArrive && exchangeTime <= tReply && exchangeTime <= tTimer && exchangeTime <= tLocal && exchangeTime !== Infinity) {
-      const k = kind[ie];
-      if (k === EventKind.book) sim.onBook(exchangeTime, a[ie], b[ie], c[ie], d[ie]);
-      else if (k === EventKind.trade) sim.onTrade(exchangeTime, a[ie], b[ie], c[ie]);
-      ie++;
-      exchangeTime = ie < n ? Math.max(exchangeTime, t[ie] - latencyAt(latency, "feed", t[ie])) : Infinity;
-    } else if (depthTime <= tArrive && depthTime <= tReply && depthTime <= tTimer && depthTime <= tLocal && depthTime !== Infinity) {
-      sim.onDepth(depth!.side[je], depth!.price[je], depth!.qty[je], depth!.snapshot[je] === 1);
-      je++;
-      depthTime = je < nd ? Math.max(depthTime, depth!.t[je] - latencyAt(latency, "feed", depth!.t[je])) : Infinity;
-    } else if (tArrive <= tReply && tArrive <= tTimer && tArrive <= tLocal && tArrive !== Infinity) {
-      const r = toExchange.shift();
-      const m = toExchange.data;
-      const slot = m[r + 2];
-      const action = m[r + 1];
-      if (action === OrderAction.new) sim.submit(tArrive, slot, m[r + 3], m[r + 4], m[r + 5], m[r + 6]);
-      else if (action === OrderAction.cancel) sim.cancel(tArrive, slot, m[r + 3]);
-      else sim.replace(tArrive, slot, m[r + 7], m[r + 3], m[r + 4], m[r + 5], m[r + 6]);
-    } else if (tReply <= tTimer && tReply <= tLocal && tReply !== Infinity) {
-      const r = toStrategy.shift();
-      const m = toStrategy.data;
-      const slot = m[r + 3];
-      const id = m[r + 4];
-      if (m[r + 1] === 0) {
-        replies[m[r + 2]]++;
-        orders.onReply(m[r + 2], slot, id);
-        continue;
-      }
-      const price = m[r + 5];
-      const qty = m[r + 6];
-      const side = m[r + 7];
-      ledger.apply(price, qty, side, m[r + 8], m[r + 2] === Liquidity.taker);
-      orders.onFill(slot, id, m[r + 9]);
-      const valid = engine.step(EventKind.fill, tReply, price, qty, side, 0);
-      if (!valid) fillsRefused++;
-      timer = afterStrategyEvent(tReply, valid, timer);
-    } else if (tTimer <= tLocal && tTimer !== Infinity) {
-      timer = afterStrategyEvent(tTimer, engine.step(EventKind.timer, tTimer, 0, 0, 0, 0), 0);
-    } else {
-      const k = kind[il];
-      log?.record(RecordType.market, k, 0, 0, tLocal, a[il], b[il], c[il], d[il]);
-      const valid = engine.step(k, tLocal, a[il], b[il], c[il], d[il]);
-      if (valid && k === EventKind.book && a[il] > 0 && c[il] > 0) mid = (a[il] + c[il]) / 2;
-      timer = afterStrategyEvent(tLocal, valid, timer);
-      il++;
-      if ((il & (PROGRESS_EVERY - 1)) === 0) opts.progress?.(il, n);
-    }
-  }
-  opts.progress?.(n, n);
-  return {
-    events: n,
-    start: n > 0 ? t[0] : 0,
-    end,
-    ledger,
-    orders,
-    replies,
-    mid,
-    fillsRefused,
-    inFlight: toExchange.length + toStrategy.length,
-  };
 }
