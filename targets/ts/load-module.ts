@@ -26,6 +26,19 @@ export interface TsModule {
  * repaired module would load and simply compute something else.
  */
 export async function loadTsModule(source: string): Promise<TsModule> {
+  const js = transpileEngine(source);
+  const dir = mkdtempSync(join(tmpdir(), "lockstep-ts-"));
+  const path = join(dir, "engine.mjs");
+  writeFileSync(path, js);
+  try {
+    return (await import(pathToFileURL(path).href)) as TsModule;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Emitted TypeScript as JavaScript, refused if it does not parse (see loadTsModule). */
+export function transpileEngine(source: string): string {
   const out = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     reportDiagnostics: true,
@@ -36,13 +49,5 @@ export async function loadTsModule(source: string): Promise<TsModule> {
     const where = at ? ` at line ${at.line + 1}:${at.character + 1}` : "";
     throw new Error(`it does not parse as TypeScript${where}: ${ts.flattenDiagnosticMessageText(syntax.messageText, " ")} (is it truncated?)`);
   }
-  const js = out.outputText;
-  const dir = mkdtempSync(join(tmpdir(), "lockstep-ts-"));
-  const path = join(dir, "engine.mjs");
-  writeFileSync(path, js);
-  try {
-    return (await import(pathToFileURL(path).href)) as TsModule;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return out.outputText;
 }
