@@ -1,12 +1,10 @@
 import { closeSync, openSync, writeSync } from "node:fs";
-import { gunzipSync } from "node:zlib";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { sourceFile } from "../../language/source-file.js";
 import { runBacktest, type BacktestConfig } from "../../runtime/backtest/backtest.js";
 import { renderSummary, summarize } from "../../runtime/backtest/summary.js";
 import { MAX_ARTIFACT_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { EventTape } from "../../runtime/event-tape.js";
-import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
 import { constantLatency, parseLatencyCsv, type LatencyModel } from "../../runtime/exchange/latency.js";
 import type { QueueModel } from "../../runtime/exchange/queue-model.js";
 import { ParamReload, RecordType, parameterHash } from "../../runtime/log/log-format.js";
@@ -21,6 +19,7 @@ import { ParameterError, parameterVector } from "../derived-eval.js";
 import { toDecimalText, toNumber, mul } from "../exact-math.js";
 import { REJECT_REASONS, type IrProgram } from "../ir.js";
 import { parseParamsJson } from "./params-json.js";
+import { loadData } from "./load-data.js";
 import { compileFile } from "./read-source.js";
 
 export interface BacktestOptions {
@@ -40,7 +39,6 @@ export interface BacktestOptions {
 
 /** The probabilistic queue model's power (hftbacktest's PowerProbQueueFunc with n = 2). */
 const QUEUE_POWER = 2;
-const MAX_DATA_BYTES = 1 << 30;
 
 /** A user error, already worded; the command prints it and exits 1. */
 class UserError extends Error {}
@@ -125,29 +123,16 @@ function parameters(ir: IrProgram, path: string | undefined): bigint[] {
   }
 }
 
-/** A Binance recording (.jsonl or .jsonl.gz) at the instrument's exact tick and lot; any bad line is an error. */
+/**
+ * The recording through the one loader every --data takes (any venue, or an event file from `lockstep
+ * import`), at the instrument's exact tick; any bad line is an error. Its depth rows are not passed on
+ * yet: the simulator then keeps book-only (L1) queues, as the figures in the README were made.
+ */
 function recording(path: string, ir: IrProgram): EventTape {
-  const tick = toDecimalText(ir.instrument.tick);
-  const lot = toDecimalText(ir.instrument.lot);
-  if (!tick || !lot) throw new UserError(`${ir.sourcePath}: the instrument's tick and lot must be decimals to read a recording at them`);
-  const bytes = readBoundedFile(path, MAX_ARTIFACT_BYTES);
-  if ("error" in bytes) throw new UserError(bytes.error);
-  let text: string;
-  try {
-    text = (path.endsWith(".gz") ? gunzipSync(bytes, { maxOutputLength: MAX_DATA_BYTES }) : bytes).toString("utf8");
-  } catch (e) {
-    throw new UserError(`${path}: cannot decompress the recording (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const parsed = parseBinanceJsonl(text, { tick, lot });
-  if (parsed.errorCount > 0) {
-    const lines = parsed.errors.slice(0, 5).map((e) => `  ${path}:${e.line}: ${e.message}`);
-    throw new UserError(
-      `${path}: ${parsed.errorCount} malformed line${parsed.errorCount === 1 ? "" : "s"} at the instrument's tick ${tick} and lot ${lot}:\n${lines.join("\n")}\n` +
-        `give a Binance recording as in examples/data/ whose prices and sizes are whole ticks and lots of the instrument`,
-    );
-  }
-  if (parsed.tape.length === 0) throw new UserError(`${path}: no book or trade event in the recording; give a Binance recording as in examples/data/`);
-  return parsed.tape;
+  const r = loadData(path, ir);
+  if ("error" in r) throw new UserError(r.error);
+  for (const note of r.notes) process.stderr.write(`${note}\n`);
+  return r.tape;
 }
 
 function latencyFile(path: string): LatencyModel {
