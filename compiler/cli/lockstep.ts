@@ -203,7 +203,7 @@ program
   .command("backtest")
   .description("run a recording through the compiled strategy, its order manager and risk check, and a simulated exchange; print P&L, fills, rejects")
   .argument("<file>", ".lstep source file")
-  .requiredOption("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/), read at the instrument's tick and lot")
+  .requiredOption("--data <file>", "a recording (Binance or Hyperliquid .jsonl[.gz], or an event file from `lockstep import`), read at the instrument's tick and lot")
   .addOption(new Option("--target <target>", "the compiled engine that runs the strategy").choices(["ts", "wasm"]).default("wasm"))
   .option("--params <json>", "parameter values by name, e.g. { \"gamma\": 0.12 }; the others keep their defaults")
   .option("--log <file>", "write the binary run log (RUN.lsl) here")
