@@ -70,6 +70,12 @@ function percentage(v: string): number {
   return n;
 }
 
+function bps(v: string, flag: string): number {
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || Math.abs(n) > 10_000) throw new InvalidArgumentError(`${flag} needs basis points between -10000 and 10000, got '${v}'`);
+  return n;
+}
+
 /** Exit codes: 0 ok, 1 a user error (bad source, bad arguments), 2 an internal error. */
 const program = new Command()
   .name("lockstep")
@@ -169,6 +175,27 @@ program
   .action(async (file: string, opts: { data?: string }) => {
     const { runAccuracy } = await import("./accuracy-command.js");
     process.exitCode = await runAccuracy(file, opts);
+  });
+
+program
+  .command("backtest")
+  .description("run a recording through the compiled strategy, its order manager and risk check, and a simulated exchange; print P&L, fills, rejects")
+  .argument("<file>", ".lstep source file")
+  .requiredOption("--data <file>", "a Binance recording (.jsonl or .jsonl.gz, as in examples/data/), read at the instrument's tick and lot")
+  .addOption(new Option("--target <target>", "the compiled engine that runs the strategy").choices(["ts", "wasm"]).default("wasm"))
+  .option("--params <json>", "parameter values by name, e.g. { \"gamma\": 0.12 }; the others keep their defaults")
+  .option("--log <file>", "write the binary run log (RUN.lsl) here")
+  .addOption(new Option("--format <format>", "summary as text or json").choices(["text", "json"]).default("text"))
+  .addOption(new Option("--queue <model>", "queue position model").choices(["conservative", "probabilistic"]).default("conservative"))
+  .option("--feed-latency <ns>", "market data, exchange to strategy, ns", (v) => wholeNumber(v, "--feed-latency"), 0)
+  .option("--order-latency <ns>", "orders to the exchange and replies back, ns each way", (v) => wholeNumber(v, "--order-latency"), 1_000_000)
+  .option("--latency-file <csv>", "latencies over time (header t,feed,entry,response; ns), instead of the constants")
+  .option("--maker-fee <bps>", "fee on resting fills, basis points of the notional (negative: a rebate)", (v) => bps(v, "--maker-fee"), 0)
+  .option("--taker-fee <bps>", "fee on crossing fills, basis points", (v) => bps(v, "--taker-fee"), 0)
+  .option("--allow-taker", "let an order that would cross take liquidity instead of being refused (post-only)", false)
+  .action(async (file: string, o: import("./backtest-command.js").BacktestOptions) => {
+    const { runBacktestCommand } = await import("./backtest-command.js");
+    process.exitCode = await runBacktestCommand(file, o);
   });
 
 program

@@ -1,0 +1,68 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { LogReader } from "../../runtime/log/log-reader.js";
+import { RecordType } from "../../runtime/log/log-format.js";
+import { lockstepAsync } from "./run-cli.js";
+
+const SOURCE = "examples/avellaneda.lstep";
+const DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
+
+describe("lockstep backtest", () => {
+  it("gives the same log byte for byte and the same figures on the TS and the WASM target", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const [ts, wasm] = await Promise.all(
+      (["ts", "wasm"] as const).map((target) =>
+        lockstepAsync("backtest", SOURCE, "--data", DATA, "--target", target, "--log", join(dir, `${target}.lsl`), "--format", "json", "--maker-fee", "-0.5"),
+      ),
+    );
+    expect(ts.stderr).toBe("");
+    expect([ts.code, wasm.code]).toEqual([0, 0]);
+    const a = readFileSync(join(dir, "ts.lsl"));
+    const b = readFileSync(join(dir, "wasm.lsl"));
+    expect(Buffer.compare(a, b)).toBe(0);
+    const figures = (s: string) => {
+      const { wallSeconds: _w, eventsPerSecond: _e, target: _t, ...rest } = JSON.parse(s);
+      return rest;
+    };
+    const summary = figures(ts.stdout);
+    expect(figures(wasm.stdout)).toEqual(summary);
+    expect(summary.events).toBe(7335);
+    expect(summary.fills).toBeGreaterThan(0);
+    // the fee is a rebate: -0.5 bps of the notional
+    expect(summary.fees).toBeCloseTo(-summary.notional * 0.5e-4, 9);
+    // the log holds every market event the strategy saw and every fill the summary counts
+    const log = new LogReader(a);
+    let market = 0;
+    let fills = 0;
+    for (let i = 0; i < log.length; i++) {
+      if (log.type(i) === RecordType.market) market++;
+      if (log.type(i) === RecordType.fill) fills++;
+    }
+    expect(market).toBe(7335);
+    // a fill is logged when the exchange makes it; one still in flight at the end is not in the summary
+    expect(fills).toBeGreaterThanOrEqual(summary.fills);
+    expect(fills).toBeLessThanOrEqual(summary.fills + summary.inFlightAtEnd);
+    expect(log.metadata.program).toBe("AvellanedaStoikov");
+  }, 120_000);
+
+  it("refuses a bad latency file with line and column, and a recording off the tick grid with its line, running nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const lat = join(dir, "lat.csv");
+    writeFileSync(lat, "t,feed,entry,response\n0,100,200,200\n10,1x,200,200\n0,1,1,1\n");
+    const rec = join(dir, "rec.jsonl");
+    writeFileSync(rec, '1 {"stream":"btcusdt@bookTicker","data":{"b":"61000.001","B":"1","a":"61000.01","A":"1"}}\n');
+    const [badLatency, badData] = await Promise.all([
+      lockstepAsync("backtest", SOURCE, "--data", DATA, "--latency-file", lat, "--log", join(dir, "run.lsl")),
+      lockstepAsync("backtest", SOURCE, "--data", rec),
+    ]);
+    expect(badLatency.code).toBe(1);
+    expect(badLatency.stderr).toContain(`${lat}:3:4: "1x" is not a whole number of nanoseconds`);
+    expect(badLatency.stderr).toContain(`${lat}:4:1: time 0 does not come after the previous sample's 0`);
+    expect(badLatency.stdout).toBe("");
+    expect(existsSync(join(dir, "run.lsl"))).toBe(false);
+    expect(badData.code).toBe(1);
+    expect(badData.stderr).toContain(`${rec}:1: 61000.001 is not a whole number of ticks (0.01)`);
+  }, 60_000);
+});
