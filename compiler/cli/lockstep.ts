@@ -200,6 +200,17 @@ program
   });
 
 program
+  .command("report")
+  .description("the summary of a run recomputed from its log (RUN.lsl), and with --out a self-contained HTML page of it")
+  .argument("<log>", "a run log written by lockstep backtest --log")
+  .option("--out <file>", "write the HTML report here (P&L, inventory, quotes and fills, spread captured, rejects, latency)")
+  .addOption(new Option("--format <format>", "summary as text or json").choices(["text", "json"]).default("text"))
+  .action(async (log: string, o: import("./report-command.js").ReportOptions) => {
+    const { runReport } = await import("./report-command.js");
+    process.exitCode = runReport(log, o);
+  });
+
+program
   .command("prove")
   .description("prove the risk block's safety properties on the generated Verilog (yosys, k-induction); a failure writes a VCD")
   .argument("<file>", ".lstep source file")
