@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { BacktestSummary, Units } from "../backtest/summary.js";
 import { Ledger } from "../backtest/ledger.js";
 import { EventKind } from "../event-tape.js";
@@ -110,7 +111,7 @@ export function reportData(log: LogReader, units: Units, s: BacktestSummary, tic
   const qty = (v: number) => v.toLocaleString("en-US", { maximumFractionDigits: qtyDigits });
   return {
     title: `${m.program} on ${m.data}`,
-    subtitle: `${m.instrument.name} · ${s.events.toLocaleString("en-US")} market events over ${s.marketSeconds.toFixed(1)} s · log ${path} (${log.length.toLocaleString("en-US")} records) · program SHA-256 ${log.programHashHex.slice(0, 12)}…`,
+    subtitle: `${m.instrument.name} · ${s.events.toLocaleString("en-US")} market events over ${s.marketSeconds.toFixed(1)} s · log ${basename(path)} (${log.length.toLocaleString("en-US")} records) · program SHA-256 ${log.programHashHex.slice(0, 12)}…`,
     figures: [
       { label: "P&L marked to mid", value: money(s.pnlMarkedToMid), note: `realized ${money(s.pnlRealized)} after fees` },
       { label: "Fees", value: money(s.fees), note: "negative: rebates" },

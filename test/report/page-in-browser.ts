@@ -6,8 +6,11 @@ import { chromium } from "playwright-core";
 export interface PageCheck {
   /** Console errors and uncaught exceptions, in order. */
   readonly errors: readonly string[];
-  /** Per chart (uPlot root, in page order): its section's id and how many of its canvas pixels are painted. */
-  readonly charts: readonly { readonly id: string; readonly painted: number; readonly pixels: number }[];
+  /**
+   * Per chart, in page order: its element's id, its canvas's pixels, how many are painted at all, and
+   * how many in a colour (not a gray: the axes and grid are gray, the data lines and bars are not).
+   */
+  readonly charts: readonly { readonly id: string; readonly pixels: number; readonly painted: number; readonly colored: number }[];
 }
 
 /** Debian's chromium: installed by scripts/install-chromium.sh when missing; its path. */
@@ -37,11 +40,16 @@ export async function checkPage(htmlPath: string, screenshot?: string): Promise<
     const charts = await page.evaluate(() =>
       Array.from(document.querySelectorAll<HTMLElement>(".chart")).map((el) => {
         const canvas = el.querySelector("canvas");
-        if (!canvas) return { id: el.id, painted: 0, pixels: 0 };
+        if (!canvas) return { id: el.id, pixels: 0, painted: 0, colored: 0 };
         const data = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
         let painted = 0;
-        for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) painted++;
-        return { id: el.id, painted, pixels: data.length / 4 };
+        let colored = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] === 0) continue;
+          painted++;
+          if (Math.max(data[i], data[i + 1], data[i + 2]) - Math.min(data[i], data[i + 1], data[i + 2]) > 60) colored++;
+        }
+        return { id: el.id, pixels: data.length / 4, painted, colored };
       }),
     );
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
