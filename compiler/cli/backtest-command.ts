@@ -55,6 +55,7 @@ class UserError extends Error {}
  */
 export async function runBacktestCommand(file: string, opts: BacktestOptions): Promise<number> {
   try {
+    if (opts.logLatency && !opts.log) throw new UserError("--log-latency writes the samples into the log: give --log RUN.lsl too");
     const { ir, text } = program(file);
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);

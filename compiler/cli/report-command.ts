@@ -3,7 +3,7 @@ import { renderSummary } from "../../runtime/backtest/summary.js";
 import { readBoundedFile } from "../../runtime/bounded-file.js";
 import { renderLatency } from "../../runtime/latency/render-latency.js";
 import { LogFormatError, LogReader } from "../../runtime/log/log-reader.js";
-import { logUnits, summarizeLog } from "../../runtime/report/log-summary.js";
+import { logLayoutProblem, logUnits, summarizeLog } from "../../runtime/report/log-summary.js";
 import { reportPage } from "../../runtime/report/report-page.js";
 import { reportData } from "../../runtime/report/report-data.js";
 import { REJECT_REASONS } from "../ir.js";
@@ -30,9 +30,8 @@ export function runReport(path: string, opts: ReportOptions): number {
     if (e instanceof LogFormatError) return fail(`${path}: ${e.message}`);
     throw e;
   }
-  const outputs = log.metadata.outputs;
-  if (!Array.isArray(outputs) || typeof log.metadata.instrument?.tick !== "string")
-    return fail(`${path}: the metadata lacks the program's outputs or the instrument; the log was not written by lockstep backtest`);
+  const problem = logLayoutProblem(log);
+  if (problem !== undefined) return fail(`${path}: ${problem}; give a log written by lockstep backtest --log`);
   const units = logUnits(log, REJECT_REASONS);
   const { summary, tickToTrade } = summarizeLog(log, units);
   const m = log.metadata;

@@ -13,9 +13,16 @@ export interface LatencyFigures {
   readonly maxNs: number;
 }
 
+const MAX_NS = 100e9;
+
 /** 1 ns to 100 s at 3 significant digits; the plain JS histogram (no WebAssembly to load). */
 export function latencyHistogram(): Histogram {
-  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 100e9, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: MAX_NS, numberOfSignificantValueDigits: 3, useWebAssembly: false });
+}
+
+/** The histogram's range bounds a sample; one that is not a number of nanoseconds (from a damaged log) is left out. */
+export function recordNs(h: Histogram, ns: number): void {
+  if (ns >= 0) h.recordValue(Math.min(MAX_NS, Math.max(1, Math.round(ns))));
 }
 
 export function latencyFigures(h: Histogram): LatencyFigures {
@@ -66,7 +73,7 @@ export class TickToTrade {
     if (this.start < 0) return -1;
     const ns = Math.max(1, Math.round((performance.now() - this.start) * 1e6));
     this.start = -1;
-    this.histogram.recordValue(ns);
+    recordNs(this.histogram, ns);
     return ns;
   }
 

@@ -2,7 +2,7 @@ import type { BacktestResult } from "../backtest/backtest.js";
 import { Ledger } from "../backtest/ledger.js";
 import { summarize, type BacktestSummary, type Units } from "../backtest/summary.js";
 import { EventKind } from "../event-tape.js";
-import { latencyFigures, latencyHistogram, type LatencyFigures } from "../latency/tick-to-trade.js";
+import { latencyFigures, latencyHistogram, recordNs, type LatencyFigures } from "../latency/tick-to-trade.js";
 import { LatencyKind, Liquidity, OrderAction, RecordType } from "../log/log-format.js";
 import type { LogReader } from "../log/log-reader.js";
 import { OrderManager } from "../orders/order-manager.js";
@@ -17,6 +17,15 @@ export interface LogSummary {
 /** The instrument's tick and lot from the log's metadata, with the risk check's reason names. */
 export function logUnits(log: LogReader, reasons: readonly string[]): Units {
   return { tick: Number(log.metadata.instrument.tick), lot: Number(log.metadata.instrument.lot), reasons };
+}
+
+/** What makes a log's metadata unusable for a summary, or undefined: a log not written by a backtest. */
+export function logLayoutProblem(log: LogReader): string | undefined {
+  const m = log.metadata;
+  if (!Array.isArray(m.outputs) || typeof m.instrument?.tick !== "string" || typeof m.instrument?.lot !== "string" || !(Number(m.instrument.tick) > 0 && Number(m.instrument.lot) > 0))
+    return "the metadata lacks the program's outputs or the instrument's tick and lot";
+  const layout = outputLayout(m.outputs);
+  return "error" in layout ? `the program's outputs: ${layout.error}` : undefined;
 }
 
 /** Index of the last market record, -1 when there is none: the run ends there. */
@@ -38,7 +47,7 @@ function lastMarket(log: LogReader): number {
  */
 export function summarizeLog(log: LogReader, units: Units): LogSummary {
   const outputs = outputLayout(log.metadata.outputs);
-  if ("error" in outputs) throw new Error(`the log's program outputs: ${outputs.error}`);
+  if ("error" in outputs) throw new Error(`the log's program outputs: ${outputs.error} (check with logLayoutProblem first)`);
   const orders = new OrderManager({ step: () => false, outputs: new Float64Array(0) }, outputs, false, { send: () => {} });
   const ledger = new Ledger();
   const replies = new Float64Array(8);
@@ -97,7 +106,7 @@ export function summarizeLog(log: LogReader, units: Units): LogSummary {
           if (i > last || toStrategy > end) inFlight++;
           else deliver(log, waiting, ledger, replies);
           waiting = -1;
-        } else if (log.aux(i) === LatencyKind.wallTickToTrade) tickToTrade.recordValue(Math.max(1, log.field(i, 0)));
+        } else if (log.aux(i) === LatencyKind.wallTickToTrade) recordNs(tickToTrade, log.field(i, 0));
         break;
       default:
         break;

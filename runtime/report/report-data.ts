@@ -91,7 +91,7 @@ export function reportData(log: LogReader, units: Units, s: BacktestSummary, tic
         break;
       }
       case RecordType.latency:
-        if (log.aux(i) === LatencyKind.wallTickToTrade) latencies.push(log.field(i, 0));
+        if (log.aux(i) === LatencyKind.wallTickToTrade && log.field(i, 0) >= 0 && log.field(i, 0) < Infinity) latencies.push(log.field(i, 0));
         break;
       default:
         break;

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HEADER_FIXED_BYTES, LatencyKind, RECORD_BYTES, RecordType } from "../../runtime/log/log-format.js";
 import { LogReader } from "../../runtime/log/log-reader.js";
+import { encodeHeader } from "../../runtime/log/log-writer.js";
 import { checkPage } from "../report/page-in-browser.js";
 import { lockstepAsync } from "./run-cli.js";
 
@@ -62,7 +63,7 @@ describe("lockstep report", () => {
     expect(Buffer.compare(withoutWallClock(timedLog), plainLog)).toBe(0);
   }, 120_000);
 
-  it("refuses a log with a wrong magic, another version or a truncated record in one line, exit 1, writing no page", async () => {
+  it("refuses a log with a wrong magic, another version, a truncated record or another program's metadata in one line, exit 1, writing no page", async () => {
     const bytes = readFileSync(join(dir, "plain.lsl"));
     const magic = Buffer.from(bytes);
     magic.write("NOTALOG!", 0, "latin1");
@@ -73,6 +74,8 @@ describe("lockstep report", () => {
       { name: "version", bytes: version, says: /format version 7; this reader reads version 1/ },
       { name: "truncated", bytes: bytes.subarray(0, bytes.length - 5), says: /ends inside a record .*truncated/ },
       { name: "header", bytes: bytes.subarray(0, HEADER_FIXED_BYTES - 1), says: /ends inside the header/ },
+      // a well-formed log from something else than a backtest: no quote outputs to read
+      { name: "other", bytes: encodeHeader(new Uint8Array(32), { program: "p", source: "p.lstep", instrument: { name: "X", tick: "0.01", lot: "1" }, outputs: ["x"], data: "d", simulator: {} }), says: /the program's outputs: .*give a log written by lockstep backtest/ },
     ];
     for (const c of cases) writeFileSync(join(dir, `${c.name}.lsl`), c.bytes);
     const runs = await Promise.all(cases.map((c) => lockstepAsync("report", join(dir, `${c.name}.lsl`), "--out", join(dir, `${c.name}.html`))));
