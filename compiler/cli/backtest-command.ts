@@ -60,8 +60,8 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);
     const params = parameters(ir, opts.params);
-    const tape = recording(opts.data, ir);
     const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
+    const tape = recording(opts.data, ir);
     const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
     const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
     const probe = new TickToTrade();

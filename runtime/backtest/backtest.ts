@@ -185,6 +185,7 @@ class Backtest implements ExchangePort, OrderPort {
 
   private fireTimer(now: number): void {
     this.timer = 0;
+    this.log?.record(RecordType.market, EventKind.timer, 0, 0, now, 0, 0, 0, 0);
     this.afterStrategyEvent(now, this.engine.step(EventKind.timer, now, 0, 0, 0, 0));
   }
 

@@ -34,7 +34,7 @@ export const RECORD_BYTES = 48;
 export const PROGRAM_HASH_BYTES = 32;
 
 export const RecordType = {
-  /** aux = event kind (EventKind); a..d = the event's fields; t = when the strategy saw it */
+  /** aux = event kind (EventKind); a..d = the event's fields; t = when the strategy saw it (timer events too) */
   market: 1,
   /** level; a = bid, b = ask (ticks), c = bid qty, d = ask qty (lots): a level's quote_valid = 1 */
   quote: 2,

@@ -233,3 +233,30 @@ describe("latencies read from a file", () => {
     expect([q.data[q.shift()], q.data[q.shift()]]).toEqual([3_000_000, 3_000_000]);
   });
 });
+
+describe("the strategy's timer in the backtest loop", () => {
+  it("sends a timer event at the time timer_at names, before market data at that time, and none after the session", () => {
+    const outputs = new Float64Array(9);
+    const layout: OutputLayout = { levels: [{ valid: 0, bid: 1, ask: 2, bidQty: 3, askQty: 4 }], accept: 5, reason: 6, haltReason: 7, timerAt: 8 };
+    const seen: string[] = [];
+    let deadline = 0;
+    const engine = {
+      outputs,
+      step(kind: number, t: number) {
+        seen.push(`${kind === EventKind.timer ? "timer" : "book"} ${t}`);
+        if (kind === EventKind.book) deadline = t + 1_000; // every book arms the timer 1 µs later
+        else deadline = 0; // the timer event disarms it
+        outputs.fill(0);
+        outputs[8] = deadline;
+        return true;
+      },
+    };
+    const rows: [number, number, number, number, number, number][] = [
+      [EventKind.book, 0, 100, 1, 101, 1],
+      [EventKind.book, 1_000, 100, 1, 101, 1], // at the deadline: the timer goes first
+      [EventKind.book, 1_500, 100, 1, 101, 1], // re-armed for 2,500: after the last event, never sent
+    ];
+    runBacktest(engine, layout, tape(rows), undefined, { ...CONSERVATIVE, latency: constantLatency(0, 0) }, { riskCheck: true });
+    expect(seen).toEqual(["book 0", "timer 1000", "book 1000", "book 1500"]);
+  });
+});
