@@ -69,7 +69,8 @@ export function summarizeLog(log: LogReader, units: Units): LogSummary {
     const type = log.type(i);
     switch (type) {
       case RecordType.market: {
-        events++;
+        // a timer event is logged as a market record too; the recording's events are the others
+        if (log.aux(i) !== EventKind.timer) events++;
         if (Number.isNaN(start)) start = log.t(i);
         const a = log.field(i, 0);
         const c = log.field(i, 2);

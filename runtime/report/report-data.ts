@@ -65,6 +65,7 @@ export function reportData(log: LogReader, units: Units, s: BacktestSummary, tic
   for (let i = 0; i < log.length; i++) {
     switch (log.type(i)) {
       case RecordType.market:
+        if (log.aux(i) === EventKind.timer) break;
         if (!Number.isNaN(t)) pushRow();
         t = log.t(i);
         if (Number.isNaN(t0)) t0 = t;
