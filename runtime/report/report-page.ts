@@ -73,7 +73,7 @@ ${section("rejects", "Rejects by reason", "Orders refused by the program's risk 
 </div>
 ${latency}
 </main>
-<script type="application/json" id="report-data">${inScript(JSON.stringify(d))}</script>
+<script type="application/json" id="report-data">${JSON.stringify(d).replace(/</g, "\\u003c")}</script>
 <script>${inScript(js)}</script>
 <script>${inScript(PAGE_SCRIPT)}</script>
 </body>
