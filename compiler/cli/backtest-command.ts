@@ -8,7 +8,9 @@ import type { EventTape } from "../../runtime/event-tape.js";
 import { constantLatency, parseLatencyCsv, type LatencyModel } from "../../runtime/exchange/latency.js";
 import type { QueueModel } from "../../runtime/exchange/queue-model.js";
 import { ParamReload, RecordType, parameterHash } from "../../runtime/log/log-format.js";
-import { LogWriter, encodeHeader, programHash } from "../../runtime/log/log-writer.js";
+import { encodeHeader, programHash } from "../../runtime/log/log-writer.js";
+import { renderLatency } from "../../runtime/latency/render-latency.js";
+import { TickToTrade, discardSink } from "../../runtime/latency/tick-to-trade.js";
 import { outputLayout, type OutputLayout } from "../../runtime/orders/output-layout.js";
 import type { StrategyEngine } from "../../runtime/orders/strategy-engine.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
@@ -35,6 +37,7 @@ export interface BacktestOptions {
   readonly makerFee: number;
   readonly takerFee: number;
   readonly allowTaker: boolean;
+  readonly logLatency: boolean;
 }
 
 /** The probabilistic queue model's power (hftbacktest's PowerProbQueueFunc with n = 2). */
@@ -50,6 +53,7 @@ class UserError extends Error {}
  */
 export async function runBacktestCommand(file: string, opts: BacktestOptions): Promise<number> {
   try {
+    if (opts.logLatency && !opts.log) throw new UserError("--log-latency writes the samples into the log: give --log RUN.lsl too");
     const { ir, text } = program(file);
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);
@@ -58,7 +62,8 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const tape = recording(opts.data, ir);
     const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
     const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
-    const engine = await loadEngine(ir, opts.target, params);
+    const probe = new TickToTrade();
+    const engine = probe.engine(await loadEngine(ir, opts.target, params));
     const settings = {
       queue: opts.queue,
       queuePower: opts.queue === "probabilistic" ? QUEUE_POWER : 0,
@@ -67,21 +72,23 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
       makerFeeBps: opts.makerFee,
       takerFeeBps: opts.takerFee,
     };
-    const log = opts.log ? openLog(opts.log, ir, text, opts.data, settings, params) : undefined;
+    const log = openLog(opts.log, probe, opts.logLatency, ir, text, opts.data, settings, params);
     const bar = progressBar(process.stderr.isTTY === true && opts.format === "text");
     const started = process.hrtime.bigint();
-    const result = runBacktest(engine, layout, tape, undefined, config, { riskCheck: hasRiskCheck(ir, layout), log: log?.writer, progress: bar });
+    const result = runBacktest(engine, layout, tape, undefined, config, { riskCheck: hasRiskCheck(ir, layout), log: log.writer, progress: bar });
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     bar(-1, 0);
-    log?.close();
+    log.close();
     const units = { tick: toNumber(ir.instrument.tick), lot: toNumber(ir.instrument.lot), reasons: REJECT_REASONS };
     const summary = summarize(result, units, wall);
-    if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: ir.name, data: opts.data, target: opts.target, simulator: settings, ...summary }, null, 2)}\n`);
+    const tickToTrade = probe.figures();
+    if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: ir.name, data: opts.data, target: opts.target, simulator: settings, ...summary, tickToTrade }, null, 2)}\n`);
     else {
       const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
       process.stdout.write(renderSummary(summary, title));
+      process.stdout.write(renderLatency(tickToTrade));
       process.stdout.write(`  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
-      if (opts.log) process.stdout.write(`  log: ${opts.log} (${log!.writer.count} records)\n`);
+      if (opts.log) process.stdout.write(`  log: ${opts.log} (${log.writer.count} records${opts.logLatency ? ", tick-to-trade samples included" : ""})\n`);
     }
     return 0;
   } catch (e) {
@@ -156,10 +163,14 @@ async function loadEngine(ir: IrProgram, target: "ts" | "wasm", params: readonly
   return engine;
 }
 
-function openLog(path: string, ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>, params: readonly bigint[]) {
-  let fd: number;
+/**
+ * The run log, written through the tick-to-trade probe's writer (it sees every order action); without
+ * a path the records go nowhere, so the latency is measured the same way with or without a log file.
+ */
+function openLog(path: string | undefined, probe: TickToTrade, logLatency: boolean, ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>, params: readonly bigint[]) {
+  let fd = -1;
   try {
-    fd = openSync(path, "w");
+    if (path !== undefined) fd = openSync(path, "w");
   } catch (e) {
     throw new UserError(`${path}: cannot write the log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -171,13 +182,13 @@ function openLog(path: string, ir: IrProgram, source: string, data: string, simu
     data,
     simulator,
   });
-  const writer = new LogWriter((b) => writeSync(fd, b), header);
+  const writer = probe.writer(fd >= 0 ? (b) => void writeSync(fd, b) : discardSink, header, logLatency && fd >= 0);
   writer.record(RecordType.paramReload, ParamReload.initial, 0, parameterHash(params), 0, params.length, 0, 0, 0);
   return {
     writer,
     close: () => {
       writer.flush();
-      closeSync(fd);
+      if (fd >= 0) closeSync(fd);
     },
   };
 }

@@ -215,9 +215,21 @@ program
   .option("--maker-fee <bps>", "fee on resting fills, basis points of the notional (negative: a rebate)", (v) => bps(v, "--maker-fee"), 0)
   .option("--taker-fee <bps>", "fee on crossing fills, basis points", (v) => bps(v, "--taker-fee"), 0)
   .option("--allow-taker", "let an order that would cross take liquidity instead of being refused (post-only)", false)
+  .option("--log-latency", "also write each tick-to-trade sample (wall clock) into the log: the log is then no longer deterministic", false)
   .action(async (file: string, o: import("./backtest-command.js").BacktestOptions) => {
     const { runBacktestCommand } = await import("./backtest-command.js");
     process.exitCode = await runBacktestCommand(file, o);
+  });
+
+program
+  .command("report")
+  .description("the summary of a run recomputed from its log (RUN.lsl), and with --out a self-contained HTML page of it")
+  .argument("<log>", "a run log written by lockstep backtest --log")
+  .option("--out <file>", "write the HTML report here (P&L, inventory, quotes and fills, spread captured, rejects, latency)")
+  .addOption(new Option("--format <format>", "summary as text or json").choices(["text", "json"]).default("text"))
+  .action(async (log: string, o: import("./report-command.js").ReportOptions) => {
+    const { runReport } = await import("./report-command.js");
+    process.exitCode = runReport(log, o);
   });
 
 program

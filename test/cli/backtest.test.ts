@@ -26,7 +26,7 @@ describe("lockstep backtest", () => {
     const b = readFileSync(join(dir, "wasm.lsl"));
     expect(Buffer.compare(a, b)).toBe(0);
     const figures = (s: string) => {
-      const { wallSeconds: _w, eventsPerSecond: _e, target: _t, ...rest } = JSON.parse(s);
+      const { wallSeconds: _w, eventsPerSecond: _e, target: _t, tickToTrade: _l, ...rest } = JSON.parse(s);
       return rest;
     };
     const summary = figures(ts.stdout);
