@@ -134,12 +134,13 @@ function traceFromReset(run: EquivalenceRun, hide: readonly string[], timeoutMs:
     "miter -equiv -flatten -make_outputs gold gate miter",
     "hierarchy -top miter",
     "opt -fast",
-    `tee -q -o trace.txt sat -seq ${run.maxSteps} -set-at 1 in_${n.reset} 1 -set-init-zero -prove trigger 0 -show-inputs -show-outputs -dump_vcd counterexample.vcd miter`,
+    // incremental BMC: the shortest trace first, each step a small SAT problem
+    `tee -q -o trace.txt sat -tempinduct -tempinduct-baseonly -maxsteps ${run.maxSteps} -set-at 1 in_${n.reset} 1 -set-init-zero -prove trigger 0 -show-inputs -show-outputs -dump_vcd counterexample.vcd miter`,
   ];
   const r = yosys(run.dir, "trace", script, timeoutMs);
   if ("error" in r) return r;
   const log = readFileSync(join(run.dir, "trace.txt"), "utf8");
-  if (!/FAIL!/.test(log)) return { found: false };
+  if (!/model found for base case: FAIL!/.test(log)) return { found: false };
   const rows = [...log.matchAll(/^\s+(\d+)\s+\\(gold|gate)_(\S+)\s+\S+\s+\S+\s+(\S+)/gm)].map((m) => ({ step: Number(m[1]), side: m[2], name: m[3], value: m[4] }));
   const steps = Math.max(0, ...rows.map((x) => x.step));
   const last = rows.filter((x) => x.step === steps);
