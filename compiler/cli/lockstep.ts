@@ -185,7 +185,7 @@ program
   .option("--artifacts <dir>", "prove the .v/.vhd files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
   .option("--out <dir>", "where the proof scripts, the logs and a counterexample VCD go", outputDir("--out"), "lockstep-proofs")
   .option("--only <proofs>", "safety, equivalence or both, separated by commas (default: both)", proofList)
-  .option("--tops <tops>", "the tops whose Verilog and VHDL are proved equivalent: engine, gateway or both (default: both)", topList)
+  .option("--tops <tops>", "the tops whose Verilog and VHDL are proved equivalent: engine, gateway or both (default: gateway)", topList)
   .option("--max-steps <n>", "longest induction and counterexample, in cycles", (v) => positiveInt(v, "--max-steps"), 6)
   .option("--timeout <seconds>", "give up after this many seconds", (v) => positiveInt(v, "--timeout"), 600)
   .action(async (file: string, o: { artifacts?: string; out: string; only?: ("safety" | "equivalence")[]; tops?: ("engine" | "gateway")[]; maxSteps: number; timeout: number }) => {

@@ -91,6 +91,8 @@ function readBoth(module: string, hide: readonly string[]): string[] {
     "read_verilog vhdl.v",
     `rename ${module} gate`,
     "proc",
+    // GHDL prints a table as an initialized memory: make it logic, as the Verilog's constant wires are
+    "memory",
     "opt_expr",
     "opt_clean",
     // only multipliers: registers keep their declared widths on both sides, so they still pair
