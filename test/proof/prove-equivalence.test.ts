@@ -77,4 +77,23 @@ describe("lockstep prove: Verilog = VHDL", () => {
     expect(vcd).toMatch(/\$var .*\\gate_reason /);
     expect(lines.join("")).toMatch(/FAILED {2}grid_gateway: counterexample from reset, \d+ cycles: reason differs/);
   }, 300_000);
+
+  it("does not prove a register that reset leaves alone in both languages equal: the base names it", async () => {
+    const netlist = lowerProgram(compileExample("examples/grid.lstep"), "gateway");
+    const [verilog, vhdl] = [printVerilog(netlist), printVhdl(netlist)];
+    const v = verilog.replace(/^ {6}last_time <= \d+'sh0;\n/m, "");
+    const h = vhdl.replace(/^ {8}last_time <= to_signed\(0, \d+\);\n/m, "");
+    expect([v, h]).not.toEqual([verilog, vhdl]);
+    expect(v).not.toBe(verilog);
+    expect(h).not.toBe(vhdl);
+    const artifacts = join(work, "unreset-artifacts");
+    mkdirSync(artifacts, { recursive: true });
+    writeFileSync(join(artifacts, `${netlist.module}.v`), v);
+    writeFileSync(join(artifacts, `${netlist.module}.vhd`), h);
+    const r = await runProve("examples/grid.lstep", { ...options("unreset", artifacts), maxSteps: 1 }, quiet);
+    expect(r.exitCode).toBe(1);
+    const outcome = r.equivalence[0].outcome;
+    expect(outcome.status).not.toBe("proved");
+    if (outcome.status === "not_proved" || outcome.status === "counterexample") expect(outcome.unproven.join(" ")).toMatch(/^rst: under reset, next values still read .*last_time\.q/);
+  }, 300_000);
 });
