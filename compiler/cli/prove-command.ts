@@ -98,7 +98,7 @@ export async function runProve(file: string, o: ProveOptions, write: (s: string)
 
   const equivalence: ProveResult["equivalence"][number][] = [];
   if (only.has("equivalence")) {
-    write(`Verilog = VHDL (the VHDL through ghdl --synth; registers paired by name, yosys equiv_simple on the step, sat on reset)\n`);
+    write(`Verilog = VHDL (the VHDL through ghdl --synth; registers paired by name and cut; yosys equiv_simple on the step, a structural check of reset)\n`);
     for (const top of o.tops ?? EQUIVALENCE_TOPS) {
       const netlist = lowerProgram(ir, top);
       const verilog = artifact(netlist.module, "v", () => printVerilog(netlist));
