@@ -58,6 +58,13 @@ function topList(v: string): ("engine" | "gateway")[] {
   return list as ("engine" | "gateway")[];
 }
 
+function proofList(v: string): ("safety" | "equivalence")[] {
+  const list = targetList(v);
+  const bad = list.find((t) => t !== "safety" && t !== "equivalence");
+  if (bad) throw new InvalidArgumentError(`--only takes safety and equivalence, got '${bad}'`);
+  return list as ("safety" | "equivalence")[];
+}
+
 function positiveInt(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${flag} needs a positive whole number, got '${v}'`);
@@ -234,15 +241,17 @@ program
 
 program
   .command("prove")
-  .description("prove the risk block's safety properties on the generated Verilog (yosys, k-induction); a failure writes a VCD")
+  .description("prove the risk block's safety properties on the generated Verilog (yosys, k-induction) and each top's Verilog equivalent to its VHDL; a failure writes a VCD")
   .argument("<file>", ".lstep source file")
-  .option("--artifacts <dir>", "prove the NAME_engine.v in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
-  .option("--out <dir>", "where the proof scripts, the log and a counterexample VCD go", outputDir("--out"), "lockstep-proofs")
+  .option("--artifacts <dir>", "prove the .v/.vhd files in DIR written by `lockstep compile` instead of compiling afresh", artifactsDir)
+  .option("--out <dir>", "where the proof scripts, the logs and a counterexample VCD go", outputDir("--out"), "lockstep-proofs")
+  .option("--only <proofs>", "safety, equivalence or both, separated by commas (default: both)", proofList)
+  .option("--tops <tops>", "the tops whose Verilog and VHDL are proved equivalent: engine, gateway or both (default: gateway)", topList)
   .option("--max-steps <n>", "longest induction and counterexample, in cycles", (v) => positiveInt(v, "--max-steps"), 6)
   .option("--timeout <seconds>", "give up after this many seconds", (v) => positiveInt(v, "--timeout"), 600)
-  .action(async (file: string, o: { artifacts?: string; out: string; maxSteps: number; timeout: number }) => {
+  .action(async (file: string, o: { artifacts?: string; out: string; only?: ("safety" | "equivalence")[]; tops?: ("engine" | "gateway")[]; maxSteps: number; timeout: number }) => {
     const { runProve } = await import("./prove-command.js");
-    const r = await runProve(file, { artifacts: o.artifacts, out: o.out, maxSteps: o.maxSteps, timeoutSeconds: o.timeout });
+    const r = await runProve(file, { artifacts: o.artifacts, out: o.out, only: o.only, tops: o.tops, maxSteps: o.maxSteps, timeoutSeconds: o.timeout });
     process.exitCode = r.exitCode;
   });
 

@@ -57,7 +57,7 @@ describe("a mutant only the proof catches", () => {
     const artifacts = join(work, "artifacts");
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, `${v.module}.v`), mutant);
-    const r = await runProve(example, { out: join(work, "proof"), artifacts, maxSteps: 6, timeoutSeconds: 300 }, () => {});
+    const r = await runProve(example, { out: join(work, "proof"), artifacts, only: ["safety"], maxSteps: 6, timeoutSeconds: 300 }, () => {});
     expect(r.outcome?.status).toBe("counterexample");
     if (r.outcome?.status === "counterexample") expect(r.outcome.failed).toContain("kill_switch");
   }, 300_000);

@@ -13,7 +13,7 @@ beforeAll(ensureHdlTools);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const quiet = () => {};
-const options = (name: string, artifacts?: string) => ({ out: join(work, name), artifacts, maxSteps: 6, timeoutSeconds: 300 });
+const options = (name: string, artifacts?: string) => ({ out: join(work, name), artifacts, only: ["safety" as const], maxSteps: 6, timeoutSeconds: 300 });
 
 /** Writes a changed copy of an example's engine Verilog where `lockstep prove --artifacts` reads it. */
 function mutantArtifacts(example: string, name: string, change: (verilog: string) => string): string {
@@ -55,11 +55,13 @@ describe("lockstep prove", () => {
     expect(lines.join("")).toMatch(/FAILED\s+max_position/);
   }, 120_000);
 
-  it("runs from the CLI: a named-property report, exit 0; a file without a risk block is a one-line error", () => {
-    const ok = lockstep("prove", "examples/grid.lstep", "--out", join(work, "cli"));
+  it("runs from the CLI: a named-property report and the gateway's equivalence row, exit 0; a file without a risk block is a one-line error", () => {
+    const ok = lockstep("prove", "examples/grid.lstep", "--out", join(work, "cli"), "--tops", "gateway");
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^ {2}proved {2}kill_switch /m);
     expect(ok.stdout).toMatch(/\d+ properties proved by 1-induction/);
+    expect(ok.stdout).toMatch(/^ {2}proved {2}grid_gateway: \d+ registers, \d+ bits compared/m);
+    expect(ok.stdout).not.toMatch(/grid_engine: /);
     const none = lockstep("prove", "test/hdl/fixtures/every-op.lstep", "--out", join(work, "cli"));
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/has no risk block/);
