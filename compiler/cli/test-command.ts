@@ -7,7 +7,7 @@ import { interpreterEngine, type TargetEngine } from "../../targets/agreement/en
 import { checkBatch, ReferenceRecorder, type Pending } from "../../targets/agreement/hardware-batch.js";
 import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
 import { writeReplay } from "../../targets/agreement/replay-file.js";
-import { runStream, type Divergence } from "../../targets/agreement/run-agreement.js";
+import { runStream, type Divergence, type Stats } from "../../targets/agreement/run-agreement.js";
 import type { Case } from "../../targets/agreement/scenarios.js";
 import { shrink, type FailingCase } from "../../targets/agreement/shrink.js";
 import { RESET, type StreamStep } from "../../targets/agreement/streams.js";
@@ -31,11 +31,6 @@ export interface TestOptions {
   readonly minCoverage?: number;
   /** How many of the streams (the first ones) also run through GHDL; only with the vhdl target. */
   readonly vhdlRuns?: number;
-}
-
-interface Stats {
-  events: number;
-  ms: number;
 }
 
 /** What a target ran: its streams, and the reference's coverage on exactly those streams. */
@@ -130,6 +125,7 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
 
 async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[], origin: Origin, opts: TestOptions, sims: SimPool, out: (s: string) => void): Promise<TestOutcome> {
   const stats = new Map<string, Stats>();
+  const generation: Stats = { events: 0, ms: 0 };
   const software: TargetEngine[] = [];
   const circuits: Circuit[] = [];
   for (const t of targets) {
@@ -141,13 +137,14 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     const s = { events: 0, ms: 0 };
     stats.set(t, s);
     if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, streams: 0, stats: s });
-    else software.push(timed(e, s));
+    else software.push(e);
   }
   const refStats = { events: 0, ms: 0 };
+  stats.set("interpreter", refStats);
   const coverage = new Coverage(ir);
-  const timedReference = timed(interpreterEngine(ir, coverage), refStats);
-  const recorder = circuits.length ? new ReferenceRecorder(ir, timedReference) : undefined;
-  const reference = recorder?.engine ?? timedReference;
+  const plainReference = interpreterEngine(ir, coverage);
+  const recorder = circuits.length ? new ReferenceRecorder(ir, plainReference) : undefined;
+  const reference = recorder?.engine ?? plainReference;
   const generator = new CaseGenerator(ir, opts.seed, coverage);
   const deadline = opts.timeBudgetSeconds ? performance.now() + opts.timeBudgetSeconds * 1000 : Infinity;
   const history: Case[] = [];
@@ -171,17 +168,20 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
   try {
     for (let i = 0; i < opts.runs && !failing; i++) {
       if (performance.now() > deadline) break;
+      const g0 = performance.now();
       const k = generator.next(i);
+      generation.ms += performance.now() - g0;
+      generation.events += k.stream.length;
       streams++;
       progress(streams);
       const before = coverage.covered;
-      let d = runStream(ir, k.base, k.stream, reference, software);
+      let d = runStream(ir, k.base, k.stream, reference, software, stats);
       const expected = recorder?.take();
       generator.feedback(k, coverage.covered > before);
       const rerun = i % RERUN_EVERY === RERUN_EVERY - 1;
       let twice = false;
       if (!d && rerun) {
-        d = runStream(ir, k.base, k.stream, reference, software);
+        d = runStream(ir, k.base, k.stream, reference, software, stats);
         recorder?.take();
         twice = d !== undefined;
       }
@@ -235,7 +235,7 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     for (const w of waveforms) out(`waveforms: ${w}\n`);
     outcome = { ...outcome, exitCode: internal ? 2 : 1, divergence, replayPath: path, waveforms };
   }
-  out(summary(ir, streams, refStats, reports, pct, outcome.divergence));
+  out(summary(ir, streams, generation, refStats, reports, pct, outcome.divergence));
   out(renderCoverage(ir.name, rows));
   const missing = coverage.missing();
   if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
@@ -329,19 +329,6 @@ function chain(cases: readonly Case[]): FailingCase {
   return { base: cases[0].base, stream };
 }
 
-function timed(e: TargetEngine, s: Stats): TargetEngine {
-  return {
-    ...e,
-    step: (k, t, a, b, c, d) => {
-      const t0 = performance.now();
-      const r = e.step(k, t, a, b, c, d);
-      s.ms += performance.now() - t0;
-      s.events++;
-      return r;
-    },
-  };
-}
-
 function progressBar(total: number, enabled: boolean): (done: number) => void {
   let last = -1;
   return (done) => {
@@ -359,8 +346,10 @@ function progressBar(total: number, enabled: boolean): (done: number) => void {
   };
 }
 
-function summary(ir: IrProgram, streams: number, ref: Stats, reports: readonly TargetReport[], pct: number, d?: Divergence): string {
-  const rows = [["target", "streams", "events", "disagreements", "time", "coverage"]];
+/** The run's table: generation (steps generated), the reference, then each target, each with its own time. */
+function summary(ir: IrProgram, streams: number, generation: Stats, ref: Stats, reports: readonly TargetReport[], pct: number, d?: Divergence): string {
+  const rows = [["stage", "streams", "events", "disagreements", "time", "coverage"]];
+  rows.push(["generation", String(streams), `${generation.events} steps`, "", `${(generation.ms / 1000).toFixed(2)} s`, ""]);
   rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`, `${pct.toFixed(1)} %`]);
   for (const r of reports)
     rows.push([r.target, String(r.streams), String(r.events), d?.target === r.target ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);

@@ -1,5 +1,5 @@
 import { cone } from "../../compiler/dead-code.js";
-import type { EvaluationObserver } from "../../compiler/interpret.js";
+import type { NumberObserver } from "../../compiler/closure-interpret.js";
 import type { Handler, Instr, Interval, IrProgram } from "../../compiler/ir.js";
 
 /**
@@ -26,6 +26,9 @@ interface HandlerCoverage {
   readonly cmps: Instr[];
   readonly selects: Instr[];
   readonly clamps: Instr[];
+  /** The clamps' bounds as doubles (the values observed are doubles). */
+  readonly clampLo: Float64Array;
+  readonly clampHi: Float64Array;
   readonly luts: Instr[];
   /** Bit o set: outcome o seen. */
   readonly cmpSeen: Uint8Array;
@@ -43,7 +46,7 @@ interface HandlerCoverage {
   readonly guardCone: Uint8Array;
 }
 
-export class Coverage implements EvaluationObserver {
+export class Coverage implements NumberObserver {
   private readonly handlers: HandlerCoverage[];
   /** Items covered so far: grows whenever a stream reaches something new. */
   covered = 0;
@@ -52,27 +55,27 @@ export class Coverage implements EvaluationObserver {
     this.handlers = program.handlers.map((h) => analyse(program, h));
   }
 
-  observe(handler: number, v: readonly bigint[], accepted: boolean): void {
+  observe(handler: number, v: Float64Array, accepted: boolean): void {
     const c = this.handlers[handler];
     const counts = (ins: Instr) => accepted || c.guardCone[ins.id] === 1;
-    c.cmps.forEach((ins, k) => counts(ins) && this.mark(c.cmpSeen, k, v[ins.id] === 0n ? 0 : 1));
+    c.cmps.forEach((ins, k) => counts(ins) && this.mark(c.cmpSeen, k, v[ins.id] === 0 ? 0 : 1));
     c.selects.forEach((ins, k) => counts(ins) && this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0));
     c.clamps.forEach((ins, k) => {
       if (ins.op !== "clamp" || !counts(ins)) return;
       const x = v[ins.a];
-      this.mark(c.clampSeen, k, x < ins.lo ? 0 : x > ins.hi ? 2 : 1);
+      this.mark(c.clampSeen, k, x < c.clampLo[k] ? 0 : x > c.clampHi[k] ? 2 : 1);
     });
     for (const ins of c.luts) {
       if (ins.op !== "lut" || !counts(ins)) continue;
       const seen = c.tableSeen.get(ins.table)!;
-      const i = Number(v[ins.index]);
+      const i = v[ins.index];
       if (seen[i] === 0) {
         seen[i] = 1;
         this.covered++;
       }
     }
-    if (c.reason && accepted && !c.reason.seen.has(v[c.reason.id])) {
-      c.reason.seen.add(v[c.reason.id]);
+    if (c.reason && accepted && !c.reason.seen.has(BigInt(v[c.reason.id]))) {
+      c.reason.seen.add(BigInt(v[c.reason.id]));
       this.covered++;
     }
   }
@@ -237,6 +240,8 @@ function analyse(program: IrProgram, h: Handler): HandlerCoverage {
     cmps,
     selects,
     clamps,
+    clampLo: Float64Array.from(clamps, (i) => (i.op === "clamp" ? Number(i.lo) : 0)),
+    clampHi: Float64Array.from(clamps, (i) => (i.op === "clamp" ? Number(i.hi) : 0)),
     luts,
     cmpSeen: new Uint8Array(cmps.length),
     cmpReachable,
@@ -252,8 +257,8 @@ function analyse(program: IrProgram, h: Handler): HandlerCoverage {
 }
 
 /** Whether a select, min or max took its first input. */
-export function tookFirst(ins: Instr, v: readonly bigint[]): boolean {
-  if (ins.op === "select") return v[ins.cond] !== 0n;
+export function tookFirst(ins: Instr, v: ArrayLike<bigint> | ArrayLike<number>): boolean {
+  if (ins.op === "select") return Number(v[ins.cond]) !== 0;
   if (ins.op === "min") return v[ins.a] <= v[ins.b];
   if (ins.op === "max") return v[ins.a] >= v[ins.b];
   return false;

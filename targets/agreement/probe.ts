@@ -1,4 +1,5 @@
-import { evaluate, Interpreter } from "../../compiler/interpret.js";
+import { evaluateFast } from "../../compiler/closure-interpret.js";
+import { Interpreter } from "../../compiler/interpret.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
 import { RESET, isParamStep, type StreamStep } from "./streams.js";
@@ -68,7 +69,7 @@ export class Probe {
     if (handler < 0) return undefined;
     // the variant's handler: a variant may change an instruction (a rounding), not only a table
     const h = program.handlers[handler];
-    const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, program);
+    const values = evaluateFast(program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state);
     return { handler, values, accepted: values[h.guard] !== 0n };
   }
 
