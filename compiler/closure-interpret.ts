@@ -318,13 +318,20 @@ export function evaluateFast(program: IrProgram, handler: Handler, inputs: reado
   const v = new Float64Array(handler.body.length);
   if (p && s && runCompiled(c, v, Float64Array.from(inputs), p, s) < 0) {
     const out = new Array<bigint>(v.length);
-    for (let i = 0; i < v.length; i++) out[i] = BigInt(v[i]);
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      out[i] = x >= -SMALL && x < SMALL ? SMALL_BIGINTS[x + SMALL] : BigInt(x);
+    }
     return out;
   }
   const [t, a, b, cc, d] = inputs.map(BigInt);
   const exact: EventInputs = { t, a, b, c: cc, d };
   return evaluate(handler, exact, params, state, program);
 }
+
+/** Flags, reasons, counters: most values are small, and a table lookup is cheaper than BigInt(x). */
+const SMALL = 1024;
+const SMALL_BIGINTS = Array.from({ length: 2 * SMALL }, (_, i) => BigInt(i - SMALL));
 
 /** Float64 copies of parameter vectors (which nobody changes), kept per vector: a probe asks many questions under one. */
 const paramCopies = new WeakMap<readonly bigint[], Float64Array | null>();
