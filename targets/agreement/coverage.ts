@@ -20,6 +20,15 @@ export type CoverageTarget =
   | { readonly kind: "reason"; readonly handler: number; readonly id: number; readonly value: bigint };
 
 export type ClampSide = 0 | 1 | 2;
+
+/** Per handler, the items seen (Coverage.seen). */
+export type CoverageSeen = readonly {
+  readonly cmp: Uint8Array;
+  readonly select: Uint8Array;
+  readonly clamp: Uint8Array;
+  readonly tables: readonly (readonly [number, Uint8Array])[];
+  readonly reasons: readonly bigint[];
+}[];
 const CLAMP_SIDES = ["below", "inside", "above"] as const;
 
 interface HandlerCoverage {
@@ -78,6 +87,31 @@ export class Coverage implements NumberObserver {
       c.reason.seen.add(BigInt(v[c.reason.id]));
       this.covered++;
     }
+  }
+
+  /** What has been seen, as plain data: a worker thread's coverage, sent to the thread that merges it. */
+  seen(): CoverageSeen {
+    return this.handlers.map((c) => ({
+      cmp: c.cmpSeen,
+      select: c.selectSeen,
+      clamp: c.clampSeen,
+      tables: [...c.tableSeen].map(([t, seen]) => [t, seen] as const),
+      reasons: c.reason ? [...c.reason.seen] : [],
+    }));
+  }
+
+  /** Adds what another run of the same program saw. */
+  merge(other: CoverageSeen): void {
+    const or = (into: Uint8Array, from: Uint8Array) => from.forEach((bits, k) => (into[k] |= bits));
+    other.forEach((o, h) => {
+      const c = this.handlers[h];
+      or(c.cmpSeen, o.cmp);
+      or(c.selectSeen, o.select);
+      or(c.clampSeen, o.clamp);
+      for (const [t, seen] of o.tables) or(c.tableSeen.get(t)!, seen);
+      for (const r of o.reasons) c.reason?.seen.add(r);
+    });
+    this.covered = totals(this.summary()).covered;
   }
 
   private mark(bits: Uint8Array, k: number, outcome: number): void {
