@@ -11,7 +11,7 @@ import { Prng } from "../../targets/agreement/prng.js";
 describe("derived parameters without lowest terms", () => {
   it("a whole exponent written as a fraction (4/2) is still a whole exponent", () => {
     expect(X.pow(X.rat(3n), { n: 4n, d: 2n })).toEqual(X.rat(9n));
-    expect(X.lazy.div(X.rat(6n), X.rat(4n))).toEqual({ n: 24n, d: 16n });
+    expect(X.lazy.div(X.rat(6n), X.rat(4n))).toEqual({ n: 6n, d: 4n });
   });
 
   it("load the same raw values as the reduced evaluation, on 300 parameter sets per example", () => {
