@@ -66,16 +66,24 @@ export class Coverage implements NumberObserver {
 
   observe(handler: number, v: Float64Array, accepted: boolean): void {
     const c = this.handlers[handler];
-    const counts = (ins: Instr) => accepted || c.guardCone[ins.id] === 1;
-    c.cmps.forEach((ins, k) => counts(ins) && this.mark(c.cmpSeen, k, v[ins.id] === 0 ? 0 : 1));
-    c.selects.forEach((ins, k) => counts(ins) && this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0));
-    c.clamps.forEach((ins, k) => {
-      if (ins.op !== "clamp" || !counts(ins)) return;
+    const cone = c.guardCone;
+    // plain loops: this runs on every event of every stream
+    for (let k = 0; k < c.cmps.length; k++) {
+      const ins = c.cmps[k];
+      if (accepted || cone[ins.id] === 1) this.mark(c.cmpSeen, k, v[ins.id] === 0 ? 0 : 1);
+    }
+    for (let k = 0; k < c.selects.length; k++) {
+      const ins = c.selects[k];
+      if (accepted || cone[ins.id] === 1) this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0);
+    }
+    for (let k = 0; k < c.clamps.length; k++) {
+      const ins = c.clamps[k];
+      if (ins.op !== "clamp" || !(accepted || cone[ins.id] === 1)) continue;
       const x = v[ins.a];
       this.mark(c.clampSeen, k, x < c.clampLo[k] ? 0 : x > c.clampHi[k] ? 2 : 1);
-    });
+    }
     for (const ins of c.luts) {
-      if (ins.op !== "lut" || !counts(ins)) continue;
+      if (ins.op !== "lut" || !(accepted || cone[ins.id] === 1)) continue;
       const seen = c.tableSeen.get(ins.table)!;
       const i = v[ins.index];
       if (seen[i] === 0) {
