@@ -17,7 +17,7 @@ import type { Handler, Instr, IrProgram, Rounding } from "./ir.js";
  *     divisor) below 2^51; elsewhere that one op is done in BigInt;
  *   - shifts and roundings are scalings by powers of two, which doubles do exactly.
  * A value outside its interval is a range-analysis bug: the checked evaluation throws the same error as
- * the BigInt interpreter's; the unchecked one (evaluateFast) falls back to the BigInt interpreter, so
+ * the BigInt interpreter's; the unchecked one (evaluateNumbers) falls back to the BigInt interpreter, so
  * it can never differ from the definition.
  */
 
@@ -308,30 +308,21 @@ export class ClosureInterpreter {
 }
 
 /**
- * Every value of one handler for one event, changing nothing: the BigInt interpreter's `evaluate`, on
- * closures when every parameter and state value is a safe integer and nothing escapes its interval.
+ * Every value of one handler for one event, changing nothing: the BigInt interpreter's `evaluate` as
+ * doubles, on closures when every parameter and state value is a safe integer and nothing escapes its
+ * interval; otherwise from the BigInt interpreter (then a value beyond 2^53, which only a range-analysis
+ * bug makes, is rounded). `stateNumbers`, when given, is `state` as doubles (a probe keeps them).
  */
-export function evaluateFast(program: IrProgram, handler: Handler, inputs: readonly number[], params: readonly bigint[], state: readonly bigint[]): bigint[] {
+export function evaluateNumbers(program: IrProgram, handler: Handler, inputs: readonly number[], params: readonly bigint[], state: readonly bigint[], stateNumbers?: Float64Array): Float64Array {
   const c = compileHandler(program, handler);
   const p = paramNumbers(params);
-  const s = safeNumbers(state);
+  const s = stateNumbers ?? safeNumbers(state);
   const v = new Float64Array(handler.body.length);
-  if (p && s && runCompiled(c, v, Float64Array.from(inputs), p, s) < 0) {
-    const out = new Array<bigint>(v.length);
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      out[i] = x >= -SMALL && x < SMALL ? SMALL_BIGINTS[x + SMALL] : BigInt(x);
-    }
-    return out;
-  }
+  if (p && s && runCompiled(c, v, Float64Array.from(inputs), p, s) < 0) return v;
   const [t, a, b, cc, d] = inputs.map(BigInt);
   const exact: EventInputs = { t, a, b, c: cc, d };
-  return evaluate(handler, exact, params, state, program);
+  return Float64Array.from(evaluate(handler, exact, params, state, program), Number);
 }
-
-/** Flags, reasons, counters: most values are small, and a table lookup is cheaper than BigInt(x). */
-const SMALL = 1024;
-const SMALL_BIGINTS = Array.from({ length: 2 * SMALL }, (_, i) => BigInt(i - SMALL));
 
 /** Float64 copies of parameter vectors (which nobody changes), kept per vector: a probe asks many questions under one. */
 const paramCopies = new WeakMap<readonly bigint[], Float64Array | null>();
@@ -343,7 +334,7 @@ function paramNumbers(xs: readonly bigint[]): Float64Array | undefined {
 }
 
 /** The values as doubles, or undefined when one is not a safe integer. */
-function safeNumbers(xs: readonly bigint[]): Float64Array | undefined {
+export function safeNumbers(xs: readonly bigint[]): Float64Array | undefined {
   const out = new Float64Array(xs.length);
   for (let i = 0; i < xs.length; i++) {
     out[i] = Number(xs[i]);

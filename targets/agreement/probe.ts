@@ -1,4 +1,4 @@
-import { evaluateFast } from "../../compiler/closure-interpret.js";
+import { evaluateNumbers, safeNumbers } from "../../compiler/closure-interpret.js";
 import { Interpreter } from "../../compiler/interpret.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
@@ -8,7 +8,8 @@ import { loadable } from "./run-agreement.js";
 /** The reference's values for one more event, evaluated without changing anything. */
 export interface Evaluation {
   readonly handler: number;
-  readonly values: readonly bigint[];
+  /** As doubles: exact integers (the values of a sound range analysis are below 2^53). */
+  readonly values: Float64Array;
   readonly accepted: boolean;
 }
 
@@ -22,6 +23,8 @@ export class Probe {
   time: number;
   /** Tails evaluated so far: what the solver has spent. */
   evaluations = 0;
+  /** The state as doubles, for the questions asked before the next push (undefined: not safe integers). */
+  private stateNumbers: Float64Array | undefined | null = null;
 
   constructor(
     private readonly program: IrProgram,
@@ -36,6 +39,7 @@ export class Probe {
 
   /** Runs one more step of the stream; returns whether the reference accepted it. */
   push(s: StreamStep): boolean {
+    this.stateNumbers = null;
     if (isParamStep(s)) {
       const next = loadable(this.program, s.params!);
       if (next && s.kind === RESET) {
@@ -56,12 +60,15 @@ export class Probe {
   evaluate(tail: readonly EventFields[], program: IrProgram = this.program): Evaluation | undefined {
     this.evaluations++;
     let state: readonly bigint[] = this.it.state;
+    if (this.stateNumbers === null) this.stateNumbers = safeNumbers(state);
+    let numbers = this.stateNumbers;
     if (tail.length > 1) {
       const copy = new Interpreter(this.program);
       copy.reset(this.it.parameters);
       this.it.state.forEach((v, i) => (copy.state[i] = v));
       for (const e of tail.slice(0, -1)) if (!copy.step(e.kind, e.t, e.a, e.b, e.c, e.d)) return undefined;
       state = copy.state;
+      numbers = undefined;
     }
     const e = tail[tail.length - 1];
     if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
@@ -69,8 +76,8 @@ export class Probe {
     if (handler < 0) return undefined;
     // the variant's handler: a variant may change an instruction (a rounding), not only a table
     const h = program.handlers[handler];
-    const values = evaluateFast(program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state);
-    return { handler, values, accepted: values[h.guard] !== 0n };
+    const values = evaluateNumbers(program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state, numbers);
+    return { handler, values, accepted: values[h.guard] !== 0 };
   }
 
   /**
