@@ -314,14 +314,21 @@ export class ClosureInterpreter {
  * bug makes, is rounded). `stateNumbers`, when given, is `state` as doubles (a probe keeps them).
  */
 export function evaluateNumbers(program: IrProgram, handler: Handler, inputs: readonly number[], params: readonly bigint[], state: readonly bigint[], stateNumbers?: Float64Array): Float64Array {
-  const c = compileHandler(program, handler);
-  const p = paramNumbers(params);
-  const s = stateNumbers ?? safeNumbers(state);
   const v = new Float64Array(handler.body.length);
-  if (p && s && runCompiled(c, v, Float64Array.from(inputs), p, s) < 0) return v;
+  if (evaluateInto(program, handler, inputs, params, stateNumbers ?? safeNumbers(state), v)) return v;
   const [t, a, b, cc, d] = inputs.map(BigInt);
   const exact: EventInputs = { t, a, b, c: cc, d };
   return Float64Array.from(evaluate(handler, exact, params, state, program), Number);
+}
+
+const scratchInputs = new Float64Array(5);
+
+/** The handler's values into `v` on closures; false (v unusable) when a value escapes or an input is not a safe integer. */
+export function evaluateInto(program: IrProgram, handler: Handler, inputs: readonly number[], params: readonly bigint[], state: Float64Array | undefined, v: Float64Array): boolean {
+  const p = paramNumbers(params);
+  if (!p || !state) return false;
+  for (let i = 0; i < 5; i++) scratchInputs[i] = inputs[i];
+  return runCompiled(compileHandler(program, handler), v, scratchInputs, p, state) < 0;
 }
 
 /** Float64 copies of parameter vectors (which nobody changes), kept per vector: a probe asks many questions under one. */

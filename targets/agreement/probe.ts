@@ -1,4 +1,4 @@
-import { evaluateNumbers, safeNumbers } from "../../compiler/closure-interpret.js";
+import { evaluateInto, evaluateNumbers, safeNumbers } from "../../compiler/closure-interpret.js";
 import { Interpreter } from "../../compiler/interpret.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
@@ -62,7 +62,12 @@ export class Probe {
     let state: readonly bigint[] = this.it.state;
     if (this.stateNumbers === null) this.stateNumbers = safeNumbers(state);
     let numbers = this.stateNumbers;
-    if (tail.length > 1) {
+    const ahead = tail.length > 1 && numbers ? this.stepAhead(tail, numbers) : "escaped";
+    if (ahead === undefined) return undefined;
+    if (tail.length > 1 && ahead !== "escaped") {
+      numbers = ahead;
+      state = Array.from(ahead, BigInt);
+    } else if (tail.length > 1) {
       const copy = new Interpreter(this.program);
       copy.reset(this.it.parameters);
       this.it.state.forEach((v, i) => (copy.state[i] = v));
@@ -78,6 +83,26 @@ export class Probe {
     const h = program.handlers[handler];
     const values = evaluateNumbers(program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state, numbers);
     return { handler, values, accepted: values[h.guard] !== 0 };
+  }
+
+  /**
+   * All but the last event of `tail` on a copy of the state as doubles: the state before the last, or
+   * undefined if one is refused, or "escaped" when a value leaves its interval (then the BigInt
+   * interpreter answers).
+   */
+  private stepAhead(tail: readonly EventFields[], from: Float64Array): Float64Array | undefined | "escaped" {
+    const state = Float64Array.from(from);
+    for (let k = 0; k < tail.length - 1; k++) {
+      const e = tail[k];
+      if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
+      const h = this.program.handlers.find((x) => x.event === EVENT_KIND_NAMES[e.kind]);
+      if (!h) return undefined;
+      const v = new Float64Array(h.body.length);
+      if (!evaluateInto(this.program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state, v)) return "escaped";
+      if (v[h.guard] === 0) return undefined;
+      for (const w of h.writes) state[w.slot] = v[w.value];
+    }
+    return state;
   }
 
   /**
