@@ -1,5 +1,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../package-root.js";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { CaseGenerator } from "../../targets/agreement/case-generator.js";
 import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../../targets/agreement/coverage.js";
@@ -167,7 +169,9 @@ export async function runPart(ir: IrProgram, file: string, targets: readonly Tar
  */
 async function runInWorkers(file: string, opts: TestOptions, workers: number): Promise<PartResult[]> {
   const { default: Tinypool } = await import("tinypool");
-  const pool = new Tinypool({ filename: new URL("./test-worker.js", import.meta.url).href, minThreads: workers, maxThreads: workers });
+  // the built worker, also when this module runs from its TypeScript source (the tests)
+  const filename = pathToFileURL(join(packageRoot(), "dist/compiler/cli/test-worker.js")).href;
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });
   const seeds = workerSeeds(opts.seed, workers);
   try {
     return await Promise.all(
