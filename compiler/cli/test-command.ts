@@ -138,7 +138,14 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
   }
   const ir = c.ir;
   const workers = Math.max(1, Math.min(opts.workers ?? 1, Math.ceil(opts.runs / MIN_STREAMS_PER_WORKER)));
-  const parts = workers > 1 && !chosen.some(isHardware) ? await runInWorkers(file, opts, workers) : [await runPart(ir, file, chosen, opts, out)];
+  let parts: PartResult[];
+  try {
+    parts = workers > 1 && !chosen.some(isHardware) ? await runInWorkers(file, opts, workers) : [await runPart(ir, file, chosen, opts, out)];
+  } catch (e) {
+    // a worker thread that died (out of memory, a bug): reported as an error of the run, never a stack trace
+    out(`\nERROR while testing: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { exitCode: 2, streams: 0 };
+  }
   if (workers > 1) for (const p of parts) out(p.text);
   if (parts.some((p) => p.outcome.exitCode === 1 && p.outcome.streams === 0)) return parts.find((p) => p.outcome.exitCode === 1)!.outcome;
   return report(ir, parts, opts, out);
