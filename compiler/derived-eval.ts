@@ -6,9 +6,16 @@ import type { DerivedExpr, IrProgram } from "./ir.js";
  * Derived parameters: parameter-only expressions, evaluated once per parameter load in exact rational
  * arithmetic (ln, exp, sqrt and fractional powers to within 2^-120), then rounded half-even once to the
  * slot's format and clamped to its proven range. Every target receives the resulting raw values, so
- * they agree by construction; this function is the single implementation.
+ * they agree by construction; this function is the single implementation. It returns lowest terms; the
+ * loader (parameterVector) skips them (X.lazy): it only rounds the result, and the gcds cost most of a load.
  */
 export function evalDerived(e: DerivedExpr, base: readonly X.Rational[], derived: readonly X.Rational[] = []): X.Rational {
+  const v = evalUnreduced(e, base, derived);
+  return X.rat(v.n, v.d);
+}
+
+/** The value, not necessarily in lowest terms: what the loader rounds. */
+function evalUnreduced(e: DerivedExpr, base: readonly X.Rational[], derived: readonly X.Rational[]): X.Rational {
   switch (e.kind) {
     case "const":
       return X.rat(e.num, e.den);
@@ -17,9 +24,9 @@ export function evalDerived(e: DerivedExpr, base: readonly X.Rational[], derived
     case "derived":
       return derived[e.slot];
     case "unary":
-      return unary(e.op, evalDerived(e.a, base, derived));
+      return unary(e.op, evalUnreduced(e.a, base, derived));
     case "binary":
-      return binary(e.op, evalDerived(e.a, base, derived), evalDerived(e.b, base, derived));
+      return binary(e.op, evalUnreduced(e.a, base, derived), evalUnreduced(e.b, base, derived));
     default: {
       const never: never = e;
       throw new Error(`unknown derived expression ${JSON.stringify(never)}`);
@@ -32,9 +39,9 @@ const bool = (b: boolean) => X.rat(b ? 1n : 0n);
 function unary(op: Extract<DerivedExpr, { kind: "unary" }>["op"], a: X.Rational): X.Rational {
   switch (op) {
     case "neg":
-      return X.rat(-a.n, a.d);
+      return X.lazy.neg(a);
     case "abs":
-      return X.rat(a.n < 0n ? -a.n : a.n, a.d);
+      return X.lazy.abs(a);
     case "ln":
       return X.ln(a);
     case "exp":
@@ -57,13 +64,13 @@ function unary(op: Extract<DerivedExpr, { kind: "unary" }>["op"], a: X.Rational)
 function binary(op: Extract<DerivedExpr, { kind: "binary" }>["op"], a: X.Rational, b: X.Rational): X.Rational {
   switch (op) {
     case "add":
-      return X.add(a, b);
+      return X.lazy.add(a, b);
     case "sub":
-      return X.sub(a, b);
+      return X.lazy.sub(a, b);
     case "mul":
-      return X.mul(a, b);
+      return X.lazy.mul(a, b);
     case "div":
-      return X.div(a, b);
+      return X.lazy.div(a, b);
     case "pow":
       return X.pow(a, b);
     case "min":
@@ -116,7 +123,7 @@ export function parameterVector(program: IrProgram, baseRaw: readonly bigint[]):
   const out = [...baseRaw];
   const derived: X.Rational[] = [];
   for (const d of program.derived) {
-    const raw = quantize(evalDerived(d.expr, base, derived), d.frac);
+    const raw = quantize(evalUnreduced(d.expr, base, derived), d.frac);
     if (d.checked && (raw < d.range.lo || raw > d.range.hi))
       throw new ParameterError(`${d.name} = ${d.text} is ${X.toNumber(X.rat(raw, 1n << BigInt(d.frac)))} with these parameters, outside its declared range (${d.loc})`);
     const value = raw < d.range.lo ? d.range.lo : raw > d.range.hi ? d.range.hi : raw;

@@ -1,6 +1,7 @@
 /**
  * Exact rational arithmetic, and ln/exp/sqrt to within 2^-120, for parameter-only expressions.
- * These run once per parameter load (never per event), so clarity beats speed.
+ * These run once per parameter load (never per event), but `lockstep test` loads a parameter set per
+ * stream: the gcd that keeps every rational in lowest terms has a fast path.
  */
 
 export interface Rational {
@@ -11,19 +12,60 @@ export interface Rational {
 const PREC = 128n;
 const ONE = 1n << PREC;
 
+/** gcd(a, b) for a >= 0, b > 0. */
 function gcd(a: bigint, b: bigint): bigint {
-  a = a < 0n ? -a : a;
-  b = b < 0n ? -b : b;
-  while (b !== 0n) [a, b] = [b, a % b];
+  // fixed-point values and the results of ln and exp have power-of-two denominators: their gcd is the
+  // lowest set bit the two share, two BigInt operations instead of a Euclid loop (most of a parameter load)
+  if ((b & (b - 1n)) === 0n) {
+    if (a === 0n) return b;
+    const low = a & -a;
+    return low < b ? low : b;
+  }
+  while (b !== 0n) {
+    if (b < 2n ** 53n && a < 2n ** 53n) return BigInt(gcdNumber(Number(a), Number(b)));
+    const r = a % b;
+    a = b;
+    b = r;
+  }
+  return a;
+}
+
+function gcdNumber(a: number, b: number): number {
+  while (b !== 0) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
 export function rat(n: bigint, d: bigint = 1n): Rational {
   if (d === 0n) throw new RangeError("division by zero");
   if (d < 0n) [n, d] = [-n, -d];
-  const g = gcd(n, d) || 1n;
-  return { n: n / g, d: d / g };
+  const g = gcd(n < 0n ? -n : n, d);
+  return g === 1n ? { n, d } : { n: n / g, d: d / g };
 }
+
+/**
+ * n/d with d > 0, not reduced unless the denominator has grown past 2^512: for chains of operations whose
+ * result is only rounded (a derived parameter's), where lowest terms would cost a gcd per operation.
+ * Every function here gives the same value for a reduced and an unreduced argument.
+ */
+function unreduced(n: bigint, d: bigint): Rational {
+  if (d === 0n) throw new RangeError("division by zero");
+  if (d < 0n) [n, d] = [-n, -d];
+  return d > 2n ** 512n ? rat(n, d) : { n, d };
+}
+
+/** The four operations without the reduction to lowest terms (see `unreduced`). */
+export const lazy = {
+  add: (a: Rational, b: Rational) => unreduced(a.n * b.d + b.n * a.d, a.d * b.d),
+  sub: (a: Rational, b: Rational) => unreduced(a.n * b.d - b.n * a.d, a.d * b.d),
+  mul: (a: Rational, b: Rational) => unreduced(a.n * b.n, a.d * b.d),
+  div: (a: Rational, b: Rational) => unreduced(a.n * b.d, a.d * b.n),
+  neg: (a: Rational) => unreduced(-a.n, a.d),
+  abs: (a: Rational) => unreduced(a.n < 0n ? -a.n : a.n, a.d),
+};
 
 export const add = (a: Rational, b: Rational) => rat(a.n * b.d + b.n * a.d, a.d * b.d);
 export const sub = (a: Rational, b: Rational) => rat(a.n * b.d - b.n * a.d, a.d * b.d);
@@ -113,7 +155,9 @@ export function sqrt(a: Rational): Rational {
   return fromFixed(isqrt(toFixed(a) * ONE));
 }
 
-export function pow(a: Rational, b: Rational): Rational {
+export function pow(a: Rational, e: Rational): Rational {
+  // whether the exponent is a whole number is read in lowest terms
+  const b = rat(e.n, e.d);
   if (b.d === 1n && b.n >= 0n && b.n <= 64n) {
     let r = rat(1n);
     for (let i = 0n; i < b.n; i++) r = mul(r, a);

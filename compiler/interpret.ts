@@ -3,11 +3,6 @@ import { roundDiv } from "./interval.js";
 import type { Handler, Instr, IrProgram } from "./ir.js";
 import { holds } from "./predicate.js";
 
-/** Sees every evaluated handler: the coverage recorder. Absent, the interpreter pays one test per event. */
-export interface EvaluationObserver {
-  observe(handler: number, values: readonly bigint[], accepted: boolean): void;
-}
-
 export type EventInputs = Record<"t" | "a" | "b" | "c" | "d", bigint>;
 
 /**
@@ -18,7 +13,6 @@ export class Interpreter {
   readonly state: bigint[];
   readonly outputs: bigint[];
   private params: readonly bigint[] = [];
-  observer: EvaluationObserver | undefined;
 
   /** With `checked`, every value is also tested against its proven interval: range analysis must be sound. */
   constructor(
@@ -57,7 +51,6 @@ export class Interpreter {
     const values = evaluate(handler, inputs, this.params, this.state, this.program);
     if (this.checked) checkRanges(handler, values);
     const accepted = values[handler.guard] !== 0n;
-    if (this.observer) this.observer.observe(index, values, accepted);
     if (!accepted) return false;
     for (const w of handler.writes) this.state[w.slot] = values[w.value];
     for (const o of handler.outputs) this.outputs[o.slot] = values[o.value];
@@ -81,11 +74,13 @@ export function evaluate(
 function checkRanges(handler: Handler, values: readonly bigint[]): void {
   for (const ins of handler.body) {
     const x = values[ins.id];
-    if (x < ins.range.lo || x > ins.range.hi)
-      throw new RangeError(
-        `${ins.loc}: ${ins.op} #${ins.id} = ${x} escapes its proven range [${ins.range.lo}, ${ins.range.hi}]`,
-      );
+    if (x < ins.range.lo || x > ins.range.hi) throw new RangeError(escapeMessage(ins, x));
   }
+}
+
+/** What a checked evaluation reports when a value leaves its proven interval: a range-analysis bug. */
+export function escapeMessage(ins: Instr, x: number | bigint): string {
+  return `${ins.loc}: ${ins.op} #${ins.id} = ${x} escapes its proven range [${ins.range.lo}, ${ins.range.hi}]`;
 }
 
 const bool = (x: boolean) => (x ? 1n : 0n);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { availableParallelism } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { inputDirProblem, outputDirProblem } from "./output-dir.js";
 
@@ -126,7 +127,8 @@ program
   .option("--failures <dir>", "where replay files of failures are written", outputDir("--failures"), "lockstep-failures")
   .option("--min-coverage <percent>", "fail when the reference's coverage ends below this percentage", (v) => percentage(v))
   .option("--vhdl-runs <n>", "how many of the streams (the first) also run through GHDL, which is slow (default 40)", (v) => positiveInt(v, "--vhdl-runs"))
-  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string; minCoverage?: number; vhdlRuns?: number }) => {
+  .option("--workers <n>", "worker threads sharing the streams, each from its own seed drawn from --seed (default: the cores; at least 2,000 streams each; hardware targets run in one thread)", (v) => positiveInt(v, "--workers"), availableParallelism())
+  .action(async (file: string, o: { runs: number; seed: number; targets: string[]; timeBudget?: number; artifacts?: string; failures: string; minCoverage?: number; vhdlRuns?: number; workers: number }) => {
     const { runTest } = await import("./test-command.js");
     const outcome = await runTest(file, {
       runs: o.runs,
@@ -137,6 +139,7 @@ program
       failures: o.failures,
       minCoverage: o.minCoverage,
       vhdlRuns: o.vhdlRuns,
+      workers: o.workers,
     });
     process.exitCode = outcome.exitCode;
   });

@@ -1,13 +1,16 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../package-root.js";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { CaseGenerator } from "../../targets/agreement/case-generator.js";
-import { Coverage, percent, renderCoverage, totals, type CoverageRow } from "../../targets/agreement/coverage.js";
+import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../../targets/agreement/coverage.js";
+import { Prng } from "../../targets/agreement/prng.js";
 import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
 import { checkBatch, ReferenceRecorder, type Pending } from "../../targets/agreement/hardware-batch.js";
 import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
 import { writeReplay } from "../../targets/agreement/replay-file.js";
-import { runStream, type Divergence } from "../../targets/agreement/run-agreement.js";
+import { runStream, type Divergence, type Stats } from "../../targets/agreement/run-agreement.js";
 import type { Case } from "../../targets/agreement/scenarios.js";
 import { shrink, type FailingCase } from "../../targets/agreement/shrink.js";
 import { RESET, type StreamStep } from "../../targets/agreement/streams.js";
@@ -31,11 +34,12 @@ export interface TestOptions {
   readonly minCoverage?: number;
   /** How many of the streams (the first ones) also run through GHDL; only with the vhdl target. */
   readonly vhdlRuns?: number;
-}
-
-interface Stats {
-  events: number;
-  ms: number;
+  /**
+   * Worker threads sharing the streams (default 1: this thread). Worker w runs its share from its own
+   * seed (worker 0 from the run's seed, the others from seeds drawn from it), so a run is reproducible
+   * from its seed and its worker count.
+   */
+  readonly workers?: number;
 }
 
 /** What a target ran: its streams, and the reference's coverage on exactly those streams. */
@@ -59,6 +63,21 @@ export interface TestOutcome {
   readonly coverage?: readonly CoverageRow[];
   readonly coveragePercent?: number;
   readonly targets?: readonly TargetReport[];
+  /** Seconds spent generating the streams and running the reference, summed over workers. */
+  readonly generationSeconds?: number;
+  readonly referenceSeconds?: number;
+  /** Worker threads the streams were spread over. */
+  readonly workers?: number;
+}
+
+/** One thread's share of a run, before its coverage is reported (a worker sends this to the main thread). */
+export interface PartResult {
+  readonly outcome: TestOutcome;
+  readonly seen: CoverageSeen;
+  readonly generation: Stats;
+  readonly reference: Stats;
+  /** What the part printed: a failure, an error, the time budget. */
+  readonly text: string;
 }
 
 /** Every this many streams, a stream is run twice in a row on the same engines: reset must really reset. */
@@ -118,36 +137,137 @@ export async function runTest(file: string, opts: TestOptions): Promise<TestOutc
     return { exitCode: 1, streams: 0 };
   }
   const ir = c.ir;
-  const targets = chosen;
+  const workers = Math.max(1, Math.min(opts.workers ?? 1, Math.ceil(opts.runs / MIN_STREAMS_PER_WORKER)));
+  let parts: PartResult[];
+  try {
+    parts = workers > 1 && !chosen.some(isHardware) ? await runInWorkers(file, opts, workers) : [await runPart(ir, file, chosen, opts, out)];
+  } catch (e) {
+    // a worker thread that died (out of memory, a bug): reported as an error of the run, never a stack trace
+    out(`\nERROR while testing: ${e instanceof Error ? e.message : String(e)}\n`);
+    return { exitCode: 2, streams: 0 };
+  }
+  if (workers > 1) for (const p of parts) out(p.text);
+  if (parts.some((p) => p.outcome.exitCode === 1 && p.outcome.streams === 0)) return parts.find((p) => p.outcome.exitCode === 1)!.outcome;
+  return report(ir, parts, opts, out);
+}
+
+/** Below this many streams per worker, starting a worker (it compiles the targets again) costs more than it saves. */
+const MIN_STREAMS_PER_WORKER = 2_000;
+
+/** The run's share of one thread: its streams, with their failure (if any) printed through `out`. */
+export async function runPart(ir: IrProgram, file: string, targets: readonly Target[], opts: TestOptions, out: (s: string) => void): Promise<PartResult> {
   const origin: Origin = opts.artifacts ? { kind: "artifacts", dir: opts.artifacts } : { kind: "fresh" };
   const sims = new SimPool();
+  let text = "";
+  const both = (s: string) => {
+    text += s;
+    out(s);
+  };
   try {
-    return await testLoaded(ir, file, targets, origin, opts, sims, out);
+    return { ...(await testLoaded(ir, file, targets, origin, opts, sims, both)), text };
   } finally {
     sims.closeAll();
   }
 }
 
-async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[], origin: Origin, opts: TestOptions, sims: SimPool, out: (s: string) => void): Promise<TestOutcome> {
+/**
+ * The streams spread over worker threads (tinypool), each with its own seed and its own engines; their
+ * coverage is merged here. Hardware targets stay in one thread (one simulator process per run).
+ */
+async function runInWorkers(file: string, opts: TestOptions, workers: number): Promise<PartResult[]> {
+  const { default: Tinypool } = await import("tinypool");
+  // the built worker, also when this module runs from its TypeScript source (the tests)
+  const filename = pathToFileURL(join(packageRoot(), "dist/compiler/cli/test-worker.js")).href;
+  const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });
+  const seeds = workerSeeds(opts.seed, workers);
+  try {
+    return await Promise.all(
+      seeds.map((seed, w) => {
+        const runs = Math.floor(opts.runs / workers) + (w < opts.runs % workers ? 1 : 0);
+        const task: WorkerTask = { file, opts: { ...opts, runs, seed, workers: 1, quiet: true, minCoverage: undefined } };
+        return pool.run(task) as Promise<PartResult>;
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** What a worker thread is asked to run. */
+export interface WorkerTask {
+  readonly file: string;
+  readonly opts: TestOptions;
+}
+
+/** Worker 0 runs from the run's seed (a one-worker run is worker 0's share); the others from seeds drawn from it. */
+export function workerSeeds(seed: number, workers: number): number[] {
+  const rng = new Prng(seed);
+  return Array.from({ length: workers }, (_, w) => (w === 0 ? seed : rng.u32()));
+}
+
+/** The run's summary: the parts' streams, times and coverage together; --min-coverage applied. */
+function report(ir: IrProgram, parts: readonly PartResult[], opts: TestOptions, out: (s: string) => void): TestOutcome {
+  const coverage = new Coverage(ir);
+  for (const p of parts) coverage.merge(p.seen);
+  const rows = coverage.summary();
+  const pct = percent(totals(rows));
+  const sum = (f: (p: PartResult) => number) => parts.reduce((n, p) => n + f(p), 0);
+  const streams = sum((p) => p.outcome.streams);
+  const generation = { events: sum((p) => p.generation.events), ms: sum((p) => p.generation.ms) };
+  const reference = { events: sum((p) => p.reference.events), ms: sum((p) => p.reference.ms) };
+  const first = parts[0].outcome;
+  const reports: TargetReport[] = (first.targets ?? []).map((t, i) => ({
+    target: t.target,
+    streams: sum((p) => p.outcome.targets?.[i].streams ?? 0),
+    events: sum((p) => p.outcome.targets?.[i].events ?? 0),
+    seconds: sum((p) => p.outcome.targets?.[i].seconds ?? 0),
+    // a circuit's coverage is the reference's on its own streams (fewer for GHDL); merged runs have no circuit
+    coveragePercent: parts.length === 1 ? t.coveragePercent : pct,
+  }));
+  const failed = parts.find((p) => p.outcome.exitCode !== 0)?.outcome;
+  let outcome: TestOutcome = {
+    ...(failed ?? first),
+    streams,
+    targets: reports,
+    coverage: rows,
+    coveragePercent: pct,
+    generationSeconds: generation.ms / 1000,
+    referenceSeconds: reference.ms / 1000,
+    workers: parts.length,
+  };
+  out(summary(ir, streams, generation, reference, reports, pct, outcome.divergence, parts.length));
+  out(renderCoverage(ir.name, rows));
+  const missing = coverage.missing();
+  if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
+  if (outcome.exitCode === 0 && opts.minCoverage !== undefined && pct < opts.minCoverage) {
+    process.stderr.write(`lockstep: coverage of ${ir.name} is ${pct.toFixed(1)} %, below --min-coverage ${opts.minCoverage} %\n`);
+    outcome = { ...outcome, exitCode: 1 };
+  }
+  return outcome;
+}
+
+async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[], origin: Origin, opts: TestOptions, sims: SimPool, out: (s: string) => void): Promise<Omit<PartResult, "text">> {
   const stats = new Map<string, Stats>();
+  const generation: Stats = { events: 0, ms: 0 };
   const software: TargetEngine[] = [];
   const circuits: Circuit[] = [];
   for (const t of targets) {
     const e = await sims.load(ir, t, origin);
     if ("error" in e) {
       process.stderr.write(`lockstep: ${e.error}\n`);
-      return { exitCode: 1, streams: 0 };
+      return { outcome: { exitCode: 1, streams: 0 }, seen: [], generation: { events: 0, ms: 0 }, reference: { events: 0, ms: 0 } };
     }
     const s = { events: 0, ms: 0 };
     stats.set(t, s);
     if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, streams: 0, stats: s });
-    else software.push(timed(e, s));
+    else software.push(e);
   }
   const refStats = { events: 0, ms: 0 };
+  stats.set("interpreter", refStats);
   const coverage = new Coverage(ir);
-  const timedReference = timed(interpreterEngine(ir, coverage), refStats);
-  const recorder = circuits.length ? new ReferenceRecorder(ir, timedReference) : undefined;
-  const reference = recorder?.engine ?? timedReference;
+  const plainReference = interpreterEngine(ir, coverage);
+  const recorder = circuits.length ? new ReferenceRecorder(ir, plainReference) : undefined;
+  const reference = recorder?.engine ?? plainReference;
   const generator = new CaseGenerator(ir, opts.seed, coverage);
   const deadline = opts.timeBudgetSeconds ? performance.now() + opts.timeBudgetSeconds * 1000 : Infinity;
   const history: Case[] = [];
@@ -171,17 +291,20 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
   try {
     for (let i = 0; i < opts.runs && !failing; i++) {
       if (performance.now() > deadline) break;
+      const g0 = performance.now();
       const k = generator.next(i);
+      generation.ms += performance.now() - g0;
+      generation.events += k.stream.length;
       streams++;
       progress(streams);
       const before = coverage.covered;
-      let d = runStream(ir, k.base, k.stream, reference, software);
+      let d = runStream(ir, k.base, k.stream, reference, software, stats);
       const expected = recorder?.take();
       generator.feedback(k, coverage.covered > before);
       const rerun = i % RERUN_EVERY === RERUN_EVERY - 1;
       let twice = false;
       if (!d && rerun) {
-        d = runStream(ir, k.base, k.stream, reference, software);
+        d = runStream(ir, k.base, k.stream, reference, software, stats);
         recorder?.take();
         twice = d !== undefined;
       }
@@ -235,16 +358,7 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     for (const w of waveforms) out(`waveforms: ${w}\n`);
     outcome = { ...outcome, exitCode: internal ? 2 : 1, divergence, replayPath: path, waveforms };
   }
-  out(summary(ir, streams, refStats, reports, pct, outcome.divergence));
-  out(renderCoverage(ir.name, rows));
-  const missing = coverage.missing();
-  if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
-  outcome = { ...outcome, coverage: rows, coveragePercent: pct };
-  if (outcome.exitCode === 0 && opts.minCoverage !== undefined && pct < opts.minCoverage) {
-    process.stderr.write(`lockstep: coverage of ${ir.name} is ${pct.toFixed(1)} %, below --min-coverage ${opts.minCoverage} %\n`);
-    outcome = { ...outcome, exitCode: 1 };
-  }
-  return outcome;
+  return { outcome, seen: coverage.seen(), generation, reference: refStats };
 }
 
 /** The failing stream through the circuit again, with its waveforms dumped; a failure to write them is reported, not fatal. */
@@ -329,19 +443,6 @@ function chain(cases: readonly Case[]): FailingCase {
   return { base: cases[0].base, stream };
 }
 
-function timed(e: TargetEngine, s: Stats): TargetEngine {
-  return {
-    ...e,
-    step: (k, t, a, b, c, d) => {
-      const t0 = performance.now();
-      const r = e.step(k, t, a, b, c, d);
-      s.ms += performance.now() - t0;
-      s.events++;
-      return r;
-    },
-  };
-}
-
 function progressBar(total: number, enabled: boolean): (done: number) => void {
   let last = -1;
   return (done) => {
@@ -359,12 +460,15 @@ function progressBar(total: number, enabled: boolean): (done: number) => void {
   };
 }
 
-function summary(ir: IrProgram, streams: number, ref: Stats, reports: readonly TargetReport[], pct: number, d?: Divergence): string {
-  const rows = [["target", "streams", "events", "disagreements", "time", "coverage"]];
+/** The run's table: generation (steps generated), the reference, then each target, each with its own time. */
+function summary(ir: IrProgram, streams: number, generation: Stats, ref: Stats, reports: readonly TargetReport[], pct: number, d: Divergence | undefined, workers: number): string {
+  const rows = [["stage", "streams", "events", "disagreements", "time", "coverage"]];
+  rows.push(["generation", String(streams), `${generation.events} steps`, "", `${(generation.ms / 1000).toFixed(2)} s`, ""]);
   rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`, `${pct.toFixed(1)} %`]);
   for (const r of reports)
     rows.push([r.target, String(r.streams), String(r.events), d?.target === r.target ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
-  return `\n${ir.name}: ${d ? "FAILED" : "all targets agree with the reference"}\n${lines.join("\n")}\n`;
+  const spread = workers > 1 ? ` (${workers} worker threads; times are summed over them)` : "";
+  return `\n${ir.name}: ${d ? "FAILED" : "all targets agree with the reference"}${spread}\n${lines.join("\n")}\n`;
 }

@@ -6,13 +6,16 @@ import { tookFirst, type CoverageTarget } from "./coverage.js";
  * whether the target is met (negative: a comparison true, an index below the entry wanted...), so
  * bisection on a field finds where it starts or stops being met.
  */
-export type Objective = (v: readonly bigint[]) => bigint;
+/** Over the values of a handler as doubles (exact integers, as the probe gives them). */
+export type Objective = (v: Float64Array) => bigint;
+
+const big = BigInt;
 
 /** A score for comparison `id`: negative exactly when it is true (eq/ne: zero at equality). */
 export function cmpScore(h: Handler, id: number): Objective | undefined {
   const ins = h.body[id];
   if (ins.op !== "cmp") return undefined;
-  return ins.pred === "le" ? (v) => v[ins.a] - v[ins.b] - 1n : (v) => v[ins.a] - v[ins.b];
+  return ins.pred === "le" ? (v) => big(v[ins.a]) - big(v[ins.b]) - 1n : (v) => big(v[ins.a]) - big(v[ins.b]);
 }
 
 /** A comparison deciding a boolean value (itself, or one operand of an and/or/not), for aiming at it. */
@@ -32,18 +35,18 @@ export function objective(program: IrProgram, t: CoverageTarget): Objective | un
       return cmpScore(h, t.id);
     case "select": {
       const ins = h.body[t.id];
-      if (ins.op === "min" || ins.op === "max") return (v) => v[ins.a] - v[ins.b];
+      if (ins.op === "min" || ins.op === "max") return (v) => big(v[ins.a]) - big(v[ins.b]);
       const c = ins.op === "select" ? decidingCmp(h, ins.cond) : undefined;
       return c === undefined ? undefined : cmpScore(h, c);
     }
     case "clamp": {
       const ins = h.body[t.id];
       if (ins.op !== "clamp") return undefined;
-      return t.side === 2 ? (v) => v[ins.a] - ins.hi - 1n : (v) => v[ins.a] - ins.lo;
+      return t.side === 2 ? (v) => big(v[ins.a]) - ins.hi - 1n : (v) => big(v[ins.a]) - ins.lo;
     }
     case "lut": {
       const ins = h.body.find((i) => i.op === "lut" && i.table === t.table);
-      return ins?.op === "lut" ? (v) => v[ins.index] - BigInt(t.entry) : undefined;
+      return ins?.op === "lut" ? (v) => big(v[ins.index]) - BigInt(t.entry) : undefined;
     }
     case "reason": {
       const cond = reasonCondition(h, t.id, t.value);
@@ -58,12 +61,12 @@ export function objective(program: IrProgram, t: CoverageTarget): Objective | un
 }
 
 /** Whether the values meet the target (the event must also pass the guard). */
-export function met(program: IrProgram, t: CoverageTarget, v: readonly bigint[]): boolean {
+export function met(program: IrProgram, t: CoverageTarget, v: Float64Array): boolean {
   const h = program.handlers[t.handler];
   const ins = t.kind === "lut" ? undefined : h.body[t.id];
   switch (t.kind) {
     case "cmp":
-      return (v[t.id] !== 0n ? 1 : 0) === t.outcome;
+      return (v[t.id] !== 0 ? 1 : 0) === t.outcome;
     case "select":
       return ins !== undefined && (tookFirst(ins, v) ? 1 : 0) === t.outcome;
     case "clamp": {
@@ -72,9 +75,9 @@ export function met(program: IrProgram, t: CoverageTarget, v: readonly bigint[])
       return (x < ins.lo ? 0 : x > ins.hi ? 2 : 1) === t.side;
     }
     case "lut":
-      return h.body.some((i) => i.op === "lut" && i.table === t.table && v[i.index] === BigInt(t.entry));
+      return h.body.some((i) => i.op === "lut" && i.table === t.table && v[i.index] === t.entry);
     case "reason":
-      return v[t.id] === t.value;
+      return big(v[t.id]) === t.value;
     default: {
       const never: never = t;
       throw new Error(`unknown target ${JSON.stringify(never)}`);

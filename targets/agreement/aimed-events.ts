@@ -155,7 +155,7 @@ export function conform(program: IrProgram, probe: Probe, handler: number, event
   for (let round = 0; round < 4; round++) {
     const ev = probe.evaluate([e]);
     if (!ev || !ev.accepted) return e;
-    const failing = conds.find((c) => ev.values[c] !== 0n);
+    const failing = conds.find((c) => ev.values[c] !== 0);
     if (failing === undefined) return e;
     const c = liveCmp(h, failing, ev.values);
     const score = c === undefined ? undefined : cmpScore(h, c);
@@ -168,7 +168,7 @@ export function conform(program: IrProgram, probe: Probe, handler: number, event
         for (const x of [b.below, b.at, b.at + 1n]) {
           const cand = withField([e], 0, f, Number(x))[0];
           const v = probe.evaluate([cand]);
-          if (v?.accepted && v.values[failing] === 0n) fixed ??= cand;
+          if (v?.accepted && v.values[failing] === 0) fixed ??= cand;
         }
       if (fixed) break;
     }
@@ -179,8 +179,8 @@ export function conform(program: IrProgram, probe: Probe, handler: number, event
 }
 
 /** The comparison currently making a boolean true: the true operand of an or, the cmp itself. */
-function liveCmp(h: Handler, id: number, v: readonly bigint[]): number | undefined {
+function liveCmp(h: Handler, id: number, v: Float64Array): number | undefined {
   const ins = h.body[id];
-  if (ins.op === "or" || ins.op === "and") return v[ins.a] !== 0n ? liveCmp(h, ins.a, v) : liveCmp(h, ins.b, v);
+  if (ins.op === "or" || ins.op === "and") return v[ins.a] !== 0 ? liveCmp(h, ins.a, v) : liveCmp(h, ins.b, v);
   return decidingCmp(h, id);
 }

@@ -35,7 +35,8 @@ const firstRounds = new Map<string, Case[]>();
  *      product rounded twice sits on the second rounding's edge (rounding-ties.ts), and a move held
  *      for many quiet books at every range end;
  *   2. then a mix: random streams from the declarations (streams.ts), a third of them on parameter sets
- *      at range ends and derived rounding boundaries; the same scenarios on those parameter sets;
+ *      at range ends and derived rounding boundaries; the same scenarios on those parameter sets (once
+ *      per set);
  *      a coverage-guided loop that takes a stream that reached something new and aims its next event
  *      at an item still uncovered; and now and then a long session (10^3 to 10^4 events).
  */
@@ -49,6 +50,8 @@ export class CaseGenerator {
   private readonly corpus: Case[] = [];
   private readonly attempts = new Map<string, number>();
   private random: [bigint[], StreamStep[]][] = [];
+  /** Built once: the aimed products factor the program's thresholds. */
+  private readonly randomArbitrary: fc.Arbitrary<[bigint[], StreamStep[]]>;
   private paramRound = 0;
   private nextSet = 0;
   private guided = 0;
@@ -62,6 +65,7 @@ export class CaseGenerator {
     this.rng = new Prng(seed);
     this.scenarios = new Scenarios(program, this.rng);
     this.paramSets = parameterSets(program, this.rng);
+    this.randomArbitrary = fc.tuple(baseParams(program), eventStream(program));
   }
 
   /** The i-th case of the run. */
@@ -81,8 +85,10 @@ export class CaseGenerator {
       case 6:
         return this.guidedCase() ?? this.randomCase();
       case 7: {
-        if (!this.roundQueue.length) {
-          this.paramRound = (this.paramRound + 1) % this.paramSets.length;
+        // once per parameter set: a round costs as much as thousands of random streams, and another round
+        // on the same set finds what the first found
+        if (!this.roundQueue.length && this.paramRound + 1 < this.paramSets.length) {
+          this.paramRound++;
           this.roundQueue.push(...this.round(this.paramSets[this.paramRound], false));
         }
         return this.roundQueue.shift() ?? this.randomCase();
@@ -151,7 +157,7 @@ export class CaseGenerator {
   }
 
   private randomCase(): Case {
-    if (!this.random.length) this.random = fc.sample(fc.tuple(baseParams(this.program), eventStream(this.program)), { numRuns: 200, seed: this.rng.seed() });
+    if (!this.random.length) this.random = fc.sample(this.randomArbitrary, { numRuns: 200, seed: this.rng.seed() });
     const [base, stream] = this.random.pop()!;
     if (this.rng.chance(1 / 3) && this.paramSets.length) return { base: this.paramSets[this.nextSet++ % this.paramSets.length], stream, label: "random (boundary parameters)" };
     return { base, stream, label: "random" };

@@ -1,5 +1,5 @@
 import { cone } from "../../compiler/dead-code.js";
-import type { EvaluationObserver } from "../../compiler/interpret.js";
+import type { NumberObserver } from "../../compiler/closure-interpret.js";
 import type { Handler, Instr, Interval, IrProgram } from "../../compiler/ir.js";
 
 /**
@@ -20,12 +20,24 @@ export type CoverageTarget =
   | { readonly kind: "reason"; readonly handler: number; readonly id: number; readonly value: bigint };
 
 export type ClampSide = 0 | 1 | 2;
+
+/** Per handler, the items seen (Coverage.seen). */
+export type CoverageSeen = readonly {
+  readonly cmp: Uint8Array;
+  readonly select: Uint8Array;
+  readonly clamp: Uint8Array;
+  readonly tables: readonly (readonly [number, Uint8Array])[];
+  readonly reasons: readonly bigint[];
+}[];
 const CLAMP_SIDES = ["below", "inside", "above"] as const;
 
 interface HandlerCoverage {
   readonly cmps: Instr[];
   readonly selects: Instr[];
   readonly clamps: Instr[];
+  /** The clamps' bounds as doubles (the values observed are doubles). */
+  readonly clampLo: Float64Array;
+  readonly clampHi: Float64Array;
   readonly luts: Instr[];
   /** Bit o set: outcome o seen. */
   readonly cmpSeen: Uint8Array;
@@ -43,7 +55,7 @@ interface HandlerCoverage {
   readonly guardCone: Uint8Array;
 }
 
-export class Coverage implements EvaluationObserver {
+export class Coverage implements NumberObserver {
   private readonly handlers: HandlerCoverage[];
   /** Items covered so far: grows whenever a stream reaches something new. */
   covered = 0;
@@ -52,29 +64,62 @@ export class Coverage implements EvaluationObserver {
     this.handlers = program.handlers.map((h) => analyse(program, h));
   }
 
-  observe(handler: number, v: readonly bigint[], accepted: boolean): void {
+  observe(handler: number, v: Float64Array, accepted: boolean): void {
     const c = this.handlers[handler];
-    const counts = (ins: Instr) => accepted || c.guardCone[ins.id] === 1;
-    c.cmps.forEach((ins, k) => counts(ins) && this.mark(c.cmpSeen, k, v[ins.id] === 0n ? 0 : 1));
-    c.selects.forEach((ins, k) => counts(ins) && this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0));
-    c.clamps.forEach((ins, k) => {
-      if (ins.op !== "clamp" || !counts(ins)) return;
+    const cone = c.guardCone;
+    // plain loops: this runs on every event of every stream
+    for (let k = 0; k < c.cmps.length; k++) {
+      const ins = c.cmps[k];
+      if (accepted || cone[ins.id] === 1) this.mark(c.cmpSeen, k, v[ins.id] === 0 ? 0 : 1);
+    }
+    for (let k = 0; k < c.selects.length; k++) {
+      const ins = c.selects[k];
+      if (accepted || cone[ins.id] === 1) this.mark(c.selectSeen, k, tookFirst(ins, v) ? 1 : 0);
+    }
+    for (let k = 0; k < c.clamps.length; k++) {
+      const ins = c.clamps[k];
+      if (ins.op !== "clamp" || !(accepted || cone[ins.id] === 1)) continue;
       const x = v[ins.a];
-      this.mark(c.clampSeen, k, x < ins.lo ? 0 : x > ins.hi ? 2 : 1);
-    });
+      this.mark(c.clampSeen, k, x < c.clampLo[k] ? 0 : x > c.clampHi[k] ? 2 : 1);
+    }
     for (const ins of c.luts) {
-      if (ins.op !== "lut" || !counts(ins)) continue;
+      if (ins.op !== "lut" || !(accepted || cone[ins.id] === 1)) continue;
       const seen = c.tableSeen.get(ins.table)!;
-      const i = Number(v[ins.index]);
+      const i = v[ins.index];
       if (seen[i] === 0) {
         seen[i] = 1;
         this.covered++;
       }
     }
-    if (c.reason && accepted && !c.reason.seen.has(v[c.reason.id])) {
-      c.reason.seen.add(v[c.reason.id]);
+    if (c.reason && accepted && !c.reason.seen.has(BigInt(v[c.reason.id]))) {
+      c.reason.seen.add(BigInt(v[c.reason.id]));
       this.covered++;
     }
+  }
+
+  /** What has been seen, as plain data: a worker thread's coverage, sent to the thread that merges it. */
+  seen(): CoverageSeen {
+    return this.handlers.map((c) => ({
+      cmp: c.cmpSeen,
+      select: c.selectSeen,
+      clamp: c.clampSeen,
+      tables: [...c.tableSeen].map(([t, seen]) => [t, seen] as const),
+      reasons: c.reason ? [...c.reason.seen] : [],
+    }));
+  }
+
+  /** Adds what another run of the same program saw. */
+  merge(other: CoverageSeen): void {
+    const or = (into: Uint8Array, from: Uint8Array) => from.forEach((bits, k) => (into[k] |= bits));
+    other.forEach((o, h) => {
+      const c = this.handlers[h];
+      or(c.cmpSeen, o.cmp);
+      or(c.selectSeen, o.select);
+      or(c.clampSeen, o.clamp);
+      for (const [t, seen] of o.tables) or(c.tableSeen.get(t)!, seen);
+      for (const r of o.reasons) c.reason?.seen.add(r);
+    });
+    this.covered = totals(this.summary()).covered;
   }
 
   private mark(bits: Uint8Array, k: number, outcome: number): void {
@@ -237,6 +282,8 @@ function analyse(program: IrProgram, h: Handler): HandlerCoverage {
     cmps,
     selects,
     clamps,
+    clampLo: Float64Array.from(clamps, (i) => (i.op === "clamp" ? Number(i.lo) : 0)),
+    clampHi: Float64Array.from(clamps, (i) => (i.op === "clamp" ? Number(i.hi) : 0)),
     luts,
     cmpSeen: new Uint8Array(cmps.length),
     cmpReachable,
@@ -252,8 +299,8 @@ function analyse(program: IrProgram, h: Handler): HandlerCoverage {
 }
 
 /** Whether a select, min or max took its first input. */
-export function tookFirst(ins: Instr, v: readonly bigint[]): boolean {
-  if (ins.op === "select") return v[ins.cond] !== 0n;
+export function tookFirst(ins: Instr, v: ArrayLike<bigint> | ArrayLike<number>): boolean {
+  if (ins.op === "select") return Number(v[ins.cond]) !== 0;
   if (ins.op === "min") return v[ins.a] <= v[ins.b];
   if (ins.op === "max") return v[ins.a] >= v[ins.b];
   return false;

@@ -1,4 +1,4 @@
-import { Interpreter, type EvaluationObserver } from "../../compiler/interpret.js";
+import { ClosureInterpreter, type NumberObserver } from "../../compiler/closure-interpret.js";
 import { RECORD_SIZE, type EventFields } from "../../runtime/event-tape.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import type { TsEngine } from "../ts/load-module.js";
@@ -15,6 +15,12 @@ export interface TargetEngine {
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean;
   state(i: number): bigint;
   output(i: number): bigint;
+  /**
+   * The same slots as doubles, where the engine holds them so: the harness compares these without a
+   * BigInt when both engines have them. A slot is an exact integer when it is a safe integer.
+   */
+  stateNumber?(i: number): number;
+  outputNumber?(i: number): number;
   /** The target's batch entry point on the same instance, compared with `step` by the harness. */
   readonly batch?: BatchEngine;
   /**
@@ -37,29 +43,44 @@ export interface BatchEngine {
   reset(params: readonly bigint[]): void;
   reload(params: readonly bigint[]): void;
   stepBatch(events: readonly EventFields[]): number;
-  /** Output o of event i of the last batch. */
-  batchOutput(i: number, o: number): bigint;
+  /** Output o of event i of the last batch, as a double (an exact integer when it is a safe integer). */
+  batchOutput(i: number, o: number): number;
   state(i: number): bigint;
 }
 
 /** Rows [kind, t, a, b, c, d], as batch entry points read them. */
 function records(events: readonly EventFields[]): Float64Array {
   const r = new Float64Array(events.length * RECORD_SIZE);
-  events.forEach((e, i) => r.set([e.kind, e.t, e.a, e.b, e.c, e.d], i * RECORD_SIZE));
+  let at = 0;
+  for (const e of events) {
+    r[at] = e.kind;
+    r[at + 1] = e.t;
+    r[at + 2] = e.a;
+    r[at + 3] = e.b;
+    r[at + 4] = e.c;
+    r[at + 5] = e.d;
+    at += RECORD_SIZE;
+  }
   return r;
 }
 
-/** The reference, in checked mode; an observer (the coverage recorder) sees every evaluation. */
-export function interpreterEngine(program: IrProgram, observer?: EvaluationObserver): TargetEngine {
-  const it = new Interpreter(program, true);
+/**
+ * The reference: the IR's semantics on closures, checked (a value outside its proven interval throws),
+ * which a test holds to the BigInt interpreter op by op; an observer (the coverage recorder) sees every
+ * evaluation.
+ */
+export function interpreterEngine(program: IrProgram, observer?: NumberObserver): TargetEngine {
+  const it = new ClosureInterpreter(program);
   it.observer = observer;
   return {
     name: "interpreter",
     reset: (p) => it.reset(p),
     reload: (p) => it.reload(p),
     step: (k, t, a, b, c, d) => it.step(k, t, a, b, c, d),
-    state: (i) => it.state[i],
-    output: (i) => it.outputs[i],
+    state: (i) => BigInt(it.state[i]),
+    output: (i) => BigInt(it.outputs[i]),
+    stateNumber: (i) => it.state[i],
+    outputNumber: (i) => it.outputs[i],
   };
 }
 
@@ -77,13 +98,16 @@ export function typeScriptEngine(engine: TsEngine): TargetEngine {
     step: (k, t, a, b, c, d) => engine.step(k, t, a, b, c, d),
     state: (i) => toBig(engine.state[i]),
     output: (i) => toBig(engine.outputs[i]),
+    stateNumber: (i) => engine.state[i],
+    outputNumber: (i) => engine.outputs[i],
     batch: typeScriptBatch(engine),
   };
 }
 
 /** `stepRecord` over one array of rows, each event at its own offset: the TypeScript batch path. */
 function typeScriptBatch(engine: TsEngine): BatchEngine {
-  let outputs: Float64Array[] = [];
+  const width = engine.outputs.length;
+  let outputs = new Float64Array(0);
   return {
     name: "ts",
     entry: "stepRecord",
@@ -91,14 +115,15 @@ function typeScriptBatch(engine: TsEngine): BatchEngine {
     reload: (p) => engine.reload(p.map(Number)),
     stepBatch: (events) => {
       const rows = records(events);
+      if (outputs.length < events.length * width) outputs = new Float64Array(events.length * width * 2);
       let accepted = 0;
-      outputs = events.map((_, i) => {
+      for (let i = 0; i < events.length; i++) {
         if (engine.stepRecord(rows, i * RECORD_SIZE)) accepted++;
-        return engine.outputs.slice();
-      });
+        outputs.set(engine.outputs, i * width);
+      }
       return accepted;
     },
-    batchOutput: (i, o) => toBig(outputs[i][o]),
+    batchOutput: (i, o) => outputs[i * width + o],
     state: (i) => toBig(engine.state[i]),
   };
 }
@@ -111,6 +136,9 @@ export function wasmEngine(engine: WasmEngine): TargetEngine {
     step: (k, t, a, b, c, d) => engine.step(k, t, a, b, c, d),
     state: (i) => engine.state(i),
     output: (i) => toBig(engine.outputs[i]),
+    // a 64-bit slot beyond 2^53 becomes a double that no safe integer equals: the comparison stays exact
+    stateNumber: (i) => Number(engine.state(i)),
+    outputNumber: (i) => engine.outputs[i],
     batch: wasmBatch(engine),
   };
 }
@@ -122,7 +150,7 @@ function wasmBatch(engine: WasmEngine): BatchEngine {
     reset: (p) => engine.reset(p),
     reload: (p) => engine.reload(p),
     stepBatch: (events) => engine.stepBatch(records(events), 0, events.length),
-    batchOutput: (i, o) => toBig(engine.batchOutputs[i * engine.outputs.length + o]),
+    batchOutput: (i, o) => engine.batchOutputs[i * engine.outputs.length + o],
     state: (i) => engine.state(i),
   };
 }

@@ -12,7 +12,8 @@ import { isParamStep } from "./streams.js";
  */
 export class ReferenceRecorder {
   readonly engine: TargetEngine;
-  private words = new BigInt64Array(1 << 12);
+  /** int64 words as (low, high) int32 pairs: the reference's values are safe integers, written without a BigInt. */
+  private halves = new Int32Array(1 << 13);
   private used = 0;
 
   constructor(
@@ -24,29 +25,33 @@ export class ReferenceRecorder {
       ...reference,
       step: (k, t, a, b, c, d) => {
         const ok = reference.step(k, t, a, b, c, d);
-        if (this.used + this.wordsPerEvent > this.words.length) this.grow();
-        const w = this.words;
-        let at = this.used;
-        w[at++] = ok ? 1n : 0n;
-        for (let i = 0; i < state.length; i++) w[at++] = reference.state(i);
-        for (let i = 0; i < outputs.length; i++) w[at++] = reference.output(i);
-        this.used = at;
+        if (2 * (this.used + this.wordsPerEvent) > this.halves.length) this.grow();
+        this.put(ok ? 1 : 0);
+        for (let i = 0; i < state.length; i++) this.put(reference.stateNumber ? reference.stateNumber(i) : Number(reference.state(i)));
+        for (let i = 0; i < outputs.length; i++) this.put(reference.outputNumber ? reference.outputNumber(i) : Number(reference.output(i)));
         return ok;
       },
     };
   }
 
+  /** One safe integer as an int64 word: the low 32 bits, then the high ones (floor keeps the sign). */
+  private put(x: number): void {
+    const at = 2 * this.used++;
+    this.halves[at] = x >>> 0;
+    this.halves[at + 1] = Math.floor(x / 2 ** 32);
+  }
+
   /** The replies recorded since the last call. */
   take(): BigInt64Array {
-    const out = this.words.slice(0, this.used);
+    const out = new BigInt64Array(this.halves.slice(0, 2 * this.used).buffer);
     this.used = 0;
     return out;
   }
 
   private grow(): void {
-    const bigger = new BigInt64Array(this.words.length * 2);
-    bigger.set(this.words.subarray(0, this.used));
-    this.words = bigger;
+    const bigger = new Int32Array(this.halves.length * 2);
+    bigger.set(this.halves.subarray(0, 2 * this.used));
+    this.halves = bigger;
   }
 
   get wordsPerEvent(): number {

@@ -1,4 +1,5 @@
-import { evaluate, Interpreter } from "../../compiler/interpret.js";
+import { evaluateInto, evaluateNumbers, safeNumbers } from "../../compiler/closure-interpret.js";
+import { Interpreter } from "../../compiler/interpret.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES, type EventFields } from "../../runtime/event-tape.js";
 import { RESET, isParamStep, type StreamStep } from "./streams.js";
@@ -7,7 +8,8 @@ import { loadable } from "./run-agreement.js";
 /** The reference's values for one more event, evaluated without changing anything. */
 export interface Evaluation {
   readonly handler: number;
-  readonly values: readonly bigint[];
+  /** As doubles: exact integers (the values of a sound range analysis are below 2^53). */
+  readonly values: Float64Array;
   readonly accepted: boolean;
 }
 
@@ -21,6 +23,8 @@ export class Probe {
   time: number;
   /** Tails evaluated so far: what the solver has spent. */
   evaluations = 0;
+  /** The state as doubles, for the questions asked before the next push (undefined: not safe integers). */
+  private stateNumbers: Float64Array | undefined | null = null;
 
   constructor(
     private readonly program: IrProgram,
@@ -35,6 +39,7 @@ export class Probe {
 
   /** Runs one more step of the stream; returns whether the reference accepted it. */
   push(s: StreamStep): boolean {
+    this.stateNumbers = null;
     if (isParamStep(s)) {
       const next = loadable(this.program, s.params!);
       if (next && s.kind === RESET) {
@@ -55,12 +60,20 @@ export class Probe {
   evaluate(tail: readonly EventFields[], program: IrProgram = this.program): Evaluation | undefined {
     this.evaluations++;
     let state: readonly bigint[] = this.it.state;
-    if (tail.length > 1) {
+    if (this.stateNumbers === null) this.stateNumbers = safeNumbers(state);
+    let numbers = this.stateNumbers;
+    const ahead = tail.length > 1 && numbers ? this.stepAhead(tail, numbers) : "escaped";
+    if (ahead === undefined) return undefined;
+    if (tail.length > 1 && ahead !== "escaped") {
+      numbers = ahead;
+      state = Array.from(ahead, BigInt);
+    } else if (tail.length > 1) {
       const copy = new Interpreter(this.program);
       copy.reset(this.it.parameters);
       this.it.state.forEach((v, i) => (copy.state[i] = v));
       for (const e of tail.slice(0, -1)) if (!copy.step(e.kind, e.t, e.a, e.b, e.c, e.d)) return undefined;
       state = copy.state;
+      numbers = undefined;
     }
     const e = tail[tail.length - 1];
     if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
@@ -68,8 +81,28 @@ export class Probe {
     if (handler < 0) return undefined;
     // the variant's handler: a variant may change an instruction (a rounding), not only a table
     const h = program.handlers[handler];
-    const values = evaluate(h, { t: BigInt(e.t), a: BigInt(e.a), b: BigInt(e.b), c: BigInt(e.c), d: BigInt(e.d) }, this.it.parameters, state, program);
-    return { handler, values, accepted: values[h.guard] !== 0n };
+    const values = evaluateNumbers(program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state, numbers);
+    return { handler, values, accepted: values[h.guard] !== 0 };
+  }
+
+  /**
+   * All but the last event of `tail` on a copy of the state as doubles: the state before the last, or
+   * undefined if one is refused, or "escaped" when a value leaves its interval (then the BigInt
+   * interpreter answers).
+   */
+  private stepAhead(tail: readonly EventFields[], from: Float64Array): Float64Array | undefined | "escaped" {
+    const state = Float64Array.from(from);
+    for (let k = 0; k < tail.length - 1; k++) {
+      const e = tail[k];
+      if (![e.kind, e.t, e.a, e.b, e.c, e.d].every(Number.isSafeInteger)) return undefined;
+      const h = this.program.handlers.find((x) => x.event === EVENT_KIND_NAMES[e.kind]);
+      if (!h) return undefined;
+      const v = new Float64Array(h.body.length);
+      if (!evaluateInto(this.program, h, [e.t, e.a, e.b, e.c, e.d], this.it.parameters, state, v)) return "escaped";
+      if (v[h.guard] === 0) return undefined;
+      for (const w of h.writes) state[w.slot] = v[w.value];
+    }
+    return state;
   }
 
   /**

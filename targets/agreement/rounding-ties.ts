@@ -112,11 +112,11 @@ export function tieOperands(a: bigint, shift: number, n: number, mode: Rounding,
  * Whether the values put the pair on its edge: the product inexact, and its second rounding one LSB
  * from a step on the side another rounding of the product goes (up from floor, down from ceil).
  */
-export function onEdge(h: Handler, d: DoubleRounding, v: readonly bigint[]): boolean {
+export function onEdge(h: Handler, d: DoubleRounding, v: Float64Array): boolean {
   const p = h.body[d.product];
   const s = h.body[d.shr];
   if (p.op !== "mul" || s.op !== "shr") return false;
-  return edgeOperands(p, s, v[p.a], v[p.b]);
+  return edgeOperands(p, s, BigInt(v[p.a]), BigInt(v[p.b]));
 }
 
 /** Whether operands a and b put the product on its edge, in the direction its own rounding can be wrong. */
@@ -213,15 +213,16 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
         if (onEdge(h, d, ev.values)) return e;
         const r = h.body[aimed].range;
         // a half-even edge has residues for either direction: keep those the product's rounding moves across
-        const wanted = tieOperands(ev.values[fixed], p.shift, s.n, s.round, r.lo, r.hi, ev.values[aimed], 2 * AIMS)
-          .filter((b) => edgeOperands(p, s, ev.values[fixed], b))
+        const fixedValue = BigInt(ev.values[fixed]);
+        const wanted = tieOperands(fixedValue, p.shift, s.n, s.round, r.lo, r.hi, BigInt(ev.values[aimed]), 2 * AIMS)
+          .filter((b) => edgeOperands(p, s, fixedValue, b))
           .slice(0, AIMS);
         // the aimed operand lands where wanted, but the fixed one moved with it: solve again from there
         let next: EventFields | undefined;
         for (const target of wanted) {
           const g = (x: bigint) => {
             const v = probe.evaluate(withField([e], 0, f, Number(x)));
-            return v?.accepted && v.handler === handler ? v.values[aimed] - target : undefined;
+            return v?.accepted && v.handler === handler ? BigInt(v.values[aimed]) - target : undefined;
           };
           const b = boundaries(g, spec.range.lo, spec.range.hi, BigInt(e[f]), 1)[0];
           if (!b) continue;
@@ -231,7 +232,7 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
             return v?.accepted && onEdge(h, d, v.values);
           });
           if (hit) return hit;
-          next ??= cands.find((c) => probe.evaluate([c])?.values[aimed] === target);
+          next ??= cands.find((c) => probe.evaluate([c])?.values[aimed] === Number(target));
         }
         if (!next) break;
         e = next;

@@ -1,7 +1,7 @@
 import { ParameterError, parameterVector } from "../../compiler/derived-eval.js";
 import type { IrProgram } from "../../compiler/ir.js";
 import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
-import type { BatchEngine, TargetEngine } from "./engine.js";
+import { NOT_AN_INTEGER, type BatchEngine, type TargetEngine } from "./engine.js";
 import { isParamStep, RELOAD, RESET, type StreamStep } from "./streams.js";
 
 export interface Divergence {
@@ -13,21 +13,71 @@ export interface Divergence {
   readonly actual: bigint | boolean;
 }
 
-/** What the reference did on each step: the batch entry points are compared with it afterwards. */
-interface Trace {
-  readonly accepted: boolean[];
-  readonly outputs: bigint[][];
-  /** State after each step that ends a batch (before a reload or reset, and at the end). */
-  readonly states: Map<number, bigint[]>;
+/** Time and events an engine spent on the streams: the run's summary reports them per engine. */
+export interface Stats {
+  events: number;
+  ms: number;
 }
 
 /**
- * Runs one stream through the reference and every other engine, comparing the accept flag, every
- * state slot and every output after each step, and every state slot and output right after a reset
- * (a reset that leaks state is caught before the first event). Then each target's batch entry point
- * runs the same stream, a batch per run of events between parameter steps, and is compared with the
- * reference: outputs per event, the accepted count, the state at the end of each batch.
- * Returns the first divergence, or undefined.
+ * What the reference did, recorded once per stream and compared with every target afterwards: per
+ * step, whether it accepted the event and every state slot and output (as doubles: the reference's
+ * values are safe integers), and the slots right after the initial reset and each reset step.
+ */
+class Trace {
+  accepted = new Uint8Array(64);
+  slots: Float64Array;
+  readonly width: number;
+  /** Slots right after a reset, by the step of the reset (-1: the initial one). */
+  readonly afterReset = new Map<number, Float64Array>();
+  /** A checked value that left its proven interval, with the step where it did. */
+  failure?: { readonly step: number; readonly message: string };
+  /** Steps the reference ran (up to the failure, if any). */
+  length = 0;
+
+  constructor(private readonly program: IrProgram) {
+    this.width = program.state.length + program.outputs.length;
+    this.slots = new Float64Array(this.accepted.length * this.width);
+  }
+
+  record(step: number, accepted: boolean, e: TargetEngine): void {
+    if (step >= this.accepted.length) {
+      const a = new Uint8Array(this.accepted.length * 2);
+      a.set(this.accepted);
+      this.accepted = a;
+      const s = new Float64Array(this.slots.length * 2);
+      s.set(this.slots);
+      this.slots = s;
+    }
+    this.accepted[step] = accepted ? 1 : 0;
+    readSlots(this.program, e, this.slots, step * this.width);
+  }
+
+  slotsAfterReset(step: number, e: TargetEngine): void {
+    const row = new Float64Array(this.width);
+    readSlots(this.program, e, row, 0);
+    this.afterReset.set(step, row);
+  }
+}
+
+const stateOf = (e: TargetEngine, i: number) => (e.stateNumber ? e.stateNumber(i) : Number(e.state(i)));
+const outputOf = (e: TargetEngine, i: number) => (e.outputNumber ? e.outputNumber(i) : Number(e.output(i)));
+
+function readSlots(program: IrProgram, e: TargetEngine, into: Float64Array, at: number): void {
+  const states = program.state.length;
+  for (let s = 0; s < states; s++) into[at + s] = stateOf(e, s);
+  for (let o = 0; o < program.outputs.length; o++) into[at + states + o] = outputOf(e, o);
+}
+
+/**
+ * Runs one stream through the reference and then through every other engine, comparing the accept flag,
+ * every state slot and every output after each step with the reference's, and every slot right after
+ * each reset (a reset that leaks state is caught before the first event). Then each target's batch
+ * entry point runs the same stream, a batch per run of events between parameter steps, and is compared
+ * with the reference: outputs per event, the accepted count, the state at the end of each batch.
+ * Slots are compared as doubles: the reference's are safe integers, so equality is integer equality.
+ * Returns the first divergence (the earliest step over all targets), or undefined. With `stats`, each
+ * engine's time on the stream is added to its entry (created when missing).
  */
 export function runStream(
   program: IrProgram,
@@ -35,96 +85,116 @@ export function runStream(
   stream: readonly StreamStep[],
   reference: TargetEngine,
   targets: readonly TargetEngine[],
+  stats?: Map<string, Stats>,
 ): Divergence | undefined {
   const params = loadable(program, base);
   // a parameter set the program refuses is refused by every target alike: nothing to compare
   if (!params) return undefined;
-  const batches = targets.flatMap((t) => (t.batch ? [t.batch] : []));
-  const trace: Trace | undefined = batches.length ? { accepted: [], outputs: [], states: new Map() } : undefined;
+  let t0 = performance.now();
+  const trace = referencePass(program, params, stream, reference);
+  if (stats) t0 = account(stats, reference.name, t0, trace.length, stream);
+  let first: Divergence | undefined;
+  for (const t of targets) {
+    let d = targetPass(program, params, stream, trace, t);
+    if (!d && t.batch) d = runBatches(program, params, stream, trace, t.batch);
+    if (stats) t0 = account(stats, t.name, t0, trace.length, stream);
+    if (d && (!first || d.step < first.step)) first = d;
+  }
+  if (first) return first;
+  const f = trace.failure;
+  // the checked reference throws when a value escapes its proven range: a compiler bug
+  return f && { step: f.step, target: reference.name, what: `the reference step (${f.message})`, expected: true, actual: false };
+}
+
+function account(stats: Map<string, Stats>, name: string, t0: number, steps: number, stream: readonly StreamStep[]): number {
+  const now = performance.now();
+  let s = stats.get(name);
+  if (!s) stats.set(name, (s = { events: 0, ms: 0 }));
+  s.ms += now - t0;
+  for (let i = 0; i < steps; i++) if (!isParamStep(stream[i])) s.events++;
+  return now;
+}
+
+function referencePass(program: IrProgram, params: bigint[], stream: readonly StreamStep[], reference: TargetEngine): Trace {
+  const trace = new Trace(program);
   reference.reset(params);
-  for (const t of targets) t.reset(params);
-  const afterReset = compareAll(program, -1, reference, targets);
-  if (afterReset) return afterReset;
+  trace.slotsAfterReset(-1, reference);
   for (let i = 0; i < stream.length; i++) {
     const e = stream[i];
     if (isParamStep(e)) {
-      if (trace) trace.states.set(i - 1, snapshot(program, reference));
       const next = loadable(program, e.params!);
-      if (!next) continue;
-      if (e.kind === RESET) {
+      if (next && e.kind === RESET) {
         reference.reset(next);
-        for (const t of targets) t.reset(next);
-        const d = compareAll(program, i, reference, targets);
-        if (d) return d;
-      } else {
-        reference.reload(next);
-        for (const t of targets) t.reload(next);
-      }
+        trace.slotsAfterReset(i, reference);
+      } else if (next) reference.reload(next);
+      trace.length = i + 1;
       continue;
     }
     let ok: boolean;
     try {
       ok = reference.step(e.kind, e.t, e.a, e.b, e.c, e.d);
     } catch (err) {
-      // the checked interpreter throws when a value escapes its proven range: a compiler bug
-      return { step: i, target: reference.name, what: `the reference step (${err instanceof Error ? err.message : String(err)})`, expected: true, actual: false };
+      trace.failure = { step: i, message: err instanceof Error ? err.message : String(err) };
+      return trace;
     }
-    if (trace) {
-      trace.accepted[i] = ok;
-      trace.outputs[i] = program.outputs.map((_, o) => reference.output(o));
-    }
-    for (const t of targets) {
-      let got: boolean;
-      try {
-        got = t.step(e.kind, e.t, e.a, e.b, e.c, e.d);
-      } catch (err) {
-        // a trap or exception in a target is a disagreement: the reference completed the step
-        return { step: i, target: t.name, what: `the step (it threw: ${err instanceof Error ? err.message : String(err)})`, expected: ok, actual: false };
-      }
-      if (got !== ok) return { step: i, target: t.name, what: "event accepted", expected: ok, actual: got };
-      const d = compareSlots(program, i, reference, t);
-      if (d) return d;
-    }
+    trace.record(i, ok, reference);
+    trace.length = i + 1;
   }
-  if (!trace) return undefined;
-  trace.states.set(stream.length - 1, snapshot(program, reference));
-  for (const b of batches) {
-    const d = runBatches(program, params, stream, trace, b);
-    if (d) return d;
-  }
-  return undefined;
+  return trace;
 }
 
-function compareAll(program: IrProgram, step: number, reference: TargetEngine, targets: readonly TargetEngine[]): Divergence | undefined {
-  for (const t of targets) {
-    if (t.readableAfterReset === false) continue;
-    const d = compareSlots(program, step, reference, t);
-    if (d) return { ...d, what: `${d.what} right after ${step < 0 ? "the initial reset" : "the reset"}` };
+/** One target over the steps the reference completed; its first divergence from the trace. */
+function targetPass(program: IrProgram, params: bigint[], stream: readonly StreamStep[], trace: Trace, t: TargetEngine): Divergence | undefined {
+  t.reset(params);
+  let d = afterReset(program, -1, trace, t);
+  for (let i = 0; i < trace.length && !d; i++) {
+    const e = stream[i];
+    if (isParamStep(e)) {
+      const next = loadable(program, e.params!);
+      if (next && e.kind === RESET) {
+        t.reset(next);
+        d = afterReset(program, i, trace, t);
+      } else if (next) t.reload(next);
+      continue;
+    }
+    let got: boolean;
+    try {
+      got = t.step(e.kind, e.t, e.a, e.b, e.c, e.d);
+    } catch (err) {
+      // a trap or exception in a target is a disagreement: the reference completed the step
+      return { step: i, target: t.name, what: `the step (it threw: ${err instanceof Error ? err.message : String(err)})`, expected: trace.accepted[i] === 1, actual: false };
+    }
+    if (got !== (trace.accepted[i] === 1)) return { step: i, target: t.name, what: "event accepted", expected: !got, actual: got };
+    d = compareSlots(program, i, trace.slots, i * trace.width, t);
   }
-  return undefined;
+  return d;
 }
 
-function compareSlots(program: IrProgram, step: number, reference: TargetEngine, t: TargetEngine): Divergence | undefined {
-  for (let s = 0; s < program.state.length; s++)
-    if (t.state(s) !== reference.state(s))
-      return { step, target: t.name, what: `state ${program.state[s].name}`, expected: reference.state(s), actual: t.state(s) };
+function afterReset(program: IrProgram, step: number, trace: Trace, t: TargetEngine): Divergence | undefined {
+  if (t.readableAfterReset === false) return undefined;
+  const d = compareSlots(program, step, trace.afterReset.get(step)!, 0, t);
+  return d && { ...d, what: `${d.what} right after ${step < 0 ? "the initial reset" : "the reset"}` };
+}
+
+function compareSlots(program: IrProgram, step: number, want: Float64Array, at: number, t: TargetEngine): Divergence | undefined {
+  const states = program.state.length;
+  for (let s = 0; s < states; s++)
+    if (stateOf(t, s) !== want[at + s]) return { step, target: t.name, what: `state ${program.state[s].name}`, expected: BigInt(want[at + s]), actual: t.state(s) };
   for (let o = 0; o < program.outputs.length; o++)
-    if (t.output(o) !== reference.output(o))
-      return { step, target: t.name, what: `output ${program.outputs[o].name}`, expected: reference.output(o), actual: t.output(o) };
+    if (outputOf(t, o) !== want[at + states + o])
+      return { step, target: t.name, what: `output ${program.outputs[o].name}`, expected: BigInt(want[at + states + o]), actual: t.output(o) };
   return undefined;
 }
-
-const snapshot = (program: IrProgram, e: { state(i: number): bigint }) => program.state.map((_, s) => e.state(s));
 
 /** The stream through a batch entry point, one batch per run of events between parameter steps. */
 function runBatches(program: IrProgram, params: bigint[], stream: readonly StreamStep[], trace: Trace, b: BatchEngine): Divergence | undefined {
   b.reset(params);
   let start = 0;
-  for (let i = 0; i <= stream.length; i++) {
-    if (i < stream.length && !isParamStep(stream[i])) continue;
+  for (let i = 0; i <= trace.length; i++) {
+    if (i < trace.length && !isParamStep(stream[i])) continue;
     const d = compareBatch(program, stream, start, i, trace, b);
     if (d) return d;
-    if (i < stream.length) {
+    if (i < trace.length) {
       const next = loadable(program, stream[i].params!);
       if (next && stream[i].kind === RESET) b.reset(next);
       else if (next) b.reload(next);
@@ -142,18 +212,22 @@ function compareBatch(program: IrProgram, stream: readonly StreamStep[], start: 
   } catch (err) {
     return { step: start, target: b.name, what: `${b.entry}: the batch of steps ${start}..${end - 1} (it threw: ${err instanceof Error ? err.message : String(err)})`, expected: true, actual: false };
   }
+  const states = program.state.length;
+  const w = trace.width;
   for (let i = start; i < end; i++)
     for (let o = 0; o < program.outputs.length; o++) {
       const got = b.batchOutput(i - start, o);
-      if (got !== trace.outputs[i][o])
-        return { step: i, target: b.name, what: `${b.entry}: output ${program.outputs[o].name}`, expected: trace.outputs[i][o], actual: got };
+      const want = trace.slots[i * w + states + o];
+      if (got !== want) return { step: i, target: b.name, what: `${b.entry}: output ${program.outputs[o].name}`, expected: BigInt(want), actual: exactOrMarker(got) };
     }
-  const want = trace.accepted.slice(start, end).filter(Boolean).length;
+  let want = 0;
+  for (let i = start; i < end; i++) want += trace.accepted[i];
   if (accepted !== want)
     return { step: end - 1, target: b.name, what: `${b.entry}: events accepted in steps ${start}..${end - 1}`, expected: BigInt(want), actual: BigInt(accepted) };
-  const states = trace.states.get(end - 1)!;
-  for (let s = 0; s < program.state.length; s++)
-    if (b.state(s) !== states[s]) return { step: end - 1, target: b.name, what: `${b.entry}: state ${program.state[s].name} at the end of the batch`, expected: states[s], actual: b.state(s) };
+  const last = (end - 1) * w;
+  for (let s = 0; s < states; s++)
+    if (b.state(s) !== BigInt(trace.slots[last + s]))
+      return { step: end - 1, target: b.name, what: `${b.entry}: state ${program.state[s].name} at the end of the batch`, expected: BigInt(trace.slots[last + s]), actual: b.state(s) };
   return undefined;
 }
 
@@ -192,3 +266,6 @@ export function describeStep(e: StreamStep): string {
   if (e.kind === RESET) return `reset with parameters [${e.params!.join(", ")}]`;
   return `${EVENT_KIND_NAMES[e.kind] ?? `kind ${e.kind}`} t=${e.t} a=${e.a} b=${e.b} c=${e.c} d=${e.d}`;
 }
+
+/** A double read from a target, as the report shows it: the integer, or a marker for a non-integer. */
+const exactOrMarker = (x: number) => (Number.isSafeInteger(x) ? BigInt(x) : NOT_AN_INTEGER);

@@ -61,7 +61,7 @@ export class Scenarios {
     if (this.order < 0) return undefined;
     const e = conform(this.program, probe, this.order, eventNear(EventKind.order, m, probe.time));
     const ev = probe.evaluate([e]);
-    return ev?.accepted && this.reasonId !== undefined && ev.values[this.reasonId] === 0n ? e : undefined;
+    return ev?.accepted && this.reasonId !== undefined && ev.values[this.reasonId] === 0 ? e : undefined;
   }
 
   /**
@@ -83,7 +83,7 @@ export class Scenarios {
     for (let k = 0; stream.length < cap; k++) {
       const e = { ...o, t, c: k % 2 === 0 ? o.c : -o.c };
       const ev = probe.evaluate([e]);
-      if (firstReject < 0 && ev?.accepted && ev.values[this.reasonId!] !== 0n) firstReject = stream.length;
+      if (firstReject < 0 && ev?.accepted && ev.values[this.reasonId!] !== 0) firstReject = stream.length;
       stream.push(e);
       probe.push(e);
       if (firstReject >= 0 && left-- === 0) break;
@@ -123,7 +123,7 @@ export class Scenarios {
       const params = loadable(this.program, base)!;
       const probe = new Probe(this.program, params, b.probeBefore);
       const rejected = b.stream[b.firstReject] as EventFields;
-      const reason = probe.evaluate([rejected])!.values[this.reasonId!];
+      const reason = BigInt(probe.evaluate([rejected])!.values[this.reasonId!]);
       const target: CoverageTarget = { kind: "reason", handler: this.order, id: this.reasonId!, value: reason };
       for (const tail of aim(this.program, probe, { ...target }, rejected, 0).tails.filter((t) => t.length === 1))
         out.push({ base, stream: [...b.probeBefore, ...tail], label: `rate edge dt=${dt}` });
@@ -260,7 +260,7 @@ export class Scenarios {
         if (ins.op === "cmp" && cmpOutcomes(ins.pred, h.body[ins.a].range, h.body[ins.b].range) !== 3) continue;
         const target: CoverageTarget = minMax
           ? { kind: "select", handler, id: ins.id, outcome: tookFirst(ins, ev.values) ? 0 : 1 }
-          : { kind: "cmp", handler, id: ins.id, outcome: ev.values[ins.id] === 0n ? 1 : 0 };
+          : { kind: "cmp", handler, id: ins.id, outcome: ev.values[ins.id] === 0 ? 1 : 0 };
         const aimed = aim(this.program, probe, target, template, m);
         for (const tail of aimed.tails) out.push({ base, stream: [...prefix, ...tail], label: `boundary of ${h.event} #${ins.id}` });
       }
@@ -394,7 +394,7 @@ function edges(program: IrProgram, probe: Probe, handler: number, e: EventFields
     if (spec.field === "t") continue;
     const g = (x: bigint) => {
       const ev = probe.evaluate([{ ...e, [spec.field]: Number(x) }]);
-      return ev?.accepted ? (ev.values[reasonId] === 0n ? -1n : 1n) : 1n;
+      return ev?.accepted ? (ev.values[reasonId] === 0 ? -1n : 1n) : 1n;
     };
     for (const b of boundaries(g, spec.range.lo, spec.range.hi, BigInt(e[spec.field]), 2))
       for (const x of [b.below, b.at]) if (g(x) < 0n) out.push({ ...e, [spec.field]: Number(x) });
