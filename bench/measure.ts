@@ -13,6 +13,8 @@ export interface MeasureOptions {
 
 export interface Measurement {
   name: string;
+  /** The program measured, when a run measures several. */
+  example?: string;
   nsPerEvent: number;
   gcCount: number;
   checksum: number;
@@ -72,4 +74,20 @@ export function formatTable(rows: readonly Measurement[], baselineName: string):
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
   return [line(header), ...body.map(line)].join("\n");
+}
+
+/** One row of `npm run bench -- --json`: ratio is to the baseline row of the same example in the same run. */
+export interface BenchRow {
+  readonly example: string;
+  readonly row: string;
+  readonly ns_per_event: number;
+  readonly ratio: number;
+}
+
+export function benchRows(rows: readonly Measurement[], baselineName: string): BenchRow[] {
+  return rows.map((r) => {
+    const base = rows.find((b) => b.example === r.example && b.name === baselineName);
+    if (base === undefined) throw new Error(`no ${baselineName} row for ${r.example}`);
+    return { example: r.example ?? "", row: r.name, ns_per_event: r.nsPerEvent, ratio: r.nsPerEvent / base.nsPerEvent };
+  });
 }

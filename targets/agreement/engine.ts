@@ -81,24 +81,19 @@ export function typeScriptEngine(engine: TsEngine): TargetEngine {
   };
 }
 
-/** `stepRecord` over one array of rows, each event at its own offset: the TypeScript batch path. */
+/** `stepBatch` over one array of rows, outputs to one array of rows: the TypeScript batch path. */
 function typeScriptBatch(engine: TsEngine): BatchEngine {
-  let outputs: Float64Array[] = [];
+  let outputs = new Float64Array(0);
   return {
     name: "ts",
-    entry: "stepRecord",
+    entry: "stepBatch",
     reset: (p) => engine.reset(p.map(Number)),
     reload: (p) => engine.reload(p.map(Number)),
     stepBatch: (events) => {
-      const rows = records(events);
-      let accepted = 0;
-      outputs = events.map((_, i) => {
-        if (engine.stepRecord(rows, i * RECORD_SIZE)) accepted++;
-        return engine.outputs.slice();
-      });
-      return accepted;
+      outputs = new Float64Array(events.length * engine.outputs.length);
+      return engine.stepBatch(records(events), 0, events.length, outputs);
     },
-    batchOutput: (i, o) => toBig(outputs[i][o]),
+    batchOutput: (i, o) => toBig(outputs[i * engine.outputs.length + o]),
     state: (i) => toBig(engine.state[i]),
   };
 }
