@@ -55,6 +55,28 @@ export function shiftRule(bits: number, int32: boolean, n: number, round: Roundi
 }
 
 /**
+ * Division by a constant d as a multiplication: floor(n * r) with r = 1/d rounded up to a double.
+ * Obligation: 0 <= n < 2^50 and 1 <= d < 2^49. Then n * r = (n/d)(1 + e) with 0 <= e < 2^-52, so the
+ * product is at least n/d (and its rounding cannot fall below the integer floor(n/d), a double) and
+ * exceeds n/d by less than 1/(4d), while n/d lies at least 1/d below floor(n/d) + 1: with the product's
+ * own rounding (at most half an ulp, under 1/(8d) + 2^-53 here) it stays below that next integer.
+ */
+export function reciprocalExact(lo: bigint, hi: bigint, d: bigint): boolean {
+  return lo >= 0n && hi < 2n ** 50n && d >= 1n && d < 2n ** 49n;
+}
+
+/** 1/d as the smallest double at or above it, as a literal. */
+export function reciprocalUp(d: bigint): string {
+  let r = 1 / Number(d);
+  const bits = new BigUint64Array(new Float64Array([r]).buffer)[0];
+  const mantissa = (bits & ((1n << 52n) - 1n)) | (1n << 52n);
+  const exponent = Number((bits >> 52n) & 0x7ffn) - 1075;
+  // r = mantissa * 2^exponent (exponent < 0 for d >= 1); below 1/d when mantissa * d < 2^-exponent
+  if (mantissa * d < 1n << BigInt(-exponent)) r = new Float64Array(new BigUint64Array([bits + 1n]).buffer)[0];
+  return String(r);
+}
+
+/**
  * Lowers one handler's IR ops to TypeScript statements over exact integers in doubles. Each case is
  * the lowering of the op's definition in compiler/interpret.ts, chosen by the proven ranges: native
  * arithmetic where it is exact, a longer exact form where it would not be. Conditions are JS booleans.
@@ -130,9 +152,13 @@ export class TsOpLowering {
       case "mul":
         return this.mul(ins);
       case "div": {
+        const n = ins.shift ? `${r(ins.a)} * ${pow2(ins.shift)}` : r(ins.a);
+        const divisor = this.body[ins.b];
+        const dividend = this.body[ins.a].range;
+        if (divisor.op === "const" && reciprocalExact(dividend.lo * 2n ** BigInt(ins.shift), dividend.hi * 2n ** BigInt(ins.shift), divisor.value))
+          return `Math.floor(${n} * ${reciprocalUp(divisor.value)})`;
         // |dividend| < 2^53 (checked when the IR is built), so the double quotient is within
         // 2^-53 * |q| < 1/|d| of the true one and cannot cross an integer: the floor is exact.
-        const n = ins.shift ? `${r(ins.a)} * ${pow2(ins.shift)}` : r(ins.a);
         return `Math.floor(${n} / ${r(ins.b)})`;
       }
       case "mod":

@@ -6,6 +6,7 @@ import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targe
 import { describeStep, runStream } from "../../targets/agreement/run-agreement.js";
 import { baseParams, eventStream } from "../../targets/agreement/streams.js";
 import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import { reciprocalUp } from "../../targets/ts/lower-op.js";
 
 /** The forms of targets/ts/lower-op.ts's rules in emitted code: the generator must reach each. */
 const TS_RULES: Record<string, RegExp> = {
@@ -15,6 +16,7 @@ const TS_RULES: Record<string, RegExp> = {
   "half-even by 1.5 * 2^52": /\+ 6755399441055744 - 6755399441055744/,
   "half-even by parity": /_q \+ 1 : v\d+_q/,
   "guarded product": /v\d+_p < 9007199254740992/,
+  "division by a reciprocal": new RegExp(`Math\\.floor\\([^;]* \\* ${reciprocalUp(49n).replaceAll(".", "\\.")}\\)`),
 };
 
 /**
@@ -32,6 +34,8 @@ const leaf = fc.constantFrom(
   "clamp(round(value(mid) * 40_000_000_000) - value(mid) * 40_000_000_000, -1, 1)",
   "precision(precision(value(mid) * 0.001, 20) * precision(value(bid) * 0.001, 20), 8)",
   "ceil(precision(value(mid) * 0.001, 20) * precision(value(ask) * 0.001, 20))",
+  // a division by a constant of a non-negative dividend: a product with the reciprocal rounded up
+  "value(bid) / 49",
 );
 
 const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({

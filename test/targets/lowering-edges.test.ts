@@ -32,7 +32,8 @@ function oneOp(a: Interval, b: Interval, op: (x: number, y: number) => Omit<Inst
   const loc = "edge.lstep:1:1";
   const body: Instr[] = [
     { id: 0, op: "input", field: "a", frac: 0, range: a, loc },
-    { id: 1, op: "input", field: "b", frac: 0, range: b, loc },
+    // a one-value range is a constant (a divisor known when compiling)
+    b.lo === b.hi ? { id: 1, op: "const", value: b.lo, frac: 0, range: b, loc } : { id: 1, op: "input", field: "b", frac: 0, range: b, loc },
     { id: 2, op: "const", value: 1n, frac: 0, range: { lo: 1n, hi: 1n }, loc },
     { ...op(0, 1), id: 3, frac: 0, loc } as Instr,
   ];
@@ -171,6 +172,21 @@ describe("lowering rules at the edges of their proof obligations agree with the 
           [1n, 1n],
         ];
         await agree(program, pairs);
+      }
+  }, 120_000);
+
+  it("division by a constant as a product with its reciprocal rounded up, for dividends in [0, 2^50); a quotient past it", async () => {
+    for (const d of [3n, 7n, 49n, 10_000n, 1_000_000_000n, 2n ** 48n + 1n])
+      for (const top of [P(50) - 1n, P(50)]) {
+        const ra = { lo: 0n, hi: top };
+        const rb = { lo: d, hi: d };
+        const program = oneOp(ra, rb, (a, b) => ({ op: "div", a, b, shift: 0, range: { lo: 0n, hi: top / d } }));
+        const xs = new Set<bigint>([0n, 1n, d - 1n, d, d + 1n, top, top - 1n]);
+        // exact multiples of d (where a reciprocal rounded down would floor one too low) and their neighbours near the top
+        // (49 * 16059370621860 times 1/49 rounded to nearest, not up, is a hair below the quotient: its floor is one short)
+        for (const k of [top / d, top / d - 1n, P(25), P(40) / d, 16059370621860n]) for (const e of [-1n, 0n, 1n]) xs.add(k * d + e);
+        const text = await agree(program, [...xs].filter((x) => x >= 0n && x <= top).map((x) => [x, d] as const));
+        expect(/Math\.floor\(\w+ \/ \d+\)/.test(text), `division by ${d} up to ${top}`).toBe(top >= P(50));
       }
   }, 120_000);
 
