@@ -83,10 +83,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       {
         name: "stepRecord",
         docs: ["Applies the event stored at `at` in `events` as [kind, t, a, b, c, d]: the allocation-free path."],
-        parameters: [
-          { name: "events", type: "Float64Array" },
-          { name: "at", type: "number" },
-        ],
+        parameters: typed("events: Float64Array", "at: number"),
         returnType: "boolean",
         statements: ["return this.stepRows(events, at, 1, this.outputs, 0) === 1;"],
       },
@@ -96,12 +93,7 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
           "Applies `count` events stored as rows [kind, t, a, b, c, d] from row `first` of `events`, writing each\n" +
             `event's ${program.outputs.length} outputs to its row of \`out\` (and the last event's to \`outputs\`). Returns how many were accepted.`,
         ],
-        parameters: [
-          { name: "events", type: "Float64Array" },
-          { name: "first", type: "number" },
-          { name: "count", type: "number" },
-          { name: "out", type: "Float64Array" },
-        ],
+        parameters: typed("events: Float64Array", "first: number", "count: number", "out: Float64Array"),
         returnType: "number",
         statements: [
           `const accepted = this.stepRows(events, first * ${RECORD_SIZE}, count, out, 0);`,
@@ -116,6 +108,9 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
   // a .ts filepath tells prettier the text is not JSX; without it, its JSX sniffing regex is quadratic in the text
   return format(file.getFullText(), { parser: "typescript", filepath: "engine.ts", printWidth: 110 });
 }
+
+/** Method parameters from "name: type" texts. */
+const typed = (...specs: string[]) => specs.map((spec) => ({ name: spec.split(": ")[0], type: spec.split(": ")[1] }));
 
 /** The source line a location points at, trimmed, for the comment above the code it became. */
 function quote(program: IrProgram, loc: string): string {
@@ -154,13 +149,7 @@ function stepRows(program: IrProgram, helpers: Set<string>): MethodDeclarationSt
     kind: StructureKind.Method,
     name: "stepRows",
     scope: Scope.Private,
-    parameters: [
-      { name: "events", type: "Float64Array" },
-      { name: "at", type: "number" },
-      { name: "count", type: "number" },
-      { name: "out", type: "Float64Array" },
-      { name: "o", type: "number" },
-    ],
+    parameters: typed("events: Float64Array", "at: number", "count: number", "out: Float64Array", "o: number"),
     returnType: "number",
     statements: [
       "const p = this.params;",
