@@ -41,8 +41,8 @@ export async function emitWasm(program: IrProgram): Promise<BuiltModule> {
     exportLayout(m, b, layout);
     for (const h of program.handlers) addHandler(m, b, h, layout);
     addStepAt(m, b, program, layout);
-    addStep(m, b, layout);
     addStepBatch(m, b, layout);
+    addStep(m, b, layout);
     addReset(m, b, program, layout);
   });
 }
@@ -281,8 +281,8 @@ function productRange(a: Interval, b: Interval): Interval {
 /**
  * step_at(kind, t, a, b, c, d, out): the event's validation and dispatch, its outputs to the row at byte
  * offset `out`. The engine contract: the kind and every field are safe integers (a whole number of
- * magnitude at most 2^53 - 1), or the event is invalid; then the kind picks the handler. `step` runs it
- * with `out` at the outputs of the layout; `step_batch` with each event's row of its output buffer.
+ * magnitude at most 2^53 - 1), or the event is invalid; then the kind picks the handler. step_batch runs
+ * it with each event's row of its output buffer (and `step` through step_batch, with the layout's outputs).
  */
 function addStepAt(m: BinaryenModule, b: Binaryen, program: IrProgram, l: MemoryLayout): void {
   const arg = (i: number) => m.local.get(i, b.f64);
@@ -308,10 +308,15 @@ function addStepAt(m: BinaryenModule, b: Binaryen, program: IrProgram, l: Memory
   );
 }
 
-/** step(kind, t, a, b, c, d), all f64: one event, its outputs at the layout's outputs. */
+/**
+ * step(kind, t, a, b, c, d), all f64: one event, its outputs at the layout's outputs. It stores the event
+ * as a row and runs step_batch on it, so step_at has one caller and binaryen inlines it into the batch
+ * loop: a batch makes no call per event.
+ */
 function addStep(m: BinaryenModule, b: Binaryen, l: MemoryLayout): void {
-  const args = [0, 1, 2, 3, 4, 5].map((i) => m.local.get(i, b.f64));
-  m.addFunction("step", b.createType([b.f64, b.f64, b.f64, b.f64, b.f64, b.f64]), b.i32, [], m.call("step_at", [...args, m.i32.const(l.outputs)], b.i32));
+  const stores = [0, 1, 2, 3, 4, 5].map((i) => m.f64.store(l.event + 8 * i, 8, m.i32.const(0), m.local.get(i, b.f64)));
+  const run = m.call("step_batch", [m.i32.const(l.event), m.i32.const(1), m.i32.const(l.outputs)], b.i32);
+  m.addFunction("step", b.createType([b.f64, b.f64, b.f64, b.f64, b.f64, b.f64]), b.i32, [], m.block(null, [...stores, run], b.i32));
   m.addFunctionExport("step", "step");
 }
 

@@ -15,6 +15,8 @@ export interface MemoryLayout {
   readonly luts: readonly number[];
   /** One i64 the handlers round-trip deep dependency chains through (see emit-wasm.ts). */
   readonly spill: number;
+  /** One event row [kind, t, a, b, c, d] (f64): where `step` puts its arguments to run the batch loop on them. */
+  readonly event: number;
   readonly bytes: number;
 }
 
@@ -39,6 +41,7 @@ export function memoryLayout(program: IrProgram): MemoryLayout {
     outputCount: program.outputs.length,
     luts,
     spill,
-    bytes: spill + 8,
+    event: spill + 8,
+    bytes: spill + 8 + 48,
   };
 }
