@@ -67,7 +67,8 @@ function oneOp(a: Interval, b: Interval, op: (x: number, y: number) => Omit<Inst
 
 /** Runs the program on every (a, b) pair in TypeScript, WebAssembly (step and batch) and the interpreter. */
 async function agree(program: IrProgram, pairs: readonly (readonly [bigint, bigint])[]): Promise<string> {
-  const ts = new (await loadTsModule(await emitTypeScript(program))).Engine();
+  const source = await emitTypeScript(program);
+  const ts = new (await loadTsModule(source)).Engine();
   const built = await emitWasm(program);
   const wasm = await loadWasm(built.wasm);
   const reference = new Interpreter(program, true);
@@ -91,7 +92,7 @@ async function agree(program: IrProgram, pairs: readonly (readonly [bigint, bigi
     expect(int(wasm.outputs[0]), `wasm step: ${a}, ${b}`).toBe(want);
     expect(int(wasm.batchOutputs[i]), `wasm step_batch: ${a}, ${b}`).toBe(want);
   });
-  return (await emitTypeScript(program)) + built.wat;
+  return source + built.wat;
 }
 
 /** x and its neighbours, and the ties of a shift by n around it (odd and even quotients), clipped to r. */
