@@ -91,3 +91,47 @@ export function benchRows(rows: readonly Measurement[], baselineName: string): B
     return { example: r.example ?? "", row: r.name, ns_per_event: r.nsPerEvent, ratio: r.nsPerEvent / base.nsPerEvent };
   });
 }
+
+/**
+ * Measures several rows round-robin: each repetition times every row once, in turn, so a machine whose
+ * load changes during the run slows every row alike and the ratios between rows stay meaningful (a row
+ * timed whole before the next would take the load of its own seconds only). Median per row.
+ */
+export async function measureInterleaved(rows: readonly { name: string; fn: () => number }[], events: number, opts: MeasureOptions = {}): Promise<Measurement[]> {
+  const warmup = opts.warmup ?? 5;
+  const reps = opts.reps ?? 7;
+  if (!(events > 0) || !(reps > 0)) throw new RangeError("events and reps must be positive");
+  const checksums = rows.map((r) => {
+    let c = 0;
+    for (let i = 0; i < warmup; i++) c = r.fn();
+    return c;
+  });
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) gc();
+  await flush();
+  const windows: [number, number, number][] = [];
+  const gcStarts: number[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcStarts.push(entry.startTime);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  const times: number[][] = rows.map(() => []);
+  for (let rep = 0; rep < reps; rep++)
+    rows.forEach((r, k) => {
+      const from = performance.now();
+      const start = process.hrtime.bigint();
+      const result = r.fn();
+      times[k].push(Number(process.hrtime.bigint() - start));
+      windows.push([k, from, performance.now()]);
+      if (!Object.is(result, checksums[k])) throw new Error(`${r.name}: checksum changed between runs (${checksums[k]} then ${result})`);
+    });
+  await flush();
+  observer.disconnect();
+  return rows.map((r, k) => {
+    const sorted = times[k].sort((x, y) => x - y);
+    const mid = sorted.length >> 1;
+    const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    const gcCount = gcStarts.filter((t) => windows.some(([w, from, to]) => w === k && t >= from && t <= to)).length;
+    return { name: r.name, nsPerEvent: median / events, gcCount, checksum: checksums[k] };
+  });
+}

@@ -11,12 +11,13 @@ import { runOptimized } from "./baselines/as-float-optimized.js";
 import { runIdiomatic } from "./baselines/as-idiomatic.js";
 import { runGlftOptimized } from "./baselines/glft-float-optimized.js";
 import { runGridOptimized } from "./baselines/grid-float-optimized.js";
-import { benchRows, formatTable, measure, type Measurement } from "./measure.js";
+import { benchRows, formatTable, measureInterleaved, type Measurement } from "./measure.js";
 
 /**
  * Each example's compiled strategy (TypeScript and WebAssembly, per event and in batches) against a
  * hand-written float baseline of the same model, in one run, on 10^6 events replayed from the bundled
- * BTC/USDT excerpt. Ratios to the hand-optimized float step, not absolute times, are the result.
+ * BTC/USDT excerpt, the rows timed round-robin (measureInterleaved). Ratios to the hand-optimized float
+ * step, not absolute times, are the result.
  * `--json OUT.json` also writes every row as { example, row, ns_per_event, ratio }.
  */
 const EVENTS = Number(process.env.LOCKSTEP_BENCH_EVENTS ?? 1_000_000);
@@ -93,14 +94,15 @@ async function benchExample(ex: Example): Promise<Measurement[]> {
   const records = tapeToRecords(tape);
   wasm.reserveBatch(tape.length, BATCH);
   wasm.batchEvents.set(records);
-  const rows: Measurement[] = [];
-  const row = async (name: string, fn: () => number) => rows.push({ ...(await measure(name, fn, tape.length)), example: ex.name });
-  await row("hand-float", () => ex.handFloat(tape));
-  if (ex.idiomatic) await row("idiomatic", () => ex.idiomatic!(tape));
-  await row("compiled-ts", () => replay<ArrayLike<number>>(engine, params, tape));
-  await row("compiled-ts-batch", () => replayTsBatches(engine, params, records));
-  await row("compiled-wasm", () => replay<readonly bigint[]>(wasm, vector, tape));
-  await row("compiled-wasm-batch", () => replayWasmBatches(wasm, vector, tape.length));
+  const timed: { name: string; fn: () => number }[] = [{ name: "hand-float", fn: () => ex.handFloat(tape) }];
+  if (ex.idiomatic) timed.push({ name: "idiomatic", fn: () => ex.idiomatic!(tape) });
+  timed.push(
+    { name: "compiled-ts", fn: () => replay<ArrayLike<number>>(engine, params, tape) },
+    { name: "compiled-ts-batch", fn: () => replayTsBatches(engine, params, records) },
+    { name: "compiled-wasm", fn: () => replay<readonly bigint[]>(wasm, vector, tape) },
+    { name: "compiled-wasm-batch", fn: () => replayWasmBatches(wasm, vector, tape.length) },
+  );
+  const rows = (await measureInterleaved(timed, tape.length)).map((m) => ({ ...m, example: ex.name }));
   if (new Set(rows.filter((r) => r.name.startsWith("compiled")).map((r) => r.checksum)).size !== 1)
     throw new Error(`${ex.name}: the compiled entry points disagree`);
   return rows;
