@@ -23,48 +23,6 @@ export interface Measurement {
 // GC entries reach observers through a later turn of the event loop, so yield before reading a count.
 const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
 
-export async function measure(name: string, fn: () => number, events: number, opts: MeasureOptions = {}): Promise<Measurement> {
-  const warmup = opts.warmup ?? 5;
-  const reps = opts.reps ?? 7;
-  if (!(events > 0) || !(reps > 0)) throw new RangeError("events and reps must be positive");
-  let checksum = 0;
-  for (let i = 0; i < warmup; i++) checksum = fn();
-
-  // Start from a clean heap when node runs with --expose-gc, so earlier work is not collected on our clock.
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc !== undefined) gc();
-  await flush();
-
-  // Entries can arrive late, so count by when each collection started rather than by arrival.
-  let gcCount = 0;
-  let windowStart = Infinity;
-  let windowEnd = Infinity;
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) if (entry.startTime >= windowStart && entry.startTime <= windowEnd) gcCount++;
-  });
-  observer.observe({ entryTypes: ["gc"] });
-  const times: number[] = [];
-  windowStart = performance.now();
-  for (let i = 0; i < reps; i++) {
-    const start = process.hrtime.bigint();
-    const result = fn();
-    times.push(Number(process.hrtime.bigint() - start));
-    // A run that returns something other than the last one carries state over and cannot be compared.
-    if (i > 0 || warmup > 0) {
-      if (!Object.is(result, checksum)) throw new Error(`${name}: checksum changed between runs (${checksum} then ${result})`);
-    }
-    checksum = result;
-  }
-  windowEnd = performance.now();
-  await flush();
-  observer.disconnect();
-
-  times.sort((x, y) => x - y);
-  const mid = times.length >> 1;
-  const median = times.length % 2 === 1 ? times[mid] : (times[mid - 1] + times[mid]) / 2;
-  return { name, nsPerEvent: median / events, gcCount, checksum };
-}
-
 /** A plain-text table of the measurements with each row's time relative to `baselineName`. */
 export function formatTable(rows: readonly Measurement[], baselineName: string): string {
   const base = rows.find((r) => r.name === baselineName);
