@@ -104,24 +104,18 @@ export function typeScriptEngine(engine: TsEngine): TargetEngine {
   };
 }
 
-/** `stepRecord` over one array of rows, each event at its own offset: the TypeScript batch path. */
+/** `stepBatch` over one array of rows, outputs to one array of rows: the TypeScript batch path. */
 function typeScriptBatch(engine: TsEngine): BatchEngine {
   const width = engine.outputs.length;
   let outputs = new Float64Array(0);
   return {
     name: "ts",
-    entry: "stepRecord",
+    entry: "stepBatch",
     reset: (p) => engine.reset(p.map(Number)),
     reload: (p) => engine.reload(p.map(Number)),
     stepBatch: (events) => {
-      const rows = records(events);
       if (outputs.length < events.length * width) outputs = new Float64Array(events.length * width * 2);
-      let accepted = 0;
-      for (let i = 0; i < events.length; i++) {
-        if (engine.stepRecord(rows, i * RECORD_SIZE)) accepted++;
-        outputs.set(engine.outputs, i * width);
-      }
-      return accepted;
+      return engine.stepBatch(records(events), 0, events.length, outputs);
     },
     batchOutput: (i, o) => outputs[i * width + o],
     state: (i) => toBig(engine.state[i]),

@@ -46,7 +46,7 @@ function readArtifact(path: string): Buffer {
   return bytes;
 }
 
-const ENGINE_METHODS = ["reset", "reload", "step", "stepRecord"] as const;
+const ENGINE_METHODS = ["reset", "reload", "step", "stepRecord", "stepBatch"] as const;
 const ENGINE_ARRAYS = ["params", "state", "outputs"] as const;
 
 /** A module that loads but is not a Lockstep engine (an unrelated or hand-edited file) is refused. */

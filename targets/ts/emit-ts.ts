@@ -4,18 +4,18 @@ import { format } from "prettier";
 import { Project, Scope, StructureKind, VariableDeclarationKind, type MethodDeclarationStructure } from "ts-morph";
 import type { Handler, IrProgram } from "../../compiler/ir.js";
 import { packageRoot } from "../../compiler/package-root.js";
-import { EVENT_KIND_NAMES } from "../../runtime/event-tape.js";
+import { EVENT_KIND_NAMES, RECORD_SIZE } from "../../runtime/event-tape.js";
 import { TsOpLowering } from "./lower-op.js";
 import { moduleHeader, paramLoaderSource } from "./standalone.js";
 
 /**
  * The TypeScript target: one self-contained module per program. State, parameters and outputs live in
- * preallocated Float64Arrays holding exact integers (raw fixed-point values, all below 2^53); a
- * handler is straight-line code over `const` locals, so stepping an event allocates nothing.
+ * preallocated Float64Arrays holding exact integers (raw fixed-point values, all below 2^53). Every entry
+ * point runs one loop over event rows with the state in locals; a handler is straight-line code over
+ * `const` locals inlined in it, so stepping an event allocates nothing.
  */
 export async function emitTypeScript(program: IrProgram): Promise<string> {
   const helpers = new Set<string>();
-  const methods = program.handlers.map((h) => handlerMethod(program, h, helpers));
   const project = new Project({ useInMemoryFileSystem: true });
   const file = project.createSourceFile("engine.ts", "", { overwrite: true });
   file.addStatements(moduleHeader(program));
@@ -84,20 +84,25 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
       {
         name: "stepRecord",
         docs: ["Applies the event stored at `at` in `events` as [kind, t, a, b, c, d]: the allocation-free path."],
-        parameters: [
-          { name: "events", type: "Float64Array" },
-          { name: "at", type: "number" },
-        ],
+        parameters: typed("events: Float64Array", "at: number"),
         returnType: "boolean",
+        statements: ["return this.stepRows(events, at, 1, this.outputs, 0) === 1;"],
+      },
+      {
+        name: "stepBatch",
+        docs: [
+          "Applies `count` events stored as rows [kind, t, a, b, c, d] from row `first` of `events`, writing each\n" +
+            `event's ${program.outputs.length} outputs to its row of \`out\` (and the last event's to \`outputs\`). Returns how many were accepted.`,
+        ],
+        parameters: typed("events: Float64Array", "first: number", "count: number", "out: Float64Array"),
+        returnType: "number",
         statements: [
-          "if (!wellFormed(events, at)) { this.outputs.fill(0); return false; }",
-          "switch (events[at]) {",
-          ...program.handlers.map((h) => `case ${EVENT_KIND_NAMES.indexOf(h.event)}: return this.${methodName(h)}(events, at);`),
-          "default: this.outputs.fill(0); return false;",
-          "}",
+          `const accepted = this.stepRows(events, first * ${RECORD_SIZE}, count, out, 0);`,
+          `if (count > 0) this.outputs.set(out.subarray((count - 1) * ${program.outputs.length}, count * ${program.outputs.length}));`,
+          "return accepted;",
         ],
       },
-      ...methods,
+      stepRows(program, helpers),
     ],
   });
   for (const name of ["wellFormed", ...[...helpers].sort()]) file.addStatements(helperSource(name));
@@ -106,6 +111,9 @@ export async function emitTypeScript(program: IrProgram): Promise<string> {
   return format(file.getFullText(), { parser: "typescript", filepath: "engine.ts", printWidth: 110 });
 }
 
+/** Method parameters from "name: type" texts. */
+const typed = (...specs: string[]) => specs.map((spec) => ({ name: spec.split(": ")[0], type: spec.split(": ")[1] }));
+
 /** The source line a location points at, trimmed, for the comment above the code it became. */
 function quote(program: IrProgram, loc: string): string {
   const line = Number(loc.split(":")[1]);
@@ -113,18 +121,61 @@ function quote(program: IrProgram, loc: string): string {
   return text.length > 90 ? `${text.slice(0, 87)}...` : text;
 }
 
-const methodName = (h: Handler) => `on${h.event[0].toUpperCase()}${h.event.slice(1)}`;
+/** The local that holds a state slot during a batch: `s_` and the slot's name. */
+function stateLocals(program: IrProgram): string[] {
+  const seen = new Set<string>();
+  return program.state.map((st, i) => {
+    const base = `s_${st.name.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    const name = seen.has(base) ? `${base}_${i}` : base;
+    seen.add(name);
+    return name;
+  });
+}
 
-function handlerMethod(program: IrProgram, h: Handler, helpers: Set<string>): MethodDeclarationStructure {
-  const outputCount = program.outputs.length;
-  const ops = new TsOpLowering(h.body, helpers);
+/**
+ * The one stepping loop every entry point runs: state lives in locals for the whole batch (loaded once,
+ * stored once), each event's handler is inlined in the switch on its kind, and its outputs go to the row
+ * of `out` at offset `o`.
+ */
+function stepRows(program: IrProgram, helpers: Set<string>): MethodDeclarationStructure {
+  const width = program.outputs.length;
+  const locals = stateLocals(program);
+  const clear = `out.fill(0, o, o + ${width});`;
+  const cases = program.handlers.flatMap((h) => [
+    `case ${EVENT_KIND_NAMES.indexOf(h.event)}: {`,
+    `// on ${h.event}`,
+    ...handlerLines(program, h, helpers, locals, clear),
+    "}",
+  ]);
+  return {
+    kind: StructureKind.Method,
+    name: "stepRows",
+    scope: Scope.Private,
+    parameters: typed("events: Float64Array", "at: number", "count: number", "out: Float64Array", "o: number"),
+    returnType: "number",
+    statements: [
+      "const p = this.params;",
+      "const s = this.state;",
+      ...locals.map((name, i) => `let ${name} = s[${i}];`),
+      "let accepted = 0;",
+      `for (const end = at + count * ${RECORD_SIZE}; at < end; at += ${RECORD_SIZE}, o += ${width}) {`,
+      `if (!wellFormed(events, at)) { ${clear} continue; }`,
+      "switch (events[at]) {",
+      ...cases,
+      `default: ${clear}`,
+      "}",
+      "}",
+      ...locals.map((name, i) => `s[${i}] = ${name};`),
+      "return accepted;",
+    ],
+  };
+}
+
+/** One handler inside the stepping loop: its fields, its values, then (when its guard holds) its writes and outputs. */
+function handlerLines(program: IrProgram, h: Handler, helpers: Set<string>, locals: readonly string[], clear: string): string[] {
+  const ops = new TsOpLowering(h.body, helpers, (slot) => locals[slot]);
   const fields = ["t", "a", "b", "c", "d"].filter((f) => h.inputs.some((i) => i.field === f));
-  const lines = [
-    "const p = this.params;",
-    "const s = this.state;",
-    "const o = this.outputs;",
-    ...fields.map((f) => `const ${f} = events[at + ${"tabcd".indexOf(f) + 1}];`),
-  ];
+  const lines = fields.map((f) => `const ${f} = events[at + ${"tabcd".indexOf(f) + 1}];`);
   // one comment per source line the code comes from: its location and its text
   let lastLine = "";
   for (const ins of h.body) {
@@ -138,23 +189,13 @@ function handlerMethod(program: IrProgram, h: Handler, helpers: Set<string>): Me
     }
     lines.push(...ops.lines(ins));
   }
-  lines.push(`if (!(${ops.cond(h.guard)})) { o.fill(0); return false; }`);
-  for (const w of h.writes) lines.push(`s[${w.slot}] = ${ops.ref(w.value)};`);
+  lines.push(`if (!(${ops.cond(h.guard)})) { ${clear} continue; }`);
+  for (const w of h.writes) lines.push(`${locals[w.slot]} = ${ops.ref(w.value)};`);
   const written = new Set(h.outputs.map((x) => x.slot));
-  for (let slot = 0; slot < outputCount; slot++) if (!written.has(slot)) lines.push(`o[${slot}] = 0;`);
-  for (const x of h.outputs) lines.push(`o[${x.slot}] = ${ops.ref(x.value)};`);
-  lines.push("return true;");
-  return {
-    kind: StructureKind.Method,
-    name: methodName(h),
-    scope: Scope.Private,
-    parameters: [
-      { name: "events", type: "Float64Array" },
-      { name: "at", type: "number" },
-    ],
-    returnType: "boolean",
-    statements: lines,
-  };
+  for (let slot = 0; slot < program.outputs.length; slot++) if (!written.has(slot)) lines.push(`out[o + ${slot}] = 0;`);
+  for (const x of h.outputs) lines.push(`out[o + ${x.slot}] = ${ops.ref(x.value)};`);
+  lines.push("accepted++;", "continue;");
+  return lines;
 }
 
 function metaLiteral(program: IrProgram): string {

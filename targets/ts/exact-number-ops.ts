@@ -2,8 +2,8 @@
  * Helpers copied by name into emitted TypeScript modules (the emitter copies their source, so a compiled
  * strategy has no runtime dependency). Every value is an integer with |x| < 2^53, so + - * (when the
  * product is < 2^53) and division by powers of two are exact on doubles. The one place that needs more
- * is a product of up to 64 bits that no single split keeps exact: mulShr splits both operands into
- * 24-bit limbs, whose partial products are exact.
+ * is a product of up to 64 bits whose double is at or beyond 2^53 (the slow side of lower-op.ts's guard):
+ * mulShr splits both operands into 24-bit limbs, whose partial products are exact.
  */
 
 /**

@@ -13,6 +13,8 @@ export interface TsEngine {
   reload(params: ArrayLike<number>): void;
   step(kind: number, t: number, a: number, b: number, c: number, d: number): boolean;
   stepRecord(events: Float64Array, at: number): boolean;
+  /** Steps `count` rows from row `first`; event i's outputs land at out[i * outputs.length ...]. Returns how many were accepted. */
+  stepBatch(events: Float64Array, first: number, count: number, out: Float64Array): number;
 }
 
 export interface TsModule {

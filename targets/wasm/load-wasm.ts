@@ -14,7 +14,12 @@ export class WasmEngine {
   /** Byte offset where batch buffers start: past everything the module lays out. */
   private readonly batchBase: number;
   private batchCapacity = 0;
-  private batchEvents: Float64Array = new Float64Array(0);
+  private outputCapacity = 0;
+  /**
+   * Event rows [kind, t, a, b, c, d] in linear memory: a host that writes its events here (a feed, a
+   * ring) steps them with stepInPlace, without a copy.
+   */
+  batchEvents: Float64Array = new Float64Array(0);
   /** Outputs of each event of the last batch, one row of output_count values per event. */
   batchOutputs: Float64Array = new Float64Array(0);
   private readonly stepFn: (kind: number, t: number, a: number, b: number, c: number, d: number) => number;
@@ -45,18 +50,38 @@ export class WasmEngine {
     this.outputs = new Float64Array(buf, g("outputs_offset"), g("output_count"));
     if (this.batchCapacity > 0) {
       this.batchEvents = new Float64Array(buf, this.batchBase, this.batchCapacity * RECORD_SIZE);
-      this.batchOutputs = new Float64Array(buf, this.batchBase + this.batchCapacity * RECORD_SIZE * 8, this.batchCapacity * g("output_count"));
+      this.batchOutputs = new Float64Array(buf, this.outputsBase(), this.outputCapacity * g("output_count"));
     }
   }
 
-  /** Makes room for batches of up to `capacity` events (grows linear memory once). */
-  reserveBatch(capacity: number): void {
-    if (capacity <= this.batchCapacity) return;
-    const bytes = this.batchBase + capacity * (RECORD_SIZE + this.g("output_count")) * 8;
+  private outputsBase(): number {
+    return this.batchBase + this.batchCapacity * RECORD_SIZE * 8;
+  }
+
+  /**
+   * Makes room for `capacity` event rows in batchEvents and `outputRows` rows in batchOutputs (grows
+   * linear memory once; the rows already there are kept only when the capacities stay).
+   */
+  reserveBatch(capacity: number, outputRows = capacity): void {
+    if (capacity <= this.batchCapacity && outputRows <= this.outputCapacity) return;
+    const events = Math.max(capacity, this.batchCapacity);
+    const outputs = Math.max(outputRows, this.outputCapacity);
+    const bytes = this.batchBase + (events * RECORD_SIZE + outputs * this.g("output_count")) * 8;
     const missing = Math.ceil((bytes - this.memory.buffer.byteLength) / 65536);
     if (missing > 0) this.memory.grow(missing);
-    this.batchCapacity = capacity;
+    this.batchCapacity = events;
+    this.outputCapacity = outputs;
     this.makeViews();
+  }
+
+  /**
+   * Steps rows first .. first + count - 1 of batchEvents where they lie; event i's outputs land in row i
+   * of batchOutputs. Returns how many events were accepted.
+   */
+  stepInPlace(first: number, count: number): number {
+    if (first < 0 || count < 0 || first + count > this.batchCapacity || count > this.outputCapacity)
+      throw new RangeError(`rows ${first} + ${count} exceed the reserved batch (${this.batchCapacity} events, ${this.outputCapacity} output rows)`);
+    return this.stepBatchFn(this.batchBase + first * RECORD_SIZE * 8, count, this.outputsBase());
   }
 
   /**
@@ -66,7 +91,7 @@ export class WasmEngine {
   stepBatch(records: Float64Array, first: number, count: number): number {
     this.reserveBatch(count);
     this.batchEvents.set(records.subarray(first * RECORD_SIZE, (first + count) * RECORD_SIZE));
-    return this.stepBatchFn(this.batchBase, count, this.batchBase + this.batchCapacity * RECORD_SIZE * 8);
+    return this.stepInPlace(0, count);
   }
 
   /** Loads the full parameter vector (base, then derived) and restores the initial state. */

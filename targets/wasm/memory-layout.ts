@@ -16,6 +16,8 @@ export interface MemoryLayout {
   readonly luts: readonly number[];
   /** One i64 the handlers round-trip deep dependency chains through (see emit-wasm.ts). */
   readonly spill: number;
+  /** One event row [kind, t, a, b, c, d] (f64): where `step` puts its arguments to run the batch loop on them. */
+  readonly event: number;
   /** Where a host puts a parameter file for `load_params` (emit-load-params.ts). */
   readonly paramFile: number;
   readonly bytes: number;
@@ -42,7 +44,8 @@ export function memoryLayout(program: IrProgram): MemoryLayout {
     outputCount: program.outputs.length,
     luts,
     spill,
-    paramFile: spill + 8,
-    bytes: spill + 8 + PARAM_FILE_HEADER + 8 * paramCount,
+    event: spill + 8,
+    paramFile: spill + 8 + 48,
+    bytes: spill + 8 + 48 + PARAM_FILE_HEADER + 8 * paramCount,
   };
 }

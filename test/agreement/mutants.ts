@@ -13,12 +13,16 @@ export interface Mutant {
   readonly apply: (text: string) => string | undefined;
 }
 
-/** Replaces the first match of `re` inside the TypeScript method `method`. */
-function inMethod(method: string, re: RegExp, replace: (m: RegExpExecArray) => string): (text: string) => string | undefined {
+/**
+ * Replaces the first match of `re` inside the code of the handler for `event`: the case of the stepping
+ * loop that starts with the comment `// on <event>`, up to the next handler's.
+ */
+function inHandlerCase(event: string, re: RegExp, replace: (m: RegExpExecArray) => string): (text: string) => string | undefined {
   return (text) => {
-    const start = text.indexOf(`private ${method}(`);
+    const start = text.indexOf(`// on ${event}\n`);
     if (start < 0) return undefined;
-    const end = text.indexOf("\n  }\n", start);
+    const next = text.slice(start + 1).search(/\/\/ on \w+\n|default:/);
+    const end = next < 0 ? text.length : start + 1 + next;
     const body = text.slice(start, end);
     const m = re.exec(body);
     if (!m) return undefined;
@@ -26,7 +30,7 @@ function inMethod(method: string, re: RegExp, replace: (m: RegExpExecArray) => s
   };
 }
 
-/** Replaces the first match of `re` in the module, outside any handler method. */
+/** Replaces the first match of `re` in the module. */
 function inModule(re: RegExp, replace: (m: RegExpExecArray) => string): (text: string) => string | undefined {
   return (text) => {
     const m = re.exec(text);
@@ -38,37 +42,38 @@ export const TS_MUTANTS: Mutant[] = [
   {
     name: "flipped comparison (notional limit: < becomes <=)",
     target: "ts",
-    apply: inMethod("onOrder", /const (v\d+) = (\d{6,}) < (v\d+);/, (m) => `const ${m[1]} = ${m[2]} <= ${m[3]};`),
+    apply: inHandlerCase("order", /const (v\d+) = (\d{6,}) < (v\d+);/, (m) => `const ${m[1]} = ${m[2]} <= ${m[3]};`),
   },
   {
-    // the ln table's index, floor((ratio - 15/16) / 2^n), emitted as a division (the ratio has 49 fraction bits)
+    // the ln table's index, floor((ratio - 15/16) / 2^n), emitted as a scaling by 2^-n (the ratio has 49 fraction bits)
     name: "off-by-one shift (table index / 2^n becomes / 2^(n-1))",
     target: "ts",
-    apply: inMethod("onBook", /= Math\.floor\((v\d+) \/ (\d+)\);(\s*const v\d+ = LUT_)/, (m) => `= Math.floor(${m[1]} / ${Number(m[2]) / 2});${m[3]}`),
+    apply: inHandlerCase("book", /= Math\.floor\((v\d+) \* ([\d.e-]+)\);(\s*const v\d+ = LUT_)/, (m) => `= Math.floor(${m[1]} * ${Number(m[2]) * 2});${m[3]}`),
   },
   {
-    // the step product of the ln table's interpolation: mulShr(step, position, n, mode 2 = half-even)
+    // the step product of the ln table's interpolation, on its fast path (the product below 2^53, the
+    // only path this table's steps take): the half-even rounding by the 1.5 * 2^52 constant
     name: "wrong rounding (half-even becomes ceil in the interpolation product)",
     target: "ts",
-    apply: inMethod("onBook", /mulShr\((v\d+), (v\d+), (\d+), 2\)/, (m) => `mulShr(${m[1]}, ${m[2]}, ${m[3]}, 1)`),
+    apply: inHandlerCase("book", /(v\d+_p) \* ([\d.e-]+) \+ 6755399441055744 - 6755399441055744/, (m) => `Math.ceil(${m[1]} * ${m[2]})`),
   },
   {
     // precision(log_return(mid) * 10_000, 16): the first half-even rounding after the scaling to basis points
     name: "wrong rounding (half-even becomes floor)",
     target: "ts",
-    apply: inMethod("onBook", /\* 10000;\n(?:[^\n]*\n){1,4}?[^\n]*\? (v\d+_q) \+ 1 : (v\d+_q);/, (m) =>
-      m[0].replace(`? ${m[1]} + 1 : ${m[2]};`, `? ${m[1]} : ${m[2]};`),
+    apply: inHandlerCase("book", /(\* 10000;\s*const v\d+ = )(v\d+) \* ([\d.e-]+) \+ 6755399441055744 - 6755399441055744;/, (m) =>
+      `${m[1]}Math.floor(${m[2]} * ${m[3]});`,
     ),
   },
   {
     name: "dropped saturation (position clamp on fills)",
     target: "ts",
-    apply: inMethod("onFill", /(v\d+) < (-\d{3,}) \? \2 : \1 > (\d+) \? \3 : \1;/, (m) => `${m[1]};`),
+    apply: inHandlerCase("fill", /(v\d+) < (-\d{3,}) \? \2 : \1 > (\d+) \? \3 : \1;/, (m) => `${m[1]};`),
   },
   {
     name: "swapped operands (a - b becomes b - a)",
     target: "ts",
-    apply: inMethod("onBook", /const (v\d+) = (v\d+) - (v\d+);/, (m) => `const ${m[1]} = ${m[3]} - ${m[2]};`),
+    apply: inHandlerCase("book", /const (v\d+) = (v\d+) - (v\d+);/, (m) => `const ${m[1]} = ${m[3]} - ${m[2]};`),
   },
   {
     name: "well-formedness check skips the last field (i < 6 becomes i < 5)",
@@ -80,6 +85,18 @@ export const TS_MUTANTS: Mutant[] = [
     name: "reset leaves the position of the previous session",
     target: "ts",
     apply: inModule(/\n\s*s\[\d+\] = -?\d+; \/\/ position\n/, () => "\n"),
+  },
+  {
+    // caught only where the harness compares stepBatch with step: step steps one event, so the stride never shows there
+    name: "stepBatch writes each event's outputs one slot short of its row (o += W becomes W - 1)",
+    target: "ts",
+    apply: inModule(/(at \+= 6, o \+= )(\d+)\)/, (m) => `${m[1]}${Number(m[2]) - 1})`),
+  },
+  {
+    // every entry point runs the one stepping loop, which keeps state in locals and stores them back at its end
+    name: "the stepping loop stores its state locals back swapped (position and bid)",
+    target: "ts",
+    apply: inModule(/s\[0\] = (s_\w+);\n(\s*)s\[1\] = (s_\w+);/, (m) => `s[1] = ${m[1]};\n${m[2]}s[0] = ${m[3]};`),
   },
 ];
 
@@ -140,17 +157,13 @@ export const WASM_MUTANTS: Mutant[] = [
     ),
   },
   {
-    name: "wrong rounding (half-even becomes floor)",
+    // (x + 2^(n-1) - 1 + ((x >> n) & 1)) >> n: without the quotient's parity, a tie rounds down
+    name: "wrong rounding (half-even ties always round down)",
     target: "wasm",
     apply: inHandler(
       "book",
-      (l) =>
-        head(l) === "i64.add" &&
-        l.slice(1).some((x) => Array.isArray(x) && head(x) === "i64.extend_i32_u" && printSexp(x).includes("i64.gt_u")),
-      ({ node, parent, index }) => {
-        const keep = node.slice(1).find((x) => !(Array.isArray(x) && head(x) === "i64.extend_i32_u"));
-        parent[index] = keep!;
-      },
+      (l) => head(l) === "i64.and" && Array.isArray(l[1]) && head(l[1]) === "i64.shr_s" && Array.isArray(l[2]) && l[2][0] === "i64.const" && l[2][1] === "1",
+      ({ parent, index }) => (parent[index] = ["i64.const", "0"]),
     ),
   },
   {
@@ -186,7 +199,7 @@ export const WASM_MUTANTS: Mutant[] = [
   },
   {
     // caught only where the harness compares step_batch with step
-    name: "step_batch copies each event's outputs to half its row offset",
+    name: "step_batch writes each event's outputs to half its row offset",
     target: "wasm",
     apply: inFunction(
       "step_batch",

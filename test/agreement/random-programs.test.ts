@@ -5,13 +5,38 @@ import { interpreterEngine, type TargetEngine } from "../../targets/agreement/en
 import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
 import { describeStep, runStream } from "../../targets/agreement/run-agreement.js";
 import { baseParams, eventStream } from "../../targets/agreement/streams.js";
+import { emitTypeScript } from "../../targets/ts/emit-ts.js";
+import { reciprocalUp } from "../../targets/ts/lower-op.js";
+
+/** The forms of targets/ts/lower-op.ts's rules in emitted code: the generator must reach each. */
+const TS_RULES: Record<string, RegExp> = {
+  "int32 shift": / >> \d+;/,
+  "floor by scaling": /Math\.floor\(v\d+(_p)? \* [\d.e-]+\)/,
+  "ceil by scaling": /Math\.ceil\(v\d+(_p)? \* [\d.e-]+\)/,
+  "half-even by 1.5 * 2^52": /\+ 6755399441055744 - 6755399441055744/,
+  "half-even by parity": /_q \+ 1 : v\d+_q/,
+  "guarded product": /v\d+_p < 9007199254740992/,
+  "division by a reciprocal": new RegExp(`Math\\.floor\\([^;]* \\* ${reciprocalUp(49n).replaceAll(".", "\\.")}\\)`),
+};
 
 /**
  * The examples exercise some ops and rounding modes; random expressions exercise all of them: every
  * arithmetic op, floor/ceil/half-even, wide products, divisions with negative operands, tables for
  * ln/exp/sqrt, selects. Each program that compiles must run identically on every target.
  */
-const leaf = fc.constantFrom("value(bid)", "value(ask_qty)", "value(position)", "a", "b", "c", "3", "0.5", "-2", "0.1", "value(mid)", "ceil(a * b)");
+const leaf = fc.constantFrom(
+  "value(bid)", "value(ask_qty)", "value(position)", "a", "b", "c", "3", "0.5", "-2", "0.1", "value(mid)", "ceil(a * b)",
+  // the lowering rules' edges (targets/ts/lower-op.ts): a half-even rounding by 2 of values up to 2^52 (the
+  // 1.5 * 2^52 constant, at its bound |x / 2| < 2^51) and beyond (the parity test), ties whenever the mid is
+  // a half tick; a product whose proven range passes 2^53 and whose values cross it near the top of the
+  // price range (the guarded fast path and the limb helper)
+  "clamp(round(value(mid) * 22_000_000_000) - value(mid) * 22_000_000_000, -1, 1)",
+  "clamp(round(value(mid) * 40_000_000_000) - value(mid) * 40_000_000_000, -1, 1)",
+  "precision(precision(value(mid) * 0.001, 20) * precision(value(bid) * 0.001, 20), 8)",
+  "ceil(precision(value(mid) * 0.001, 20) * precision(value(ask) * 0.001, 20))",
+  // a division by a constant of a non-negative dividend: a product with the reciprocal rounded up
+  "value(bid) / 49",
+);
 
 const expr: fc.Arbitrary<string> = fc.letrec<{ e: string }>((tie) => ({
   e: fc.oneof(
@@ -54,6 +79,8 @@ describe("random programs: every op and rounding mode agrees across targets", ()
       if (!c.ir) continue;
       compiled++;
       for (const h of c.ir.handlers) for (const ins of h.body) ops.add(ins.op === "mul" || ins.op === "shr" ? `${ins.op}/${ins.round}` : ins.op);
+      const ts = await emitTypeScript(c.ir);
+      for (const [rule, form] of Object.entries(TS_RULES)) if (form.test(ts)) ops.add(rule);
       const targets: TargetEngine[] = [];
       for (const t of SOFTWARE_TARGETS) {
         const e = await loadTarget(c.ir, t, { kind: "fresh" });
@@ -72,5 +99,6 @@ describe("random programs: every op and rounding mode agrees across targets", ()
     expect(streams).toBe(40 * 150);
     // the generator reaches every rounding mode of the ops that round
     for (const op of ["mul/floor", "div", "shr/half_even", "shr/ceil", "shr/floor", "lut", "select", "abs"]) expect(ops, op).toContain(op);
+    for (const rule of Object.keys(TS_RULES)) expect(ops, rule).toContain(rule);
   }, 300_000);
 });
