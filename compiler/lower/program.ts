@@ -24,6 +24,7 @@ import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
 import { lowerBlock } from "./statements.js";
+import { commitQuotes, isHeldQuoteName } from "./held-quotes.js";
 
 const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
@@ -67,15 +68,19 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   const handlersByEvent = groupHandlers(strategy, diags);
   // Outputs, by name: each quote level's five values, then the verdict and the halt reason, then one flag per invariant.
   const named = new Map<EventKindName, Map<string, Num>>();
+  const timer = globals.states.get("timer_deadline");
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
-    const timer = globals.states.get("timer_deadline");
     // with an armed timer, on timer runs only when it is due (the prologue disarms it then)
     const gated = h && event === "timer" && timer !== undefined;
     if (h) lowerBlock(gated ? [{ kind: "if", cond: { kind: "name", name: "timer_due", span: h.event.span }, then: h.body, otherwise: [], span: h.span }] : h.body, ctx);
+  }
+  // every handler is lowered first: an event that does not quote a level keeps what another quoted there
+  for (const event of EVENT_KIND_NAMES) {
+    const { ctx } = contexts.get(event)!;
     const outs = new Map<string, Num>();
-    for (const [level, q] of ctx.quotes)
+    for (const [level, q] of commitQuotes(ctx))
       [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.set(quoteOutput(i, level), v));
     if (event === "order" && risk) {
       const verdict = lowerOrderCheck(limits, risk.span, ctx);
@@ -95,7 +100,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     ctx.scopes.pop();
     named.set(event, outs);
   }
-  const levels = 1 + Math.max(0, ...EVENT_KIND_NAMES.flatMap((e) => [...contexts.get(e)!.ctx.quotes.keys()]));
+  const levels = 1 + Math.max(0, ...model.heldQuotes.keys());
   const names = [
     ...Array.from({ length: levels }, (_, level) => QUOTE_OUTPUTS.map((_n, i) => quoteOutput(i, level))).flat(),
     "accept",
@@ -211,12 +216,12 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
   for (const m of strategy?.members ?? []) {
     if (m.kind !== "state") continue;
     const name = m.name.name;
-    if (globals.states.has(name) || model.paramInfo.has(name)) {
+    if (globals.states.has(name) || model.paramInfo.has(name) || isHeldQuoteName(name)) {
       model.diags.error(
         "N002",
         m.name.span,
         `'${name}' is already defined`,
-        model.builtinStates.has(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name",
+        model.builtinStates.has(name) || isHeldQuoteName(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name",
       );
       continue;
     }
