@@ -4,6 +4,7 @@ import { hull, iv, point } from "../interval.js";
 import { NONE, PRICE, QTY } from "../units.js";
 import type { HandlerContext, QuoteVals } from "./handler-context.js";
 import type { ProgramModel } from "./program-model.js";
+import { HELD_QUOTE_STATES } from "../ir.js";
 
 /**
  * The quote outputs after every valid event are the quote that should be resting: an event that does not
@@ -11,14 +12,9 @@ import type { ProgramModel } from "./program-model.js";
  * "nothing resting" (cancel). Each quoted level holds its quote in five state slots, committed with the
  * event's other state writes (so an invalid event changes nothing).
  */
-const HELD = ["held_quote_valid", "held_quote_bid", "held_quote_ask", "held_quote_bid_qty", "held_quote_ask_qty"] as const;
 const FIELDS = ["valid", "bid", "ask", "bidQty", "askQty"] as const;
 const NO_SPAN: Span = { start: 0, end: 0 };
 
-/** Names a source may not take for its own states. */
-export function isHeldQuoteName(name: string): boolean {
-  return HELD.some((h) => name === h || name.startsWith(`${h}_`));
-}
 
 /** The held quote's slots of `level`, allocated when a level is first quoted. */
 export function heldSlots(level: number, model: ProgramModel): readonly number[] {
@@ -27,7 +23,7 @@ export function heldSlots(level: number, model: ProgramModel): readonly number[]
   const { price, qty } = model.instrument;
   const ranges = [iv(0n, 1n), hull(point(0n), price), hull(point(0n), price), iv(0n, qty.hi), iv(0n, qty.hi)];
   const units = [NONE, PRICE, PRICE, QTY, QTY];
-  const slots = HELD.map((name, i) =>
+  const slots = HELD_QUOTE_STATES.map((name, i) =>
     model.addState({ name: level === 0 ? name : `${name}_${level}`, frac: 0, range: ranges[i], init: 0n, loc: "builtin" }, units[i], i === 0),
   );
   model.heldQuotes.set(level, slots);

@@ -24,7 +24,8 @@ import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
 import { lowerBlock } from "./statements.js";
-import { commitQuotes, isHeldQuoteName } from "./held-quotes.js";
+import { commitQuotes } from "./held-quotes.js";
+import { isHeldQuoteName } from "../ir.js";
 
 const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
