@@ -13,7 +13,7 @@ import { QTY, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
 import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
 import { declareBuiltinStates, lowerPrologue } from "./events.js";
-import { namesUsed } from "./names-used.js";
+import { namesIn, namesUsed } from "./names-used.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
@@ -208,7 +208,19 @@ function declareFns(strategy: A.StrategyDecl | undefined, model: ProgramModel): 
     }
     fns.set(name, m);
   }
+  warnUncalledFns(strategy, fns, model);
   return fns;
+}
+
+/** A fn is checked where it is inlined: one no handler or state reaches is never checked, so say so. */
+function warnUncalledFns(strategy: A.StrategyDecl | undefined, fns: ReadonlyMap<string, A.FnDecl>, model: ProgramModel): void {
+  const reached = namesUsed(strategy && { ...strategy, members: strategy.members.filter((m) => m.kind !== "fn") });
+  const todo = [...reached].filter((n) => fns.has(n));
+  for (let name = todo.pop(); name !== undefined; name = todo.pop())
+    for (const n of namesIn(fns.get(name)!.body)) if (fns.has(n) && !reached.has(n)) todo.push(n), reached.add(n);
+  for (const [name, fn] of fns)
+    if (!reached.has(name))
+      model.diags.warning("N018", fn.name.span, `fn '${name}' is never called, so its body is not checked`, "call it from a handler or a state, or remove it");
 }
 
 /** User states get their slots first; primitive states are placed when their argument's format is known. */
@@ -226,7 +238,7 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
       );
       continue;
     }
-    const prim = classifyPrimitive(m, model);
+    const prim = classifyPrimitive(m, model, globals.fns);
     if (prim) {
       primitives.push(prim);
       continue;
@@ -241,7 +253,16 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
   if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name) && !globals.fns.has(m.init.callee.name)) {
     // the root cause: "needs a type" would send the author after the wrong fix
-    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name));
+    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name, globals.fns.keys()));
+    return;
+  }
+  if (m.init.kind === "call" && globals.fns.has(m.init.callee.name)) {
+    model.diags.error(
+      "T007",
+      m.init.span,
+      `a state starts from a constant; '${m.init.callee.name}' is a fn, computed in a handler`,
+      `write the starting value (e.g. = 0) and assign it in a handler: ${m.name.name} = ${model.file.text.slice(m.init.span.start, m.init.span.end)}`,
+    );
     return;
   }
   if (!m.type) {
