@@ -41,7 +41,9 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
-  for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+  // --format json: stdout is one JSON array of diagnostics (warnings here), whatever happens; the paths go to stderr
+  if (format === "json") process.stdout.write(`${JSON.stringify(c.diagnostics.warnings().map((d) => diagnosticToJson(c.file, d)), null, 2)}\n`);
+  else for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   let written: string[];
   try {
     written = await writeOutputs(c.ir, out, chosen, true);
@@ -52,7 +54,7 @@ export async function runCompile(file: string, target: string, out: string, form
     process.stderr.write(`lockstep: cannot write to ${out} (${code}): ${what}nothing was written; choose another --out directory\n`);
     return 1;
   }
-  for (const path of written) process.stdout.write(`wrote ${path}\n`);
+  for (const path of written) (format === "json" ? process.stderr : process.stdout).write(`wrote ${path}\n`);
   return 0;
 }
 
