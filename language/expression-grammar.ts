@@ -1,4 +1,5 @@
-import { EmbeddedActionsParser, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { EmbeddedActionsParser } from "./chevrotain-runtime.js";
 import type * as A from "./ast.js";
 import * as T from "./tokens.js";
 

@@ -1,4 +1,5 @@
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain-runtime.js";
 
 /** The one ordered token list of the language. Keywords take precedence over identifiers via `longer_alt`. */
 
