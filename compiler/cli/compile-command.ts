@@ -2,10 +2,6 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
-import { emitTypeScript } from "../../targets/ts/emit-ts.js";
-import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
-import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
-import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
 import { bundledAccuracyReport } from "./accuracy-command.js";
 import { compileFile } from "./read-source.js";
@@ -91,22 +87,31 @@ function dirInTheWay(path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${path} is a directory`), { code: "EISDIR", path });
 }
 
-/** Every output file's name and contents, in memory. */
+/**
+ * Every output file's name and contents, in memory. Each emitter is imported when its target is chosen:
+ * ts-morph and prettier, binaryen and the HDL printers take most of a cold start.
+ */
 async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccuracy: boolean): Promise<{ name: string; data: string | Uint8Array }[]> {
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const files: { name: string; data: string | Uint8Array }[] = [];
-  if (targets.includes("ts")) files.push({ name: `${stem}.ts`, data: await emitTypeScript(ir) });
+  if (targets.includes("ts")) {
+    const { emitTypeScript } = await import("../../targets/ts/emit-ts.js");
+    files.push({ name: `${stem}.ts`, data: await emitTypeScript(ir) });
+  }
   if (targets.includes("wasm")) {
+    const { emitWasm } = await import("../../targets/wasm/emit-wasm.js");
     const { wasm, wat } = await emitWasm(ir);
     files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });
   }
+  const verilog = targets.includes("verilog") ? await import("../../targets/verilog/emit-verilog.js") : undefined;
+  const vhdl = targets.includes("vhdl") ? await import("../../targets/vhdl/emit-vhdl.js") : undefined;
   for (const top of HDL_TOPS) {
-    if (targets.includes("verilog")) {
-      const v = emitVerilog(ir, top);
+    if (verilog) {
+      const v = verilog.emitVerilog(ir, top);
       files.push({ name: `${v.module}.v`, data: v.text });
     }
-    if (targets.includes("vhdl")) {
-      const v = emitVhdl(ir, top);
+    if (vhdl) {
+      const v = vhdl.emitVhdl(ir, top);
       files.push({ name: `${v.entity}.vhd`, data: v.text });
     }
   }
