@@ -12,8 +12,8 @@ import { cover, ident, NO_SPAN, tokSpan } from "./grammar-support.js";
  */
 
 export class LstepGrammar extends ExpressionGrammar {
-  constructor() {
-    super();
+  constructor(validate = false) {
+    super(validate);
     this.performSelfAnalysis();
   }
 
