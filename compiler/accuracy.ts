@@ -1,7 +1,7 @@
 import { EVENT_KIND_NAMES, RECORD_SIZE } from "../runtime/event-tape.js";
 import { FloatInterpreter } from "./float-semantics.js";
 import { Interpreter } from "./interpret.js";
-import type { IrProgram, Loc } from "./ir.js";
+import { isHeldQuoteName, type IrProgram, type Loc } from "./ir.js";
 
 /** How far one state or output slot of the exact semantics strays from the float semantics, in the slot's units. */
 export interface SlotDeviation {
@@ -93,7 +93,21 @@ function compareRuns(program: IrProgram, records: Float64Array, x: Stepper, y: S
     return [{ valid, prices }];
   });
   const levelOfPrice = new Map(levels.flatMap((l, k) => l.prices.map((i) => [i, k] as const)));
-  const writers = new Map(program.handlers.map((h) => [h.event, new Set(h.outputs.map((o) => o.slot))]));
+  const levelOf = new Map(levels.flatMap((l, k) => program.outputs.flatMap((o, i) => (quoteLevelSuffix(o.name) === quoteLevelSuffix(program.outputs[l.valid].name) ? [[i, k] as const] : []))));
+  // a quote level is measured after the events whose handler can issue it (write its held quote), not
+  // again after every event that keeps it; the held quote's states are its outputs, not measured twice
+  const held = new Set(program.state.flatMap((s, i) => (isHeldQuoteName(s.name) ? [i] : [])));
+  const heldValid = new Map(levels.map((l) => [l.valid, program.state.findIndex((s) => s.name === program.outputs[l.valid].name.replace(/^quote_/, "held_quote_"))]));
+  const writers = new Map(
+    program.handlers.map((h) => {
+      const writes = new Set(h.writes.map((w) => w.slot));
+      const issues = (slot: number) => {
+        const level = levelOf.get(slot);
+        return level === undefined || writes.has(heldValid.get(levels[level].valid)!);
+      };
+      return [h.event, new Set(h.outputs.map((o) => o.slot).filter(issues))];
+    }),
+  );
   let applied = 0;
   let quotes = 0;
   let quotesWithinBudget = 0;
@@ -105,7 +119,7 @@ function compareRuns(program: IrProgram, records: Float64Array, x: Stepper, y: S
     const b = y.step(...ev);
     if (!a || !b) continue;
     applied++;
-    program.state.forEach((s, i) => states[i].add(x.state[i], y.state[i], s.frac));
+    program.state.forEach((s, i) => held.has(i) || states[i].add(x.state[i], y.state[i], s.frac));
     const written = writers.get(EVENT_KIND_NAMES[ev[0]])!;
     const bothQuote = levels.map(({ valid, prices }) => {
       if (!written.has(valid)) return false;
@@ -144,7 +158,7 @@ function compareRuns(program: IrProgram, records: Float64Array, x: Stepper, y: S
     maxQuoteDeviation,
     quoteValidDiffers,
     slots: [
-      ...program.state.map((s, i) => slot("state", s.name, s.unit, states[i])),
+      ...program.state.flatMap((s, i) => (held.has(i) ? [] : [slot("state", s.name, s.unit, states[i])])),
       ...program.outputs.map((o, i) => slot("output", o.name, o.unit, outputs[i])),
     ],
   };
@@ -194,4 +208,10 @@ export function roundingContributors(
     .filter((c) => c.maxTicks > 0 || c.validDiffers > 0)
     .sort((a, b) => b.validDiffers - a.validDiffers || b.meanTicks - a.meanTicks)
     .slice(0, top);
+}
+
+/** quote_bid_2 -> "_2"; quote_ask -> ""; not a quote output -> undefined. */
+function quoteLevelSuffix(name: string): string | undefined {
+  const m = /^quote_(?:valid|bid|ask|bid_qty|ask_qty)(_\d+)?$/.exec(name);
+  return m ? (m[1] ?? "") : undefined;
 }

@@ -35,7 +35,7 @@ export class IrBuilder {
       this.rangeError(
         "R001",
         span,
-        `this value needs ${I.bitsFor(range)} bits (raw range [${range.lo}, ${range.hi}] at ${frac} fraction bits); values are limited to 53 bits`,
+        `this value is in ${I.formatInterval(range, frac)} (raw [${range.lo}, ${range.hi}] at ${frac} fraction bits): it needs ${I.bitsFor(range)} bits; values are limited to 53 bits`,
         "narrow the declared ranges it depends on, clamp(...) an input to it, or use fewer fraction bits (let x : fix<I.F> = ...)",
       );
       range = I.clampI(range, -I.LIMIT_53, I.LIMIT_53);
@@ -97,28 +97,46 @@ export class IrBuilder {
     return this.emit({ op: "shl", a: a.id, n }, a.frac, I.shlI(a.range, n), span);
   }
 
-  private aligned(a: Num, b: Num, span: Span): [Num, Num, number] {
+  /**
+   * Both operands at the finer one's precision. `result` is the underlined expression's interval from the
+   * aligned operands': an operand that overflows there is reported with that interval and its own, so
+   * the message is about the expression under the caret, not only an internal shift.
+   */
+  private aligned(a: Num, b: Num, span: Span, result?: (x: Interval, y: Interval) => Interval): [Num, Num, number] {
     const f = Math.max(a.frac, b.frac);
+    const [wa, wb] = [I.shlI(a.range, f - a.frac), I.shlI(b.range, f - b.frac)];
+    const wide = !I.fits(wa, I.LIMIT_53) ? a : !I.fits(wb, I.LIMIT_53) ? b : undefined;
+    if (wide) {
+      const at = wide === a ? wa : wb;
+      const whole = result?.(wa, wb);
+      const fit = Math.max(wide.frac, 53 - I.bitsFor(wide.range) + wide.frac);
+      this.rangeError(
+        "R001",
+        span,
+        `${whole ? `this value is in ${I.formatInterval(whole, f)}, ` : ""}at ${f} fraction bits (its finer operand's): its operand in ${I.formatInterval(wide.range, wide.frac)} needs ${I.bitsFor(at)} bits there; values are limited to 53 bits`,
+        `round the operand with ${f} fraction bits to at most ${fit} first (precision(x, ${fit}), or let x : fix<I.F> = ...), or narrow the declared ranges it depends on`,
+      );
+    }
     return [this.rescale(a, f, "floor", span), this.rescale(b, f, "floor", span), f];
   }
 
   add(a: Num, b: Num, span: Span): Num {
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.addI);
     return this.emit({ op: "add", a: x.id, b: y.id }, f, I.addI(x.range, y.range), span);
   }
 
   sub(a: Num, b: Num, span: Span): Num {
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.subI);
     return this.emit({ op: "sub", a: x.id, b: y.id }, f, I.subI(x.range, y.range), span);
   }
 
   min(a: Num, b: Num, span: Span): Num {
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.minI);
     return this.emit({ op: "min", a: x.id, b: y.id }, f, I.minI(x.range, y.range), span);
   }
 
   max(a: Num, b: Num, span: Span): Num {
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.maxI);
     return this.emit({ op: "max", a: x.id, b: y.id }, f, I.maxI(x.range, y.range), span);
   }
 
@@ -136,7 +154,7 @@ export class IrBuilder {
     const product = same ? I.squareI(a.range) : I.mulI(a.range, b.range);
     const shift = a.frac + b.frac - frac;
     if (shift < 0) return this.mul(this.rescale(a, a.frac - shift, round, span), b, span, frac, round);
-    this.checkWide(product, span, "product");
+    this.checkWide(product, span, `product of ${I.formatInterval(a.range, a.frac)} and ${I.formatInterval(b.range, b.frac)}`);
     return this.emit(
       { op: "mul", a: a.id, b: b.id, shift, round },
       frac,
@@ -159,13 +177,13 @@ export class IrBuilder {
     const shift = frac - a.frac + b.frac;
     // fewer fraction bits in the dividend make the shift zero
     if (shift < 0) return this.div(this.rescale(a, a.frac + shift, "floor", span), b, frac, span, kept);
-    this.checkWide(I.shlI(a.range, shift), span, "shifted dividend", I.LIMIT_53);
+    this.checkWide(I.shlI(a.range, shift), span, `dividend ${I.formatInterval(a.range, a.frac)}, shifted by ${shift} bits,`, I.LIMIT_53);
     const op = kept ? ({ op: "div", a: a.id, b: b.id, shift, kept } as const) : ({ op: "div", a: a.id, b: b.id, shift } as const);
     return this.emit(op, frac, I.divI(a.range, b.range, shift), span);
   }
 
   mod(a: Num, b: Num, span: Span): Num {
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.modI);
     return this.emit({ op: "mod", a: x.id, b: y.id }, f, I.modI(x.range, y.range), span);
   }
 
@@ -190,7 +208,7 @@ export class IrBuilder {
 
   select(cond: Num, a: Num, b: Num, span: Span): Num {
     if (a.id === b.id) return a;
-    const [x, y, f] = this.aligned(a, b, span);
+    const [x, y, f] = this.aligned(a, b, span, I.hull);
     return this.emit({ op: "select", cond: cond.id, a: x.id, b: y.id }, f, I.hull(x.range, y.range), span);
   }
 

@@ -189,3 +189,13 @@ export const REJECT_REASONS = [
  * kill event, or latched by an earlier position breach and not yet released).
  */
 export const HALT_REASONS = ["none", "kill_switch", "position_range"] as const;
+
+/**
+ * The state slots of the quote a level holds (level k adds `_k`): an event that does not quote keeps it,
+ * and the quote outputs after every valid event are read from it (compiler/lower/held-quotes.ts).
+ */
+export const HELD_QUOTE_STATES = ["held_quote_valid", "held_quote_bid", "held_quote_ask", "held_quote_bid_qty", "held_quote_ask_qty"] as const;
+
+export function isHeldQuoteName(name: string): boolean {
+  return HELD_QUOTE_STATES.some((h) => name === h || (name.startsWith(`${h}_`) && /^\d+$/.test(name.slice(h.length + 1))));
+}

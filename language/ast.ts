@@ -94,8 +94,12 @@ export type Stmt =
       readonly fields: readonly Arg[];
       /** `within 1 tick`: the deviation from the float semantics the author accepts (lockstep accuracy). */
       readonly within?: { readonly ticks: string; readonly unit: string; readonly span: Span };
+      /** `else clamp` or `else cancel`: what a quote outside the instrument's ranges, or crossed, becomes. */
+      readonly otherwise?: Ident;
       readonly span: Span;
     }
+  /** `cancel`: pulls every quote of the strategy, unless the event quotes again after it. */
+  | { readonly kind: "cancel"; readonly span: Span }
   | {
       /** `for k in [0, 3] { ... }`: unrolled at compile time, k a constant in each copy. */
       readonly kind: "for";

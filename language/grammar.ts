@@ -12,8 +12,8 @@ import { cover, ident, NO_SPAN, tokSpan } from "./grammar-support.js";
  */
 
 export class LstepGrammar extends ExpressionGrammar {
-  constructor() {
-    super();
+  constructor(validate = false) {
+    super(validate);
     this.performSelfAnalysis();
   }
 
@@ -222,6 +222,10 @@ export class LstepGrammar extends ExpressionGrammar {
           GATE: () => this.LA(1).image === "timer" && this.LA(2).tokenType === T.After,
           ALT: () => this.SUBRULE(this.timerStmt),
         },
+        {
+          GATE: () => this.LA(1).image === "cancel" && this.LA(2).tokenType !== T.Equals,
+          ALT: () => this.SUBRULE(this.cancelStmt),
+        },
         { ALT: () => this.SUBRULE(this.assignStmt) },
       ]),
     { recoveryValueFunc: () => undefined },
@@ -232,6 +236,11 @@ export class LstepGrammar extends ExpressionGrammar {
     this.CONSUME(T.After);
     const delay = this.SUBRULE(this.expr);
     return { kind: "timer", delay, span: cover(tokSpan(kw), delay?.span) };
+  });
+
+  private cancelStmt = this.RULE("cancelStmt", (): A.Stmt => {
+    const kw = this.CONSUME(T.Identifier);
+    return { kind: "cancel", span: tokSpan(kw) };
   });
 
   private letStmt = this.RULE("letStmt", (): A.Stmt => {
@@ -274,8 +283,12 @@ export class LstepGrammar extends ExpressionGrammar {
       ]);
       within = { ticks: n.image, unit: unit.image, span: cover(tokSpan(w), tokSpan(unit)) };
     });
-    const last = within?.span ?? (fields.length ? fields[fields.length - 1]?.span : tokSpan(kw));
-    return { kind: "quote", fields, ...(within ? { within } : {}), span: cover(tokSpan(kw), last) };
+    const otherwise = this.OPTION1(() => {
+      this.CONSUME(T.Else);
+      return ident(this.CONSUME1(T.Identifier));
+    });
+    const last = otherwise?.span ?? within?.span ?? (fields.length ? fields[fields.length - 1]?.span : tokSpan(kw));
+    return { kind: "quote", fields, ...(within ? { within } : {}), ...(otherwise ? { otherwise } : {}), span: cover(tokSpan(kw), last) };
   });
 
   private ifStmt = this.RULE("ifStmt", (): A.Stmt => {

@@ -2,11 +2,6 @@ import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } fr
 import { basename, join } from "node:path";
 import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
 import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
-import { emitTypeScript } from "../../targets/ts/emit-ts.js";
-import { transpileModule } from "../../targets/ts/transpile-js.js";
-import { emitVerilog } from "../../targets/verilog/emit-verilog.js";
-import { emitVhdl } from "../../targets/vhdl/emit-vhdl.js";
-import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import type { IrProgram } from "../ir.js";
 import { bundledAccuracyReport } from "./accuracy-command.js";
 import { compileFile } from "./read-source.js";
@@ -42,7 +37,9 @@ export async function runCompile(file: string, target: string, out: string, form
     else for (const d of c.diagnostics.errors()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
     return 1;
   }
-  for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
+  // --format json: stdout is one JSON array of diagnostics (warnings here), whatever happens; the paths go to stderr
+  if (format === "json") process.stdout.write(`${JSON.stringify(c.diagnostics.warnings().map((d) => diagnosticToJson(c.file, d)), null, 2)}\n`);
+  else for (const d of c.diagnostics.warnings()) process.stderr.write(`${renderDiagnostic(c.file, d)}\n\n`);
   let written: string[];
   try {
     written = await writeOutputs(c.ir, out, chosen, true);
@@ -53,7 +50,7 @@ export async function runCompile(file: string, target: string, out: string, form
     process.stderr.write(`lockstep: cannot write to ${out} (${code}): ${what}nothing was written; choose another --out directory\n`);
     return 1;
   }
-  for (const path of written) process.stdout.write(`wrote ${path}\n`);
+  for (const path of written) (format === "json" ? process.stderr : process.stdout).write(`wrote ${path}\n`);
   return 0;
 }
 
@@ -90,26 +87,34 @@ function dirInTheWay(path: string): NodeJS.ErrnoException {
   return Object.assign(new Error(`${path} is a directory`), { code: "EISDIR", path });
 }
 
-/** Every output file's name and contents, in memory. */
+/**
+ * Every output file's name and contents, in memory. Each emitter is imported when its target is chosen:
+ * ts-morph and prettier, binaryen and the HDL printers take most of a cold start.
+ */
 async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccuracy: boolean): Promise<{ name: string; data: string | Uint8Array }[]> {
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const files: { name: string; data: string | Uint8Array }[] = [];
   if (targets.includes("ts")) {
+    const { emitTypeScript } = await import("../../targets/ts/emit-ts.js");
+    const { transpileModule } = await import("../../targets/ts/transpile-js.js");
     const source = await emitTypeScript(ir);
     const { js, dts } = transpileModule(source, stem);
     files.push({ name: `${stem}.ts`, data: source }, { name: `${stem}.js`, data: js }, { name: `${stem}.d.ts`, data: dts });
   }
   if (targets.includes("wasm")) {
+    const { emitWasm } = await import("../../targets/wasm/emit-wasm.js");
     const { wasm, wat } = await emitWasm(ir);
     files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });
   }
+  const verilog = targets.includes("verilog") ? await import("../../targets/verilog/emit-verilog.js") : undefined;
+  const vhdl = targets.includes("vhdl") ? await import("../../targets/vhdl/emit-vhdl.js") : undefined;
   for (const top of HDL_TOPS) {
-    if (targets.includes("verilog")) {
-      const v = emitVerilog(ir, top);
+    if (verilog) {
+      const v = verilog.emitVerilog(ir, top);
       files.push({ name: `${v.module}.v`, data: v.text });
     }
-    if (targets.includes("vhdl")) {
-      const v = emitVhdl(ir, top);
+    if (vhdl) {
+      const v = vhdl.emitVhdl(ir, top);
       files.push({ name: `${v.entity}.vhd`, data: v.text });
     }
   }

@@ -32,10 +32,11 @@ const PLACED: Record<string, string> = {
 export const isKnownFunction = (name: string) => name in FUNCTIONS || name === "log_return" || isPrimitiveName(name);
 
 /** "did you mean" by edit distance, then the whole list: the per-expression functions and the state primitives. */
-export function unknownFunctionHint(name: string): string {
+export function unknownFunctionHint(name: string, fns: Iterable<string> = []): string {
+  const own = [...fns].sort();
   const known = [...Object.keys(FUNCTIONS), "log_return", "ewma", "vamp", ...ROLLING].sort();
-  const near = known.filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
-  return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}known functions: ${known.join(", ")}`;
+  const near = [...own, ...known].filter((k) => editDistance(k, name) <= Math.max(1, Math.floor(name.length / 3)));
+  return `${near.length ? `did you mean ${near.map((k) => `'${k}'`).join(" or ")}? ` : ""}${own.length ? `this strategy's fns: ${own.join(", ")}; ` : ""}known functions: ${known.join(", ")}`;
 }
 
 export function lowerCall(call: Call, ctx: HandlerContext): Val {
@@ -50,7 +51,7 @@ export function lowerCall(call: Call, ctx: HandlerContext): Val {
       where ? "N004" : "N003",
       call.callee.span,
       where ? `${name}(...) cannot be used here` : `unknown function '${name}'`,
-      where ?? unknownFunctionHint(name),
+      where ?? unknownFunctionHint(name, ctx.globals.fns.keys()),
     );
     return ERROR;
   }

@@ -35,6 +35,8 @@ export class HandlerContext {
   readonly lets = new WeakMap<Map<string, Val>, Map<string, TypeInfo | undefined>>();
   /** The quote of each level issued so far in this event. */
   quotes = new Map<number, QuoteVals>();
+  /** 1 when a `cancel` ran in this event (a condition where it ran in one branch only); undefined when none can have. */
+  cancelled: Num | undefined;
   /** Event fields by name (trade_price, ...), clamped to their declared ranges. */
   readonly fields = new Map<string, Val>();
   /** The fns being inlined, innermost last: a call to one of them again would never end. */

@@ -25,6 +25,8 @@ export function namesUsed(strategy: A.StrategyDecl | undefined): Set<string> {
       case "for":
         stmts.push(...s.body);
         break;
+      case "cancel":
+        break;
       case "timer":
         names.add(TIMER_USED);
         exprs.push(s.delay);

@@ -49,12 +49,21 @@ const EVENT_OF_NAME: Record<string, EventKindName> = {
   fill_side: "fill",
 };
 
-function marketEvents(root: A.Expr, out: Set<EventKindName>): void {
-  for (const name of namesIn(root)) if (EVENT_OF_NAME[name]) out.add(EVENT_OF_NAME[name]);
+/** The events whose market values an expression reads, through the bodies of the fns it calls. */
+function marketEvents(root: A.Expr, fns: ReadonlyMap<string, A.FnDecl>, out: Set<EventKindName>, seen = new Set<string>(), own: readonly string[] = []): void {
+  for (const name of namesIn(root)) {
+    if (own.includes(name)) continue;
+    if (EVENT_OF_NAME[name]) out.add(EVENT_OF_NAME[name]);
+    const fn = fns.get(name);
+    if (fn && !seen.has(name)) {
+      seen.add(name);
+      marketEvents(fn.body, fns, out, seen, fn.params.map((p) => p.name));
+    }
+  }
 }
 
 /** Finds the event that drives a primitive: the market data its argument reads (vamp: trades). */
-export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primitive | undefined {
+export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel, fns: ReadonlyMap<string, A.FnDecl>): Primitive | undefined {
   const call = decl.init;
   if (call.kind !== "call") return undefined;
   if (call.callee.name === "vamp") return { decl, call, event: "trade" };
@@ -62,7 +71,7 @@ export function classifyPrimitive(decl: A.StateDecl, model: ProgramModel): Primi
   const what = call.callee.name;
   const value = call.args.find((a) => !a.name);
   const events = new Set<EventKindName>();
-  if (value) marketEvents(value.value, events);
+  if (value) marketEvents(value.value, fns, events);
   if (events.size !== 1) {
     model.diags.error(
       "N011",

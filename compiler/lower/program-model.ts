@@ -39,6 +39,8 @@ export class ProgramModel {
   /** States Lockstep maintains (position, book, ...) and states defined by primitives: not assignable. */
   readonly builtinStates = new Set<string>();
   readonly primitiveStates = new Set<string>();
+  /** Per quote level, the state slots of the quote it holds (valid, bid, ask, bid_qty, ask_qty): see held-quotes.ts. */
+  readonly heldQuotes = new Map<number, readonly number[]>();
   /** Names whose declaration was rejected: their uses are not reported again as unknown. */
   readonly rejectedNames = new Set<string>();
 

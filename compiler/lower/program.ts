@@ -13,7 +13,7 @@ import { QTY, type Unit } from "../units.js";
 import { constantValue } from "./constants.js";
 import { integerRange, lowerInstrument, lowerParams, quantizeChecked, resolveType } from "./declarations.js";
 import { declareBuiltinStates, lowerPrologue } from "./events.js";
-import { namesUsed } from "./names-used.js";
+import { namesIn, namesUsed } from "./names-used.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
 import { HandlerContext, type GlobalNames } from "./handler-context.js";
 import { asNum } from "./materialize.js";
@@ -24,6 +24,8 @@ import { currentPosition, haltReason } from "./position.js";
 import { ProgramModel } from "./program-model.js";
 import { collectRiskLimits, declareRiskStates, lowerOrderCheck } from "./risk.js";
 import { lowerBlock } from "./statements.js";
+import { commitQuotes } from "./held-quotes.js";
+import { isHeldQuoteName } from "../ir.js";
 
 const NO_SPAN: Span = { start: 0, end: 0 };
 const QUOTE_OUTPUTS = ["quote_valid", "quote_bid", "quote_ask", "quote_bid_qty", "quote_ask_qty"] as const;
@@ -67,15 +69,19 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
   const handlersByEvent = groupHandlers(strategy, diags);
   // Outputs, by name: each quote level's five values, then the verdict and the halt reason, then one flag per invariant.
   const named = new Map<EventKindName, Map<string, Num>>();
+  const timer = globals.states.get("timer_deadline");
   for (const event of EVENT_KIND_NAMES) {
     const { ctx } = contexts.get(event)!;
     const h = handlersByEvent.get(event);
-    const timer = globals.states.get("timer_deadline");
     // with an armed timer, on timer runs only when it is due (the prologue disarms it then)
     const gated = h && event === "timer" && timer !== undefined;
     if (h) lowerBlock(gated ? [{ kind: "if", cond: { kind: "name", name: "timer_due", span: h.event.span }, then: h.body, otherwise: [], span: h.span }] : h.body, ctx);
+  }
+  // every handler is lowered first: an event that does not quote a level keeps what another quoted there
+  for (const event of EVENT_KIND_NAMES) {
+    const { ctx } = contexts.get(event)!;
     const outs = new Map<string, Num>();
-    for (const [level, q] of ctx.quotes)
+    for (const [level, q] of commitQuotes(ctx))
       [q.valid, q.bid, q.ask, q.bidQty, q.askQty].forEach((v, i) => outs.set(quoteOutput(i, level), v));
     if (event === "order" && risk) {
       const verdict = lowerOrderCheck(limits, risk.span, ctx);
@@ -95,7 +101,7 @@ export function lowerProgram(ast: A.Program, file: SourceFile, diags: Diagnostic
     ctx.scopes.pop();
     named.set(event, outs);
   }
-  const levels = 1 + Math.max(0, ...EVENT_KIND_NAMES.flatMap((e) => [...contexts.get(e)!.ctx.quotes.keys()]));
+  const levels = 1 + Math.max(0, ...model.heldQuotes.keys());
   const names = [
     ...Array.from({ length: levels }, (_, level) => QUOTE_OUTPUTS.map((_n, i) => quoteOutput(i, level))).flat(),
     "accept",
@@ -202,7 +208,19 @@ function declareFns(strategy: A.StrategyDecl | undefined, model: ProgramModel): 
     }
     fns.set(name, m);
   }
+  warnUncalledFns(strategy, fns, model);
   return fns;
+}
+
+/** A fn is checked where it is inlined: one no handler or state reaches is never checked, so say so. */
+function warnUncalledFns(strategy: A.StrategyDecl | undefined, fns: ReadonlyMap<string, A.FnDecl>, model: ProgramModel): void {
+  const reached = namesUsed(strategy && { ...strategy, members: strategy.members.filter((m) => m.kind !== "fn") });
+  const todo = [...reached].filter((n) => fns.has(n));
+  for (let name = todo.pop(); name !== undefined; name = todo.pop())
+    for (const n of namesIn(fns.get(name)!.body)) if (fns.has(n) && !reached.has(n)) todo.push(n), reached.add(n);
+  for (const [name, fn] of fns)
+    if (!reached.has(name))
+      model.diags.warning("N018", fn.name.span, `fn '${name}' is never called, so its body is not checked`, "call it from a handler or a state, or remove it");
 }
 
 /** User states get their slots first; primitive states are placed when their argument's format is known. */
@@ -211,16 +229,16 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
   for (const m of strategy?.members ?? []) {
     if (m.kind !== "state") continue;
     const name = m.name.name;
-    if (globals.states.has(name) || model.paramInfo.has(name)) {
+    if (globals.states.has(name) || model.paramInfo.has(name) || isHeldQuoteName(name)) {
       model.diags.error(
         "N002",
         m.name.span,
         `'${name}' is already defined`,
-        model.builtinStates.has(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name",
+        model.builtinStates.has(name) || isHeldQuoteName(name) ? `${name} is maintained by Lockstep; pick another name` : "pick another name",
       );
       continue;
     }
-    const prim = classifyPrimitive(m, model);
+    const prim = classifyPrimitive(m, model, globals.fns);
     if (prim) {
       primitives.push(prim);
       continue;
@@ -235,7 +253,16 @@ function declareStates(strategy: A.StrategyDecl | undefined, model: ProgramModel
 function declareUserState(m: A.StateDecl, model: ProgramModel, globals: GlobalNames): void {
   if (m.init.kind === "call" && !isKnownFunction(m.init.callee.name) && !globals.fns.has(m.init.callee.name)) {
     // the root cause: "needs a type" would send the author after the wrong fix
-    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name));
+    model.diags.error("N003", m.init.callee.span, `unknown function '${m.init.callee.name}'`, unknownFunctionHint(m.init.callee.name, globals.fns.keys()));
+    return;
+  }
+  if (m.init.kind === "call" && globals.fns.has(m.init.callee.name)) {
+    model.diags.error(
+      "T007",
+      m.init.span,
+      `a state starts from a constant; '${m.init.callee.name}' is a fn, computed in a handler`,
+      `write the starting value (e.g. = 0) and assign it in a handler: ${m.name.name} = ${model.file.text.slice(m.init.span.start, m.init.span.end)}`,
+    );
     return;
   }
   if (!m.type) {

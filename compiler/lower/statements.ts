@@ -8,7 +8,9 @@ import type { Num } from "../ir-builder.js";
 import { isNone, NONE, PRICE, QTY, sameUnit, showUnit, TIME, type Unit } from "../units.js";
 import { integerRange, resolveType, TIME_MAX, type TypeInfo } from "./declarations.js";
 import { lowerExpr, numVal, requireBool } from "./expr.js";
-import type { HandlerContext, QuoteVals } from "./handler-context.js";
+import type { HandlerContext } from "./handler-context.js";
+import { cancelQuotes, heldSlots, mergeQuoteBranches } from "./held-quotes.js";
+import { guardQuote, ON_UNSAFE, type OnUnsafe } from "./quote-guard.js";
 import { asNum, declareDerived, staticVal } from "./materialize.js";
 import type { Val } from "./values.js";
 
@@ -32,6 +34,8 @@ function lowerStmt(s: A.Stmt, ctx: HandlerContext): void {
       return lowerFor(s, ctx);
     case "timer":
       return lowerTimer(s, ctx);
+    case "cancel":
+      return cancelQuotes(s.span, ctx);
     default: {
       const never: never = s;
       throw new Error(`unknown statement ${JSON.stringify(never)}`);
@@ -264,8 +268,24 @@ function lowerQuote(s: Extract<A.Stmt, { kind: "quote" }>, ctx: HandlerContext):
   const bidQty = field(parts.bidQty!, QTY, "the quantity");
   const askQty = parts.askQty === parts.bidQty ? bidQty : field(parts.askQty!, QTY, "the quantity");
   const level = quoteLevel(given.get("level"), ctx);
-  if (!bid || !ask || !bidQty || !askQty || level === undefined) return;
-  ctx.quotes.set(level, { valid: ctx.b.constant(1n, 0, s.span), bid, ask, bidQty, askQty });
+  const onUnsafe = quoteOnUnsafe(s.otherwise, ctx);
+  if (!bid || !ask || !bidQty || !askQty || level === undefined || !onUnsafe) return;
+  heldSlots(level, ctx.model);
+  ctx.quotes.set(level, guardQuote({ bid, ask, bidQty, askQty }, onUnsafe, s.span, ctx));
+}
+
+/** `else clamp` or `else cancel`; cancel when the quote says nothing. */
+function quoteOnUnsafe(otherwise: A.Ident | undefined, ctx: HandlerContext): OnUnsafe | undefined {
+  if (!otherwise) return "cancel";
+  const mode = ON_UNSAFE.find((m) => m === otherwise.name);
+  if (!mode)
+    ctx.model.diags.error(
+      "N016",
+      otherwise.span,
+      `a quote ends in 'else clamp' or 'else cancel', not 'else ${otherwise.name}'`,
+      "else clamp moves a price into the instrument's price range and a size into [0, its largest qty]; else cancel (the default) clears quote_valid",
+    );
+  return mode;
 }
 
 /** `level = K`: which quote of a layered maker this is; a constant from 0 to 15, 0 by default. */
@@ -322,15 +342,17 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
   if (!cond) return;
   const before = new Map(ctx.stateNow);
   const quotesBefore = new Map(ctx.quotes);
+  const cancelledBefore = ctx.cancelled;
   const locals = ctx.scopes.flatMap((scope) => [...scope].map(([name, v]) => ({ scope, name, v })));
   lowerBlock(s.then, ctx);
   const thenLocals = locals.map((l) => l.scope.get(l.name)!);
   for (const l of locals) l.scope.set(l.name, l.v);
   const thenState = new Map(ctx.stateNow);
-  const thenQuotes = ctx.quotes;
+  const thenQuotes = { quotes: ctx.quotes, cancelled: ctx.cancelled };
   ctx.stateNow.clear();
   for (const [k, v] of before) ctx.stateNow.set(k, v);
   ctx.quotes = new Map(quotesBefore);
+  ctx.cancelled = cancelledBefore;
   lowerBlock(s.otherwise, ctx);
   locals.forEach((l, i) => mergeLocal(l.scope, l.name, cond, thenLocals[i], l.scope.get(l.name)!, s.span, ctx));
   const slots = new Set([...thenState.keys(), ...ctx.stateNow.keys()]);
@@ -339,10 +361,7 @@ function lowerIf(s: Extract<A.Stmt, { kind: "if" }>, ctx: HandlerContext): void 
     const b = ctx.stateNow.get(slot) ?? ctx.readEventStart(slot, s.span);
     ctx.writeState(slot, ctx.b.select(cond, a, b, s.span));
   }
-  const elseQuotes = ctx.quotes;
-  ctx.quotes = new Map();
-  for (const level of new Set([...thenQuotes.keys(), ...elseQuotes.keys()]))
-    ctx.quotes.set(level, mergeQuotes(cond, thenQuotes.get(level), elseQuotes.get(level), s.span, ctx)!);
+  mergeQuoteBranches(cond, thenQuotes, { quotes: ctx.quotes, cancelled: ctx.cancelled }, s.span, ctx);
 }
 
 const MAX_LEVELS = 16;
@@ -394,27 +413,4 @@ function parameterRange(r: A.RangeExpr, ctx: HandlerContext): Interval | undefin
     return undefined;
   }
   return iv(X.floorR(lo.bounds.lo), X.ceilR(hi.bounds.hi));
-}
-
-function mergeQuotes(
-  cond: Num,
-  a: QuoteVals | undefined,
-  b: QuoteVals | undefined,
-  span: Span,
-  ctx: HandlerContext,
-): QuoteVals | undefined {
-  if (!a && !b) return undefined;
-  if (a === b) return a;
-  const zero = ctx.b.constant(0n, 0, span);
-  const none: QuoteVals = { valid: zero, bid: zero, ask: zero, bidQty: zero, askQty: zero };
-  const x = a ?? none;
-  const y = b ?? none;
-  const sel = (p: Num, q: Num) => ctx.b.select(cond, p, q, span);
-  return {
-    valid: sel(x.valid, y.valid),
-    bid: sel(x.bid, y.bid),
-    ask: sel(x.ask, y.ask),
-    bidQty: sel(x.bidQty, y.bidQty),
-    askQty: sel(x.askQty, y.askQty),
-  };
 }

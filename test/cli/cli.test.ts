@@ -45,6 +45,19 @@ describe("lockstep compile", () => {
     expect(readFileSync(join(out, "glft.ts"), "utf8")).toContain("// glft.lstep:");
   });
 
+  it("--format json: warnings as JSON data on stdout, the written paths on stderr", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-json-"));
+    const src = join(dir, "warned.lstep");
+    writeFileSync(
+      src,
+      "instrument X { tick = 1 lot = 1 multiplier = 1 }\nstrategy S on X {\n  fn unused(x) = x\n  on book { quote bid = bid - 1, ask = ask + 1, qty = 1 }\n}\n",
+    );
+    const r = lockstep("compile", src, "--target", "ts", "--out", join(dir, "out"), "--format", "json");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject([{ code: "N018", severity: "warning", line: 3 }]);
+    expect(r.stderr).toContain("wrote ");
+  });
+
   it("refuses an unknown target", () => {
     const r = lockstep("compile", "examples/glft.lstep", "--target", "fpga");
     expect(r.code).toBe(1);

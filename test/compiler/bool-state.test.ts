@@ -7,7 +7,7 @@ instrument X { tick = 1 lot = 1 multiplier = 1 price in [1, 1000] ticks }
 strategy S on X {
   state armed : bool = 0
   on book {
-    if armed { quote bid = bid, ask = ask, qty = 1 }
+    if armed { quote bid = bid, ask = ask, qty = 1 } else { cancel }
     armed = bid > 10
   }
 }`;
@@ -24,7 +24,7 @@ describe("a bool state", () => {
     expect(e.output(0)).toBe(0n);
     e.step(0, 2, 5, 1, 6, 1); // quotes (armed), then disarms
     expect(e.output(0)).toBe(1n);
-    e.step(0, 3, 5, 1, 6, 1);
+    e.step(0, 3, 5, 1, 6, 1); // disarmed: cancels
     expect(e.output(0)).toBe(0n);
   });
 });

@@ -53,12 +53,12 @@ describe("a rolling window's state before its first update", () => {
 instrument X { tick = 1 lot = 1 multiplier = 1 price in [100, 100000] ticks qty in [0, 1000] lots position in [-1000, 1000] lots }
 strategy S on X {
   state centre = rolling_mean(mid, last = 4)
-  on timer { quote bid = floor_tick(centre + 1), ask = ceil_tick(centre + 2), qty = 1 }
+  on timer { quote bid = floor_tick(centre + 100), ask = ceil_tick(centre + 102), qty = 1 }
 }`);
     const interp = new Interpreter(ir, true);
     interp.reset(parameterVector(ir, []));
     expect(interp.step(EventKind.timer, 5, 0, 0, 0, 0)).toBe(true);
-    expect(interp.outputs[ir.outputs.findIndex((o) => o.name === "quote_bid")]).toBe(1n);
+    expect(interp.outputs[ir.outputs.findIndex((o) => o.name === "quote_bid")]).toBe(100n);
   });
 
   it("takes its input's format: a declared type or range is an error", () => {

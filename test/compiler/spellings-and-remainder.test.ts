@@ -13,7 +13,7 @@ strategy S on X {
   on trade { armed = false }
   on book {
     seen = value(bid % 7 + ask % price(n) * 0)
-    if (armed && bid % 2 == 0) || !(ask < 50_000) { quote bid = bid - bid % 10, ask = ask, qty = 1 }
+    if (armed && bid % 2 == 0) || !(ask < 50_000) { quote bid = bid - bid % 10, ask = ask, qty = 1 } else { cancel }
   }
 }`;
 

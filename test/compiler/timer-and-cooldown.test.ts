@@ -12,6 +12,7 @@ strategy S on X {
   state wakeups : int = 0 in [0, 1000]
   on fill {
     pulled = true
+    cancel
     timer after cooldown
   }
   on timer {

@@ -8,7 +8,8 @@ import { lineCol } from "../../language/source-file.js";
 /**
  * A corpus of broken sources, each broken in one way. Each file starts with `# expect: CODE LINE:COL`: the
  * first error the compiler must report (in report order), with the 1-based line:col of its span start. An
- * optional `# hint: text` line asks that the first error's hint contain that text.
+ * optional `# hint: text` line asks that the first error's hint contain that text, and `# message: text` its
+ * message.
  */
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -36,6 +37,7 @@ interface Expectation {
   readonly line: number;
   readonly col: number;
   readonly hint?: string;
+  readonly message?: string;
 }
 
 function expectationOf(name: string, text: string): Expectation {
@@ -43,7 +45,8 @@ function expectationOf(name: string, text: string): Expectation {
   const m = spec === undefined ? null : /^([LPNUTRS]\d{3}) (\d+):(\d+)\s*$/.exec(spec);
   if (!m) throw new Error(`${name}: the first line must be '# expect: CODE LINE:COL' (or add the file to NO_HEADER)`);
   const hint = /^# hint: (.*)$/m.exec(text)?.[1]?.trim();
-  return { code: m[1], line: Number(m[2]), col: Number(m[3]), hint };
+  const message = /^# message: (.*)$/m.exec(text)?.[1]?.trim();
+  return { code: m[1], line: Number(m[2]), col: Number(m[3]), hint, message };
 }
 
 describe("broken .lstep files", () => {
@@ -76,6 +79,7 @@ describe("broken .lstep files", () => {
       const at = lineCol(file, first.span.start);
       expect(`${first.code} ${at.line}:${at.col}`, `first error: ${first.message}`).toBe(`${want.code} ${want.line}:${want.col}`);
       if (want.hint) expect(first.hint).toContain(want.hint);
+      if (want.message) expect(first.message).toContain(want.message);
       expect(ir).toBeUndefined();
     });
   }
