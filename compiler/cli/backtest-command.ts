@@ -1,9 +1,8 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { sourceFile } from "../../language/source-file.js";
 import { runBacktest, type BacktestConfig } from "../../runtime/backtest/backtest.js";
 import { renderSummary, summarize } from "../../runtime/backtest/summary.js";
-import { MAX_ARTIFACT_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { EventTape } from "../../runtime/event-tape.js";
 import { constantLatency, parseLatencyCsv, type LatencyModel } from "../../runtime/exchange/latency.js";
 import type { QueueModel } from "../../runtime/exchange/queue-model.js";
@@ -17,10 +16,9 @@ import { emitTypeScript } from "../../targets/ts/emit-ts.js";
 import { loadTsModule } from "../../targets/ts/load-module.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import { loadWasm } from "../../targets/wasm/load-wasm.js";
-import { ParameterError, parameterVector } from "../derived-eval.js";
 import { toDecimalText, toNumber, mul } from "../exact-math.js";
 import { REJECT_REASONS, type IrProgram } from "../ir.js";
-import { parseParamsJson } from "./params-json.js";
+import { readParamVector } from "./param-values.js";
 import { loadData } from "./load-data.js";
 import { compileFile } from "./read-source.js";
 
@@ -111,23 +109,12 @@ function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
   return ir.handlers.some((h) => h.event === "order" && h.outputs.some((o) => o.slot === layout.accept));
 }
 
+/** The parameter vector from a values JSON or a parameter file of `lockstep params` (by its magic), as `step` reads it. */
 function parameters(ir: IrProgram, path: string | undefined): bigint[] {
-  let base = ir.params.map((p) => p.default);
-  if (path !== undefined) {
-    const bytes = readBoundedFile(path, MAX_SOURCE_BYTES);
-    if ("error" in bytes) throw new UserError(bytes.error);
-    const file = sourceFile(path, bytes.toString("utf8"));
-    const values = parseParamsJson(file, ir);
-    if (!("base" in values)) throw new UserError(values.diagnostics.errors().map((d) => renderDiagnostic(file, d)).join("\n\n"));
-    for (const d of values.diagnostics.items) process.stderr.write(`${renderDiagnostic(file, d)}\n\n`);
-    base = values.base;
-  }
-  try {
-    return parameterVector(ir, base);
-  } catch (e) {
-    if (e instanceof ParameterError) throw new UserError(`${path ?? "the default parameters"}: the parameter set is refused: ${e.message}`);
-    throw e;
-  }
+  const r = readParamVector(ir, path);
+  if ("error" in r) throw new UserError(r.error);
+  for (const note of r.notes) process.stderr.write(`${note}\n\n`);
+  return r.vector;
 }
 
 /**
