@@ -97,4 +97,28 @@ describe("lockstep backtest", () => {
     expect(fromBad.stderr.trim().split("\n")).toHaveLength(1);
     expect(fromBad.stderr).toMatch(/^lockstep: .*bad\.bin: the parameter file is refused: /);
   }, 60_000);
+
+  it("never writes its log over an input, and a report never writes its page over the log", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const rec = join(dir, "rec.jsonl");
+    const text = '1000000000 {"stream":"tusdt@bookTicker","data":{"b":"100","B":"40","a":"102","A":"40"}}\n';
+    writeFileSync(rec, text);
+    const log = join(dir, "sub", "run.lsl"); // its folder is made, as every output's
+    const [overData, overSource, good] = await Promise.all([
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", rec),
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", join("test", "runtime", "..", "runtime", "fixtures", "join.lstep")),
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", log),
+    ]);
+    expect([overData.code, overSource.code, good.code]).toEqual([1, 1, 0]);
+    expect(overData.stderr).toBe(`lockstep: --log ${rec} is also an input (${rec}); choose another log file\n`);
+    expect(overSource.stderr).toContain("is also an input (test/runtime/fixtures/join.lstep)");
+    expect(readFileSync(rec, "utf8")).toBe(text);
+    expect(readFileSync(SMALL, "utf8")).toMatch(/^# Joins/);
+    const before = readFileSync(log);
+    const report = await lockstepAsync("report", log, "--out", log);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toBe("");
+    expect(report.stderr).toBe(`lockstep: ${log} is also an input; choose another output file\n`);
+    expect(Buffer.compare(readFileSync(log), before)).toBe(0);
+  }, 60_000);
 });
