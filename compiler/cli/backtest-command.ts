@@ -1,9 +1,9 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { sourceFile } from "../../language/source-file.js";
 import { runBacktest, type BacktestConfig } from "../../runtime/backtest/backtest.js";
 import { renderSummary, summarize } from "../../runtime/backtest/summary.js";
-import { MAX_ARTIFACT_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { EventTape } from "../../runtime/event-tape.js";
 import { constantLatency, parseLatencyCsv, type LatencyModel } from "../../runtime/exchange/latency.js";
 import type { QueueModel } from "../../runtime/exchange/queue-model.js";
@@ -17,12 +17,12 @@ import { emitTypeScript } from "../../targets/ts/emit-ts.js";
 import { loadTsModule } from "../../targets/ts/load-module.js";
 import { emitWasm } from "../../targets/wasm/emit-wasm.js";
 import { loadWasm } from "../../targets/wasm/load-wasm.js";
-import { ParameterError, parameterVector } from "../derived-eval.js";
 import { toDecimalText, toNumber, mul } from "../exact-math.js";
 import { REJECT_REASONS, type IrProgram } from "../ir.js";
-import { parseParamsJson } from "./params-json.js";
+import { readParamVector } from "./param-values.js";
 import { loadData } from "./load-data.js";
 import { compileFile } from "./read-source.js";
+import { sameFile } from "./output-file.js";
 
 export interface BacktestOptions {
   readonly data: string;
@@ -72,10 +72,23 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
       makerFeeBps: opts.makerFee,
       takerFeeBps: opts.takerFee,
     };
+    if (opts.log !== undefined) {
+      const log = opts.log;
+      const input = [file, opts.data, opts.params, opts.latencyFile].find((i) => i !== undefined && sameFile(i, log));
+      if (input !== undefined) throw new UserError(`--log ${log} is also an input (${input}); choose another log file`);
+    }
     const log = openLog(opts.log, probe, opts.logLatency, ir, text, opts.data, settings, params);
     const bar = progressBar(process.stderr.isTTY === true && opts.format === "text");
     const started = process.hrtime.bigint();
-    const result = runBacktest(engine, layout, tape, undefined, config, { riskCheck: hasRiskCheck(ir, layout), log: log.writer, progress: bar });
+    let result;
+    try {
+      result = runBacktest(engine, layout, tape, undefined, config, { riskCheck: hasRiskCheck(ir, layout), log: log.writer, progress: bar });
+    } catch (e) {
+      log.abort();
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== undefined) throw new UserError(`${opts.log}: cannot write the log (${code}); nothing was written`);
+      throw e;
+    }
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     bar(-1, 0);
     log.close();
@@ -111,23 +124,12 @@ function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
   return ir.handlers.some((h) => h.event === "order" && h.outputs.some((o) => o.slot === layout.accept));
 }
 
+/** The parameter vector from a values JSON or a parameter file of `lockstep params` (by its magic), as `step` reads it. */
 function parameters(ir: IrProgram, path: string | undefined): bigint[] {
-  let base = ir.params.map((p) => p.default);
-  if (path !== undefined) {
-    const bytes = readBoundedFile(path, MAX_SOURCE_BYTES);
-    if ("error" in bytes) throw new UserError(bytes.error);
-    const file = sourceFile(path, bytes.toString("utf8"));
-    const values = parseParamsJson(file, ir);
-    if (!("base" in values)) throw new UserError(values.diagnostics.errors().map((d) => renderDiagnostic(file, d)).join("\n\n"));
-    for (const d of values.diagnostics.items) process.stderr.write(`${renderDiagnostic(file, d)}\n\n`);
-    base = values.base;
-  }
-  try {
-    return parameterVector(ir, base);
-  } catch (e) {
-    if (e instanceof ParameterError) throw new UserError(`${path ?? "the default parameters"}: the parameter set is refused: ${e.message}`);
-    throw e;
-  }
+  const r = readParamVector(ir, path);
+  if ("error" in r) throw new UserError(r.error);
+  for (const note of r.notes) process.stderr.write(`${note}\n\n`);
+  return r.vector;
 }
 
 /**
@@ -168,9 +170,14 @@ async function loadEngine(ir: IrProgram, target: "ts" | "wasm", params: readonly
  * a path the records go nowhere, so the latency is measured the same way with or without a log file.
  */
 function openLog(path: string | undefined, probe: TickToTrade, logLatency: boolean, ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>, params: readonly bigint[]) {
+  // written beside its place and renamed there at the end: a run that fails leaves no partial log
+  const temp = path === undefined ? undefined : join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd = -1;
   try {
-    if (path !== undefined) fd = openSync(path, "w");
+    if (path !== undefined && temp !== undefined) {
+      mkdirSync(dirname(path), { recursive: true }); // as every output file's folder is
+      fd = openSync(temp, "w");
+    }
   } catch (e) {
     throw new UserError(`${path}: cannot write the log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
@@ -189,6 +196,11 @@ function openLog(path: string | undefined, probe: TickToTrade, logLatency: boole
     close: () => {
       writer.flush();
       if (fd >= 0) closeSync(fd);
+      if (temp !== undefined && path !== undefined) renameSync(temp, path);
+    },
+    abort: () => {
+      if (fd >= 0) closeSync(fd);
+      if (temp !== undefined) rmSync(temp, { force: true });
     },
   };
 }

@@ -215,7 +215,7 @@ program
   .argument("<file>", ".lstep source file")
   .requiredOption("--data <file>", "a recording (Binance or Hyperliquid .jsonl[.gz], or an event file from `lockstep import`), read at the instrument's tick and lot")
   .addOption(new Option("--target <target>", "the compiled engine that runs the strategy").choices(["ts", "wasm"]).default("wasm"))
-  .option("--params <json>", "parameter values by name, e.g. { \"gamma\": 0.12 }; the others keep their defaults")
+  .option("--params <file>", "parameter values by name, e.g. { \"gamma\": 0.12 } (the others keep their defaults), or a parameter file from `lockstep params`")
   .option("--log <file>", "write the binary run log (RUN.lsl) here")
   .addOption(new Option("--format <format>", "summary as text or json").choices(["text", "json"]).default("text"))
   .addOption(new Option("--queue <model>", "queue position model").choices(["conservative", "probabilistic"]).default("conservative"))

@@ -2,7 +2,8 @@ import { mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from "node
 import { basename, dirname, join, resolve } from "node:path";
 import { outputDirProblem } from "./output-dir.js";
 
-const same = (a: string, b: string) => {
+/** Whether two paths name the same file (through links), or would once created. */
+export const sameFile = (a: string, b: string) => {
   const real = (p: string) => {
     try {
       return realpathSync(p);
@@ -20,7 +21,7 @@ const same = (a: string, b: string) => {
  */
 export function writeOutputFile(path: string, data: Uint8Array, inputs: readonly string[]): string | undefined {
   if (path.trim() === "") return "the output file name is empty";
-  if (inputs.some((i) => same(i, path))) return `${path} is also an input; choose another output file`;
+  if (inputs.some((i) => sameFile(i, path))) return `${path} is also an input; choose another output file`;
   const dirProblem = outputDirProblem(dirname(path));
   if (dirProblem) return `cannot write ${path}: ${dirname(path)} ${dirProblem.replace(/^it /, "")}`;
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { renderSummary } from "../../runtime/backtest/summary.js";
 import { readBoundedFile } from "../../runtime/bounded-file.js";
 import { renderLatency } from "../../runtime/latency/render-latency.js";
@@ -7,6 +6,7 @@ import { logLayoutProblem, logUnits, summarizeLog } from "../../runtime/report/l
 import { reportPage } from "../../runtime/report/report-page.js";
 import { reportData } from "../../runtime/report/report-data.js";
 import { REJECT_REASONS } from "../ir.js";
+import { writeOutputFile } from "./output-file.js";
 
 export interface ReportOptions {
   readonly out?: string;
@@ -35,21 +35,21 @@ export function runReport(path: string, opts: ReportOptions): number {
   const units = logUnits(log, REJECT_REASONS);
   const { summary, tickToTrade } = summarizeLog(log, units);
   const m = log.metadata;
+  // the page first: a page that cannot be written is refused before anything is printed
+  let kb = 0;
+  if (opts.out !== undefined) {
+    const html = reportPage(reportData(log, units, summary, tickToTrade, path));
+    const problem = writeOutputFile(opts.out, Buffer.from(html), [path]);
+    if (problem !== undefined) return fail(problem);
+    kb = Math.round(html.length / 1024);
+  }
   if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: m.program, data: m.data, simulator: m.simulator, ...withoutWall(summary), tickToTrade }, null, 2)}\n`);
   else {
     const title = `${m.program} on ${m.data} (from ${path}: ${log.length.toLocaleString("en-US")} records)`;
     const events = `  events        ${summary.events.toLocaleString("en-US")} over ${summary.marketSeconds.toLocaleString("en-US", { maximumFractionDigits: 1 })} s of market time`;
     process.stdout.write(renderSummary(summary, title).replace(/^ {2}events .*$/m, events));
     process.stdout.write(tickToTrade.samples > 0 ? renderLatency(tickToTrade) : "  tick-to-trade not in this log (lockstep backtest --log-latency writes it)\n");
-  }
-  if (opts.out !== undefined) {
-    const html = reportPage(reportData(log, units, summary, tickToTrade, path));
-    try {
-      writeFileSync(opts.out, html);
-    } catch (e) {
-      return fail(`${opts.out}: cannot write the report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-    if (opts.format === "text") process.stdout.write(`  report: ${opts.out} (${Math.round(html.length / 1024)} KB)\n`);
+    if (opts.out !== undefined) process.stdout.write(`  report: ${opts.out} (${kb} KB)\n`);
   }
   return 0;
 }

@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { readFileSync } from "node:fs";
 import { EventKind, allocateTape, type EventTape } from "../event-tape.js";
 import { stepConverter, type Snap } from "./decimal-steps.js";
-import { arrayField, LineCursor, LineRejected, lineSteps, objectField, readJsonlLines, stringField, type JsonlResult, type Steps } from "./jsonl-lines.js";
+import { arrayField, bookEvent, LineCursor, LineRejected, lineSteps, objectField, readJsonlLines, stringField, type JsonlResult, type Steps } from "./jsonl-lines.js";
 import type { TapeBuilder } from "./tape-builder.js";
 
 export { MAX_ERRORS, type LineError } from "./jsonl-lines.js";
@@ -52,8 +52,8 @@ export function parseBinanceJsonl(text: string, opts: BinanceJsonlOptions): Bina
     const [down, up, nearest]: Snap[] = opts.snap ? ["down", "up", "nearest"] : ["exact", "exact", "exact"];
     switch (kind) {
       case "book":
-        out.event(
-          EventKind.book,
+        bookEvent(
+          out,
           t,
           steps.price(stringField(data, "b"), "bid price", down),
           steps.qty(stringField(data, "B"), "bid quantity", nearest),

@@ -6,7 +6,7 @@
  */
 import { EventKind } from "../event-tape.js";
 import { stepConverter } from "./decimal-steps.js";
-import { arrayField, LineCursor, LineRejected, lineSteps, objectField, readJsonlLines, stringField, type JsonlResult, type Steps } from "./jsonl-lines.js";
+import { arrayField, bookEvent, LineCursor, LineRejected, lineSteps, objectField, readJsonlLines, stringField, type JsonlResult, type Steps } from "./jsonl-lines.js";
 import type { TapeBuilder } from "./tape-builder.js";
 
 export interface HyperliquidJsonlOptions {
@@ -38,7 +38,7 @@ export function parseHyperliquidJsonl(text: string, opts: HyperliquidJsonlOption
         const bid = side(steps, bids, 1, t, out);
         const ask = side(steps, asks, -1, t, out);
         // a book event needs both sides; a one-sided snapshot still updates the depth
-        if (bid && ask) out.event(EventKind.book, t, bid.price, bid.qty, ask.price, ask.qty);
+        if (bid && ask) bookEvent(out, t, bid.price, bid.qty, ask.price, ask.qty);
         return true;
       }
       case "trades": {
@@ -69,13 +69,18 @@ function side(steps: Steps, levels: unknown[], s: 1 | -1, t: number, out: TapeBu
   const name = s === 1 ? "bid" : "ask";
   if (levels.length === 0) out.level(t, s, 0, 0, true);
   let best: { price: number; qty: number } | undefined;
+  let last = 0;
   levels.forEach((x, i) => {
     if (typeof x !== "object" || x === null) throw new LineRejected(`${name} level ${i + 1} is not an object`);
     const level = x as Record<string, unknown>;
     const price = steps.price(stringField(level, "px"), `${name} level ${i + 1} price`);
     const qty = steps.qty(stringField(level, "sz"), `${name} level ${i + 1} size`);
+    // the best level is the first: a side out of order, or a level of no size, would make it a wrong one
+    if (qty === 0) throw new LineRejected(`${name} level ${i + 1} has size 0`);
+    if (best !== undefined && (price - last) * s >= 0) throw new LineRejected(`${name} level ${i + 1} price is not ${s === 1 ? "below" : "above"} level ${i}'s: a side is sorted best first`);
     out.level(t, s, price, qty, i === 0);
     best ??= { price, qty };
+    last = price;
   });
   return best;
 }

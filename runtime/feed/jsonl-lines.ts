@@ -1,4 +1,4 @@
-import type { EventTape } from "../event-tape.js";
+import { EventKind, type EventTape } from "../event-tape.js";
 import type { DepthTape } from "./depth-tape.js";
 import type { Snap, StepConverter } from "./decimal-steps.js";
 import { TapeBuilder } from "./tape-builder.js";
@@ -87,6 +87,15 @@ export function readJsonlLines(text: string, read: MessageReader, cursor: LineCu
     }
   }
   return { ...out.finish(), skipped, errorCount, errors, originNs: origin ?? 0n, roundedQuantities: cursor.rounded, firstRounded: cursor.firstRounded };
+}
+
+/**
+ * A book event of best prices (ticks) and sizes (lots). A crossed or locked book (bid at or above the ask)
+ * is no market a venue sends: the simulator would fill resting orders on it, so the line is rejected.
+ */
+export function bookEvent(out: TapeBuilder, t: number, bid: number, bidQty: number, ask: number, askQty: number): void {
+  if (bid >= ask) throw new LineRejected(`the book is crossed: bid ${bid} ticks is not below ask ${ask} ticks`);
+  out.event(EventKind.book, t, bid, bidQty, ask, askQty);
 }
 
 /** A string field of a message object, or the line is rejected. */

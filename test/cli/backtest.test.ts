@@ -68,4 +68,57 @@ describe("lockstep backtest", () => {
     expect(badData.code).toBe(1);
     expect(badData.stderr).toContain(`${rec}:1: bid price 61000.001 is not a whole number of ticks (tick 1): off the tick grid of`);
   }, 60_000);
+
+  it("takes a parameter file from lockstep params as it takes its JSON, and refuses a damaged one in one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const json = join(dir, "v.json");
+    writeFileSync(json, '{ "q": 7 }\n');
+    const bin = join(dir, "P.bin");
+    expect((await lockstepAsync("params", SMALL, json, "-o", bin)).code).toBe(0);
+    const bad = join(dir, "bad.bin");
+    const damaged = readFileSync(bin);
+    damaged[damaged.length - 1] ^= 1;
+    writeFileSync(bad, damaged);
+    // a few books and trades on SMALL's grid (tick 1, lot 1)
+    const rec = join(dir, "rec.jsonl");
+    const book = (t: number, b: number, a: number) => `${t} {"stream":"tusdt@bookTicker","data":{"b":"${b}","B":"40","a":"${a}","A":"40"}}`;
+    const trade = (t: number, p: number, m: boolean) => `${t} {"stream":"tusdt@trade","data":{"p":"${p}","q":"60","m":${m}}}`;
+    writeFileSync(rec, [book(1e9, 100, 102), trade(1.01e9, 100, true), book(1.02e9, 99, 101), trade(1.03e9, 101, false), book(1.04e9, 100, 102)].join("\n") + "\n");
+    const run = (params: string) => lockstepAsync("backtest", SMALL, "--data", rec, "--params", params, "--format", "json");
+    const [fromJson, fromBin, fromBad] = await Promise.all([run(json), run(bin), run(bad)]);
+    const figures = (s: string) => {
+      const { wallSeconds: _w, eventsPerSecond: _e, tickToTrade: _l, ...rest } = JSON.parse(s);
+      return rest;
+    };
+    expect([fromJson.code, fromBin.code]).toEqual([0, 0]);
+    expect(figures(fromBin.stdout)).toEqual(figures(fromJson.stdout));
+    expect(fromBad.code).toBe(1);
+    expect(fromBad.stdout).toBe("");
+    expect(fromBad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(fromBad.stderr).toMatch(/^lockstep: .*bad\.bin: the parameter file is refused: /);
+  }, 60_000);
+
+  it("never writes its log over an input, and a report never writes its page over the log", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const rec = join(dir, "rec.jsonl");
+    const text = '1000000000 {"stream":"tusdt@bookTicker","data":{"b":"100","B":"40","a":"102","A":"40"}}\n';
+    writeFileSync(rec, text);
+    const log = join(dir, "sub", "run.lsl"); // its folder is made, as every output's
+    const [overData, overSource, good] = await Promise.all([
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", rec),
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", join("test", "runtime", "..", "runtime", "fixtures", "join.lstep")),
+      lockstepAsync("backtest", SMALL, "--data", rec, "--log", log),
+    ]);
+    expect([overData.code, overSource.code, good.code]).toEqual([1, 1, 0]);
+    expect(overData.stderr).toBe(`lockstep: --log ${rec} is also an input (${rec}); choose another log file\n`);
+    expect(overSource.stderr).toContain("is also an input (test/runtime/fixtures/join.lstep)");
+    expect(readFileSync(rec, "utf8")).toBe(text);
+    expect(readFileSync(SMALL, "utf8")).toMatch(/^# Joins/);
+    const before = readFileSync(log);
+    const report = await lockstepAsync("report", log, "--out", log);
+    expect(report.code).toBe(1);
+    expect(report.stdout).toBe("");
+    expect(report.stderr).toBe(`lockstep: ${log} is also an input; choose another output file\n`);
+    expect(Buffer.compare(readFileSync(log), before)).toBe(0);
+  }, 60_000);
 });

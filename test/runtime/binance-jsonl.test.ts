@@ -27,6 +27,14 @@ describe("parseBinanceJsonl", () => {
     expect(r.tape.d[0]).toBe(2000);
   });
 
+  it("refuses a crossed or locked book by line", () => {
+    const r = parseBinanceJsonl([book(T0, "61837.64", "1", "61837.63", "1"), book(T0 + 1n, "61837.63", "1", "61837.63", "1"), book(T0 + 2n, "61837.63", "1", "61837.64", "1")].join("\n"), OPTS);
+    expect(r.errors).toEqual([
+      { line: 1, message: "the book is crossed: bid 6183764 ticks is not below ask 6183763 ticks" },
+      { line: 2, message: "the book is crossed: bid 6183763 ticks is not below ask 6183763 ticks" },
+    ]);
+  });
+
   it("is exact where float multiplication would round", () => {
     // 0.29 / 0.01 and 0.00007 / 0.00001 are both off by one ulp in float64.
     expect(0.29 / 0.01).not.toBe(29);

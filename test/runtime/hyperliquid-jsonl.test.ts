@@ -55,6 +55,25 @@ describe("parseHyperliquidJsonl", () => {
     expect(r.skipped).toBe(6);
     expect(Array.from(r.tape.a)).toEqual([3]); // only the last line's trade: line 1's first trade was taken back
   });
+
+  it("refuses a snapshot whose best levels are not its first ones: a side out of order, a level of size 0, a crossed book", () => {
+    const text = [
+      book(T0, [level("100.0", "1"), level("100.5", "1")], [level("101.0", "1")]),
+      book(T0 + 1n, [level("100.0", "1")], [level("101.0", "1"), level("101.0", "2")]),
+      book(T0 + 2n, [level("100.0", "0")], [level("101.0", "1")]),
+      book(T0 + 3n, [level("101.0", "1")], [level("101.0", "1")]),
+      book(T0 + 4n, [level("100.0", "1"), level("99.5", "1")], [level("101.0", "1"), level("101.5", "1")]),
+    ].join("\n");
+    const r = parseHyperliquidJsonl(text, OPTS);
+    expect(r.errors).toEqual([
+      { line: 1, message: "bid level 2 price is not below level 1's: a side is sorted best first" },
+      { line: 2, message: "ask level 2 price is not above level 1's: a side is sorted best first" },
+      { line: 3, message: "bid level 1 has size 0" },
+      { line: 4, message: "the book is crossed: bid 202 ticks is not below ask 202 ticks" },
+    ]);
+    expect(Array.from(r.tape.a)).toEqual([200]);
+    expect(r.depth.length).toBe(4); // the refused lines' depth rows were taken back
+  });
 });
 
 const SHARED = sharedMarketData("hyperliquid-btcusd-20250126.jsonl.gz");
