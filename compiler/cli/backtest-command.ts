@@ -5,6 +5,7 @@ import { runBacktest, type BacktestConfig } from "../../runtime/backtest/backtes
 import { renderSummary, summarize } from "../../runtime/backtest/summary.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { EventTape } from "../../runtime/event-tape.js";
+import type { DepthTape } from "../../runtime/feed/depth-tape.js";
 import { constantLatency, parseLatencyCsv, type LatencyModel } from "../../runtime/exchange/latency.js";
 import type { QueueModel } from "../../runtime/exchange/queue-model.js";
 import { ParamReload, RecordType, parameterHash } from "../../runtime/log/log-format.js";
@@ -28,6 +29,7 @@ export interface BacktestOptions {
   readonly data: string;
   readonly target: "ts" | "wasm";
   readonly params?: string;
+  readonly depth: boolean;
   readonly log?: string;
   readonly format: "text" | "json";
   readonly queue: "conservative" | "probabilistic";
@@ -59,7 +61,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);
     const params = parameters(ir, opts.params);
     const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
-    const tape = recording(opts.data, ir);
+    const { tape, depth } = recording(opts.data, ir, opts.depth);
     const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
     const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
     const probe = new TickToTrade();
@@ -71,6 +73,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
       postOnly: config.postOnly,
       makerFeeBps: opts.makerFee,
       takerFeeBps: opts.takerFee,
+      queueData: depth === undefined ? "book (L1)" : `depth (L2, ${depth.length} rows)`,
     };
     if (opts.log !== undefined) {
       const log = opts.log;
@@ -82,7 +85,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const started = process.hrtime.bigint();
     let result;
     try {
-      result = runBacktest(engine, layout, tape, undefined, config, { riskCheck: hasRiskCheck(ir, layout), log: log.writer, progress: bar });
+      result = runBacktest(engine, layout, tape, depth, config, { riskCheck: hasRiskCheck(ir, layout), log: log.writer, progress: bar });
     } catch (e) {
       log.abort();
       const code = (e as NodeJS.ErrnoException).code;
@@ -97,7 +100,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const tickToTrade = probe.figures();
     if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: ir.name, data: opts.data, target: opts.target, simulator: settings, ...summary, tickToTrade }, null, 2)}\n`);
     else {
-      const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
+      const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue from ${settings.queueData}; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
       process.stdout.write(renderSummary(summary, title));
       process.stdout.write(renderLatency(tickToTrade));
       process.stdout.write(`  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
@@ -134,14 +137,16 @@ function parameters(ir: IrProgram, path: string | undefined): bigint[] {
 
 /**
  * The recording through the one loader every --data takes (any venue, or an event file from `lockstep
- * import`), at the instrument's exact tick; any bad line is an error. Its depth rows are not passed on
- * yet: the simulator then keeps book-only (L1) queues, as the figures in the README were made.
+ * import`), at the instrument's exact tick; any bad line is an error. With `--depth` its level-2 rows go
+ * to the simulator, which then knows the queue at every price it rests at; without, it learns queues from
+ * the best bid and ask only (L1).
  */
-function recording(path: string, ir: IrProgram): EventTape {
+function recording(path: string, ir: IrProgram, withDepth: boolean): { tape: EventTape; depth: DepthTape | undefined } {
   const r = loadData(path, ir);
   if ("error" in r) throw new UserError(r.error);
   for (const note of r.notes) process.stderr.write(`${note}\n`);
-  return r.tape;
+  if (withDepth && r.depth.length === 0) throw new UserError(`${path}: --depth, but the recording has no depth (level-2) rows; leave --depth out to run on the best bid and ask`);
+  return { tape: r.tape, depth: withDepth ? r.depth : undefined };
 }
 
 function latencyFile(path: string): LatencyModel {

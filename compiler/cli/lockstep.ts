@@ -225,6 +225,7 @@ program
   .option("--maker-fee <bps>", "fee on resting fills, basis points of the notional (negative: a rebate)", (v) => bps(v, "--maker-fee"), 0)
   .option("--taker-fee <bps>", "fee on crossing fills, basis points", (v) => bps(v, "--taker-fee"), 0)
   .option("--allow-taker", "let an order that would cross take liquidity instead of being refused (post-only)", false)
+  .option("--depth", "give the simulator the recording's level-2 rows: queues known at every price, not only at the best bid and ask", false)
   .option("--log-latency", "also write each tick-to-trade sample (wall clock) into the log: the log is then no longer deterministic", false)
   .action(async (file: string, o: import("./backtest-command.js").BacktestOptions) => {
     const { runBacktestCommand } = await import("./backtest-command.js");

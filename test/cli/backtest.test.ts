@@ -121,4 +121,25 @@ describe("lockstep backtest", () => {
     expect(report.stderr).toBe(`lockstep: ${log} is also an input; choose another output file\n`);
     expect(Buffer.compare(readFileSync(log), before)).toBe(0);
   }, 60_000);
+
+  it("gives the simulator the recording's level-2 rows with --depth, and refuses --depth on a recording without any", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lockstep-backtest-"));
+    const rec = join(dir, "rec.jsonl");
+    const depth = join(dir, "depth.jsonl");
+    writeFileSync(rec, '1000000000 {"stream":"tusdt@bookTicker","data":{"b":"100","B":"40","a":"102","A":"40"}}\n');
+    writeFileSync(
+      depth,
+      '1000000000 {"stream":"tusdt@bookTicker","data":{"b":"100","B":"40","a":"102","A":"40"}}\n' +
+        '1000000001 {"stream":"tusdt@depth@100ms","data":{"b":[["100","40"],["99","7"]],"a":[["102","40"]]}}\n',
+    );
+    const [l1, l2, none] = await Promise.all([
+      lockstepAsync("backtest", SMALL, "--data", depth, "--format", "json"),
+      lockstepAsync("backtest", SMALL, "--data", depth, "--format", "json", "--depth"),
+      lockstepAsync("backtest", SMALL, "--data", rec, "--depth"),
+    ]);
+    expect([l1.code, l2.code, none.code]).toEqual([0, 0, 1]);
+    expect(JSON.parse(l1.stdout).simulator.queueData).toBe("book (L1)");
+    expect(JSON.parse(l2.stdout).simulator.queueData).toBe("depth (L2, 3 rows)");
+    expect(none.stderr).toBe(`lockstep: ${rec}: --depth, but the recording has no depth (level-2) rows; leave --depth out to run on the best bid and ask\n`);
+  }, 60_000);
 });
