@@ -1,4 +1,4 @@
-import { EVENT_KIND_NAMES, RECORD_SIZE } from "../runtime/event-tape.js";
+import { EVENT_KIND_NAMES, RECORD_SIZE } from "./event-vocabulary.js";
 import { FloatInterpreter } from "./float-semantics.js";
 import { Interpreter } from "./interpret.js";
 import { isHeldQuoteName, type IrProgram, type Loc } from "./ir.js";

@@ -1,4 +1,4 @@
-import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
+import { EVENT_KIND_NAMES } from "./event-vocabulary.js";
 import { escapeMessage, evaluate, type EventInputs } from "./interpret.js";
 import { roundDiv } from "./interval.js";
 import type { Handler, Instr, IrProgram, Rounding } from "./ir.js";

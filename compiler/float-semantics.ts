@@ -1,4 +1,4 @@
-import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
+import { EVENT_KIND_NAMES } from "./event-vocabulary.js";
 import { evalDerived } from "./derived-eval.js";
 import * as X from "./exact-math.js";
 import { LUT_FUNCTIONS } from "./lut.js";

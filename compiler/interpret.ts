@@ -1,4 +1,4 @@
-import { EVENT_KIND_NAMES } from "../runtime/event-tape.js";
+import { EVENT_KIND_NAMES } from "./event-vocabulary.js";
 import { roundDiv } from "./interval.js";
 import type { Handler, Instr, IrProgram } from "./ir.js";
 import { holds } from "./predicate.js";

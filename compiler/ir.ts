@@ -1,4 +1,4 @@
-import type { EventKindName } from "../runtime/event-tape.js";
+import type { EventKindName } from "./event-vocabulary.js";
 import type { Rational } from "./exact-math.js";
 
 /**

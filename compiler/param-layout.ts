@@ -1,6 +1,17 @@
 import { createHash } from "node:crypto";
-import type { ParamLayout } from "../runtime/param-file.js";
 import type { IrProgram } from "./ir.js";
+
+/**
+ * What a parameter file must match. runtime/param-file.ts declares the same shape for itself: it imports
+ * nothing, so that the emitted module can carry it verbatim, and the compiler never imports the runtime.
+ */
+export interface ParamLayout {
+  /** 16 hex digits. */
+  readonly hash: string;
+  readonly baseCount: number;
+  /** Every slot, base then derived, with the raw range a value must lie in. */
+  readonly slots: readonly { readonly name: string; readonly lo: bigint; readonly hi: bigint }[];
+}
 
 /**
  * The program's parameter layout and its hash: every slot's name, format and range, and each derived

@@ -1,5 +1,5 @@
 import type { Span } from "../../language/span.js";
-import type { EventKindName } from "../../runtime/event-tape.js";
+import type { EventKindName } from "../event-vocabulary.js";
 import { iv, LIMIT_53 } from "../interval.js";
 import type { Num } from "../ir-builder.js";
 import type { InputField, InputSpec, Interval } from "../ir.js";

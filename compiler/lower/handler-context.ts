@@ -1,6 +1,6 @@
 import type * as A from "../../language/ast.js";
 import type { Span } from "../../language/span.js";
-import type { EventKindName } from "../../runtime/event-tape.js";
+import type { EventKindName } from "../event-vocabulary.js";
 import { IrBuilder, type Num } from "../ir-builder.js";
 import type { Val } from "./values.js";
 import type { ProgramModel } from "./program-model.js";

@@ -1,5 +1,5 @@
 import type * as A from "../../language/ast.js";
-import type { EventKindName } from "../../runtime/event-tape.js";
+import type { EventKindName } from "../event-vocabulary.js";
 import * as X from "../exact-math.js";
 import { bitsFor, hull, iv } from "../interval.js";
 import { NONE, type Unit } from "../units.js";

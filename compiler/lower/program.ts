@@ -3,7 +3,7 @@ import * as X from "../exact-math.js";
 import type { Diagnostics } from "../../language/diagnostic.js";
 import type { SourceFile } from "../../language/source-file.js";
 import type { Span } from "../../language/span.js";
-import { EVENT_KIND_NAMES, type EventKindName } from "../../runtime/event-tape.js";
+import { EVENT_KIND_NAMES, type EventKindName } from "../event-vocabulary.js";
 import { eliminateDeadCode } from "../dead-code.js";
 import { isKnownFunction, unknownFunctionHint } from "./calls.js";
 import type { Num } from "../ir-builder.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runTest } from "../../compiler/cli/test-command.js";
+import { runTest } from "../../cli/test-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { cmpOutcomes, Coverage, renderCoverage } from "../../targets/agreement/coverage.js";
 import { interpreterEngine } from "../../targets/agreement/engine.js";

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { writeOutputs } from "../../compiler/cli/compile-command.js";
-import { runTest } from "../../compiler/cli/test-command.js";
+import { writeOutputs } from "../../cli/compile-command.js";
+import { runTest } from "../../cli/test-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { IR_MUTANTS, type Example, type IrMutant } from "./ir-mutants.js";
 

@@ -2,8 +2,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeOutputs } from "../../compiler/cli/compile-command.js";
-import { runTest } from "../../compiler/cli/test-command.js";
+import { writeOutputs } from "../../cli/compile-command.js";
+import { runTest } from "../../cli/test-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { assemble } from "./assemble-wat.js";
 import { TS_MUTANTS, WASM_MUTANTS, type Mutant } from "./mutants.js";

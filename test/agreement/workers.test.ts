@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runTest, workerSeeds } from "../../compiler/cli/test-command.js";
+import { runTest, workerSeeds } from "../../cli/test-command.js";
 
 describe("lockstep test --workers", () => {
   it("worker 0 runs from the run's seed, the others from distinct seeds drawn from it, the same every time", () => {

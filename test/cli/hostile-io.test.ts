@@ -96,7 +96,7 @@ describe("a closed pipe", () => {
 describe("output that cannot be written", () => {
   it("stdout on a full device: one line and exit 1, no stack trace", () => {
     const full = openSync("/dev/full", "w");
-    const r = spawnSync(process.execPath, ["dist/compiler/cli/lockstep.js", "check", "examples/grid.lstep"], {
+    const r = spawnSync(process.execPath, ["dist/cli/lockstep.js", "check", "examples/grid.lstep"], {
       stdio: ["ignore", full, "pipe"],
       encoding: "utf8",
       timeout: TIMEOUT,

@@ -21,7 +21,7 @@ export function lockstep(...args: string[]): CliRun {
  * (a hang becomes `timedOut`, not a stuck test), and a shell pipeline for the output (`| head -1`).
  */
 export function lockstepWith(opts: { nodeArgs?: string[]; timeout?: number; pipeTo?: string }, ...args: string[]): CliRun {
-  const argv = [...(opts.nodeArgs ?? []), `${ROOT}dist/compiler/cli/lockstep.js`, ...args];
+  const argv = [...(opts.nodeArgs ?? []), `${ROOT}dist/cli/lockstep.js`, ...args];
   const timeout = opts.timeout ?? 300_000;
   const r = opts.pipeTo
     ? spawnSync("bash", ["-c", `set -o pipefail; "$0" "$@" | ${opts.pipeTo}`, process.execPath, ...argv], { cwd: ROOT, encoding: "utf8", timeout })
@@ -33,7 +33,7 @@ export function lockstepWith(opts: { nodeArgs?: string[]; timeout?: number; pipe
 /** The same, without blocking: several runs of the CLI can then share the machine's cores. */
 export function lockstepAsync(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`${ROOT}dist/compiler/cli/lockstep.js`, ...args], { cwd: ROOT, timeout: 300_000 });
+    const child = spawn(process.execPath, [`${ROOT}dist/cli/lockstep.js`, ...args], { cwd: ROOT, timeout: 300_000 });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (s: string) => (stdout += s));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { exactDecimal } from "../../compiler/cli/slot-format.js";
+import { exactDecimal } from "../../cli/slot-format.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { lockstepAsync } from "./run-cli.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ClosureInterpreter, compileHandler, evaluateNumbers, runCompiled } from "../../compiler/closure-interpret.js";
 import { evaluate, Interpreter } from "../../compiler/interpret.js";
 import type { Handler, Instr, Interval, IrProgram, Op, Rounding } from "../../compiler/ir.js";
-import { compileFile } from "../../compiler/cli/read-source.js";
+import { compileFile } from "../../cli/read-source.js";
 
 /**
  * The closure interpreter is a second evaluation of the IR; the BigInt interpreter is the definition.

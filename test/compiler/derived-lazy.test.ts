@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileFile } from "../../compiler/cli/read-source.js";
+import { compileFile } from "../../cli/read-source.js";
 import { evalDerived, ParameterError, parameterVector, quantize } from "../../compiler/derived-eval.js";
 import * as X from "../../compiler/exact-math.js";
 import { Prng } from "../../targets/agreement/prng.js";

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runTest } from "../../compiler/cli/test-command.js";
+import { runTest } from "../../cli/test-command.js";
 import { ensureHdlTools } from "./hdl-tools.js";
 
 /**

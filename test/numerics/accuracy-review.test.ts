@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { accuracyReport, BUNDLED_DATA } from "../../compiler/cli/accuracy-command.js";
+import { accuracyReport, BUNDLED_DATA } from "../../cli/accuracy-command.js";
 import { compileSource } from "../../compiler/pipeline.js";
 import { tapeToRecords } from "../../runtime/event-tape.js";
 import { readBinanceJsonlGz } from "../../runtime/feed/binance-jsonl.js";

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { accuracyReport, BUNDLED_DATA } from "../../compiler/cli/accuracy-command.js";
+import { accuracyReport, BUNDLED_DATA } from "../../cli/accuracy-command.js";
 import { measureAccuracy, relativeBias } from "../../compiler/accuracy.js";
 import { parameterVector } from "../../compiler/derived-eval.js";
 import { floatParameterVector } from "../../compiler/float-semantics.js";

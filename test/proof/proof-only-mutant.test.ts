@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProve } from "../../compiler/cli/prove-command.js";
+import { runProve } from "../../cli/prove-command.js";
 import { interpreterEngine } from "../../targets/agreement/engine.js";
 import { runStream } from "../../targets/agreement/run-agreement.js";
 import { baseParams, eventStream } from "../../targets/agreement/streams.js";

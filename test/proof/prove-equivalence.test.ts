@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runProve } from "../../compiler/cli/prove-command.js";
+import { runProve } from "../../cli/prove-command.js";
 import { lowerProgram } from "../../targets/hdl/lower-program.js";
 import { repairGhdlVerilog } from "../../targets/proof/ghdl-to-verilog.js";
 import { printVerilog } from "../../targets/verilog/emit-verilog.js";

@@ -8,7 +8,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { writeOutputs } from "../../compiler/cli/compile-command.js";
+import { writeOutputs } from "../../cli/compile-command.js";
 import { parameterVector } from "../../compiler/derived-eval.js";
 import { paramLayout } from "../../compiler/param-layout.js";
 import { compileSource } from "../../compiler/pipeline.js";

@@ -1,16 +1,16 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import type { HdlTop } from "../../targets/hdl/hdl-top.js";
-import { lowerProgram } from "../../targets/hdl/lower-program.js";
-import type { Netlist } from "../../targets/hdl/netlist.js";
-import { gatewaySpec } from "../../targets/proof/gateway-spec.js";
-import { propertyWrapper, type Property, type PropertyWrapper } from "../../targets/proof/property-wrapper.js";
-import { proveEquivalence, type EquivalenceOutcome } from "../../targets/proof/prove-equivalence.js";
-import { proveSafety, type SafetyOutcome } from "../../targets/proof/prove-safety.js";
-import { printVerilog } from "../../targets/verilog/emit-verilog.js";
-import { printVhdl } from "../../targets/vhdl/emit-vhdl.js";
-import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
+import type { HdlTop } from "../targets/hdl/hdl-top.js";
+import { lowerProgram } from "../targets/hdl/lower-program.js";
+import type { Netlist } from "../targets/hdl/netlist.js";
+import { gatewaySpec } from "../targets/proof/gateway-spec.js";
+import { propertyWrapper, type Property, type PropertyWrapper } from "../targets/proof/property-wrapper.js";
+import { proveEquivalence, type EquivalenceOutcome } from "../targets/proof/prove-equivalence.js";
+import { proveSafety, type SafetyOutcome } from "../targets/proof/prove-safety.js";
+import { printVerilog } from "../targets/verilog/emit-verilog.js";
+import { printVhdl } from "../targets/vhdl/emit-vhdl.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
 import { compileFile } from "./read-source.js";
 
 /** The proofs `lockstep prove` runs (`--only`). */

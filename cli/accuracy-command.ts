@@ -1,11 +1,11 @@
 import { join } from "node:path";
-import { EventKind, RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
-import { PATH_SHAPES, tickPath } from "../../runtime/feed/synthetic-paths.js";
-import { measureAccuracy, relativeBias, roundingContributors, type AccuracyRun } from "../accuracy.js";
-import { parameterVector } from "../derived-eval.js";
-import { packageRoot } from "../package-root.js";
-import { floatParameterVector } from "../float-semantics.js";
-import type { IrProgram } from "../ir.js";
+import { EventKind, RECORD_SIZE, tapeToRecords } from "../runtime/event-tape.js";
+import { PATH_SHAPES, tickPath } from "../runtime/feed/synthetic-paths.js";
+import { measureAccuracy, relativeBias, roundingContributors, type AccuracyRun } from "../compiler/accuracy.js";
+import { parameterVector } from "../compiler/derived-eval.js";
+import { packageRoot } from "../compiler/package-root.js";
+import { floatParameterVector } from "../compiler/float-semantics.js";
+import type { IrProgram } from "../compiler/ir.js";
 import { loadData } from "./load-data.js";
 import { compileOrReport } from "./read-source.js";
 

@@ -1,9 +1,9 @@
-import { Diagnostics } from "../../language/diagnostic.js";
-import type { Span } from "../../language/span.js";
-import type { SourceFile } from "../../language/source-file.js";
-import { quantize } from "../derived-eval.js";
-import * as X from "../exact-math.js";
-import type { IrProgram, ParamSlot } from "../ir.js";
+import { Diagnostics } from "../language/diagnostic.js";
+import type { Span } from "../language/span.js";
+import type { SourceFile } from "../language/source-file.js";
+import { quantize } from "../compiler/derived-eval.js";
+import * as X from "../compiler/exact-math.js";
+import type { IrProgram, ParamSlot } from "../compiler/ir.js";
 import { exactDecimal } from "./slot-format.js";
 
 /**

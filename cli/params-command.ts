@@ -1,6 +1,6 @@
-import { encodeParamFile } from "../../runtime/param-file-write.js";
+import { encodeParamFile } from "../runtime/param-file-write.js";
 import { exactDecimal } from "./slot-format.js";
-import { paramLayout } from "../param-layout.js";
+import { paramLayout } from "../compiler/param-layout.js";
 import { writeOutputFile } from "./output-file.js";
 import { readParamVector } from "./param-values.js";
 import { compileOrReport } from "./read-source.js";

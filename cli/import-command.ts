@@ -1,6 +1,6 @@
-import { EventKind } from "../../runtime/event-tape.js";
-import { encodeEventFile } from "../../runtime/feed/event-file.js";
-import { loadRecording } from "../../runtime/feed/load-recording.js";
+import { EventKind } from "../runtime/event-tape.js";
+import { encodeEventFile } from "../runtime/feed/event-file.js";
+import { loadRecording } from "../runtime/feed/load-recording.js";
 import { instrumentSteps } from "./load-data.js";
 import { writeOutputFile } from "./output-file.js";
 import { compileOrReport } from "./read-source.js";

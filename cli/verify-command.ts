@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
 import { TARGETS, writeOutputs } from "./compile-command.js";
 import { compileFile } from "./read-source.js";
 

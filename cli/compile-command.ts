@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
-import { HDL_TOPS } from "../../targets/hdl/hdl-top.js";
-import type { IrProgram } from "../ir.js";
+import { diagnosticToJson, renderDiagnostic } from "../language/render-diagnostic.js";
+import { HDL_TOPS } from "../targets/hdl/hdl-top.js";
+import type { IrProgram } from "../compiler/ir.js";
 import { bundledAccuracyReport } from "./accuracy-command.js";
 import { compileFile } from "./read-source.js";
 
@@ -95,19 +95,19 @@ async function emitOutputs(ir: IrProgram, targets: readonly string[], withAccura
   const stem = basename(ir.sourcePath).replace(/\.lstep$/, "");
   const files: { name: string; data: string | Uint8Array }[] = [];
   if (targets.includes("ts")) {
-    const { emitTypeScript } = await import("../../targets/ts/emit-ts.js");
-    const { transpileModule } = await import("../../targets/ts/transpile-js.js");
+    const { emitTypeScript } = await import("../targets/ts/emit-ts.js");
+    const { transpileModule } = await import("../targets/ts/transpile-js.js");
     const source = await emitTypeScript(ir);
     const { js, dts } = transpileModule(source, stem);
     files.push({ name: `${stem}.ts`, data: source }, { name: `${stem}.js`, data: js }, { name: `${stem}.d.ts`, data: dts });
   }
   if (targets.includes("wasm")) {
-    const { emitWasm } = await import("../../targets/wasm/emit-wasm.js");
+    const { emitWasm } = await import("../targets/wasm/emit-wasm.js");
     const { wasm, wat } = await emitWasm(ir);
     files.push({ name: `${stem}.wasm`, data: wasm }, { name: `${stem}.wat`, data: wat });
   }
-  const verilog = targets.includes("verilog") ? await import("../../targets/verilog/emit-verilog.js") : undefined;
-  const vhdl = targets.includes("vhdl") ? await import("../../targets/vhdl/emit-vhdl.js") : undefined;
+  const verilog = targets.includes("verilog") ? await import("../targets/verilog/emit-verilog.js") : undefined;
+  const vhdl = targets.includes("vhdl") ? await import("../targets/vhdl/emit-vhdl.js") : undefined;
   for (const top of HDL_TOPS) {
     if (verilog) {
       const v = verilog.emitVerilog(ir, top);

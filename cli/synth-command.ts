@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HDL_TOPS, type HdlTop } from "../../targets/hdl/hdl-top.js";
-import { lowerProgram } from "../../targets/hdl/lower-program.js";
-import { SynthToolError } from "../../targets/synth/run-tool.js";
-import { formatSynthTable, type SynthRow } from "../../targets/synth/synth-table.js";
-import { ICE40_DEFAULTS, synthesize, type SynthReport } from "../../targets/synth/synthesize.js";
-import { printVerilog } from "../../targets/verilog/emit-verilog.js";
+import { HDL_TOPS, type HdlTop } from "../targets/hdl/hdl-top.js";
+import { lowerProgram } from "../targets/hdl/lower-program.js";
+import { SynthToolError } from "../targets/synth/run-tool.js";
+import { formatSynthTable, type SynthRow } from "../targets/synth/synth-table.js";
+import { ICE40_DEFAULTS, synthesize, type SynthReport } from "../targets/synth/synthesize.js";
+import { printVerilog } from "../targets/verilog/emit-verilog.js";
 import { compileOrReport } from "./read-source.js";
 
 export interface SynthCommandOptions {

@@ -1,4 +1,4 @@
-import type { IrProgram } from "../ir.js";
+import type { IrProgram } from "../compiler/ir.js";
 import type { CsvEvent } from "./events-csv.js";
 import { slotText } from "./slot-format.js";
 

@@ -1,7 +1,7 @@
-import { Diagnostics } from "../../language/diagnostic.js";
-import type { SourceFile } from "../../language/source-file.js";
-import { EVENT_KIND_NAMES, EventKind, type EventFields, type EventKindName } from "../../runtime/event-tape.js";
-import type { InputField, IrProgram } from "../ir.js";
+import { Diagnostics } from "../language/diagnostic.js";
+import type { SourceFile } from "../language/source-file.js";
+import { EVENT_KIND_NAMES, EventKind, type EventFields, type EventKindName } from "../runtime/event-tape.js";
+import type { InputField, IrProgram } from "../compiler/ir.js";
 
 /** One event read from a CSV file, with the line it came from. */
 export interface CsvEvent {

@@ -1,11 +1,11 @@
-import { readReplay } from "../../targets/agreement/replay-file.js";
-import { RELOAD } from "../../targets/agreement/streams.js";
-import { baseProblem } from "../derived-eval.js";
-import { loadTarget } from "../../targets/agreement/load-targets.js";
-import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { runStream } from "../../targets/agreement/run-agreement.js";
-import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
-import { SimEngine } from "../../targets/hdl/sim-engine.js";
+import { readReplay } from "../targets/agreement/replay-file.js";
+import { RELOAD } from "../targets/agreement/streams.js";
+import { baseProblem } from "../compiler/derived-eval.js";
+import { loadTarget } from "../targets/agreement/load-targets.js";
+import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
+import { runStream } from "../targets/agreement/run-agreement.js";
+import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
+import { SimEngine } from "../targets/hdl/sim-engine.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence, sideBySide } from "./show-divergence.js";
 

@@ -1,6 +1,6 @@
-import { loadRecording, type InstrumentSteps, type Recording } from "../../runtime/feed/load-recording.js";
-import { toDecimalText } from "../exact-math.js";
-import type { IrProgram } from "../ir.js";
+import { loadRecording, type InstrumentSteps, type Recording } from "../runtime/feed/load-recording.js";
+import { toDecimalText } from "../compiler/exact-math.js";
+import type { IrProgram } from "../compiler/ir.js";
 
 /** The program's instrument as the feed readers take it: its name, tick and lot as decimal texts. */
 export function instrumentSteps(ir: IrProgram, snap = false): InstrumentSteps | { error: string } {

@@ -1,11 +1,11 @@
-import { renderSummary } from "../../runtime/backtest/summary.js";
-import { readBoundedFile } from "../../runtime/bounded-file.js";
-import { renderLatency } from "../../runtime/latency/render-latency.js";
-import { LogFormatError, LogReader } from "../../runtime/log/log-reader.js";
-import { logLayoutProblem, logUnits, summarizeLog } from "../../runtime/report/log-summary.js";
-import { reportPage } from "../../runtime/report/report-page.js";
-import { reportData } from "../../runtime/report/report-data.js";
-import { REJECT_REASONS } from "../ir.js";
+import { renderSummary } from "../runtime/backtest/summary.js";
+import { readBoundedFile } from "../runtime/bounded-file.js";
+import { renderLatency } from "../runtime/latency/render-latency.js";
+import { LogFormatError, LogReader } from "../runtime/log/log-reader.js";
+import { logLayoutProblem, logUnits, summarizeLog } from "../runtime/report/log-summary.js";
+import { reportPage } from "../runtime/report/report-page.js";
+import { reportData } from "../runtime/report/report-data.js";
+import { REJECT_REASONS } from "../compiler/ir.js";
 import { writeOutputFile } from "./output-file.js";
 
 export interface ReportOptions {

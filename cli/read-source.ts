@@ -1,7 +1,7 @@
-import { MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import type { IrProgram } from "../ir.js";
-import { compileSource, type Compilation } from "../pipeline.js";
+import { MAX_SOURCE_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
+import type { IrProgram } from "../compiler/ir.js";
+import { compileSource, type Compilation } from "../compiler/pipeline.js";
 
 /** Reads and compiles one file; a missing, special or oversized file is a user error with a message, not a crash. */
 export function compileFile(path: string): Compilation | { error: string } {

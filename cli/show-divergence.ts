@@ -1,7 +1,7 @@
-import type { IrProgram } from "../ir.js";
-import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { describeStep, loadable, type Divergence } from "../../targets/agreement/run-agreement.js";
-import { isParamStep, RESET, type StreamStep } from "../../targets/agreement/streams.js";
+import type { IrProgram } from "../compiler/ir.js";
+import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
+import { describeStep, loadable, type Divergence } from "../targets/agreement/run-agreement.js";
+import { isParamStep, RESET, type StreamStep } from "../targets/agreement/streams.js";
 
 /** The steps before a divergence and the differing values, side by side, from a fresh run of the reference. */
 export function showDivergence(ir: IrProgram, stream: readonly StreamStep[], d: Divergence, others: readonly TargetEngine[] = []): string {

@@ -1,11 +1,11 @@
-import type { Diagnostics } from "../../language/diagnostic.js";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { sourceFile, type SourceFile } from "../../language/source-file.js";
-import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import type { IrProgram } from "../ir.js";
+import type { Diagnostics } from "../language/diagnostic.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
+import { sourceFile, type SourceFile } from "../language/source-file.js";
+import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
+import type { IrProgram } from "../compiler/ir.js";
 import { parseEventsCsv, type CsvEvent } from "./events-csv.js";
 import { readParamVector } from "./param-values.js";
-import { MAX_EVENTS_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
+import { MAX_EVENTS_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
 import { compileFile } from "./read-source.js";
 import { renderSteps, type StepFormat, type StepRow } from "./step-output.js";
 
@@ -51,7 +51,7 @@ function parameters(ir: IrProgram, path: string | undefined): bigint[] {
 async function engine(ir: IrProgram, target: StepTarget): Promise<TargetEngine> {
   if (target === "interp") return interpreterEngine(ir);
   // the software targets' emitters (ts-morph, prettier, binaryen) load only when one is asked for
-  const { loadTarget } = await import("../../targets/agreement/load-targets.js");
+  const { loadTarget } = await import("../targets/agreement/load-targets.js");
   const e = await loadTarget(ir, target, { kind: "fresh" });
   if ("error" in e) throw new Error(e.error);
   return e;

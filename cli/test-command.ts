@@ -1,23 +1,23 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { packageRoot } from "../package-root.js";
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { CaseGenerator } from "../../targets/agreement/case-generator.js";
-import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../../targets/agreement/coverage.js";
-import { Prng } from "../../targets/agreement/prng.js";
-import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { checkBatch, ReferenceRecorder, type Pending } from "../../targets/agreement/hardware-batch.js";
-import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../../targets/agreement/load-targets.js";
-import { writeReplay } from "../../targets/agreement/replay-file.js";
-import { runStream, type Divergence, type Stats } from "../../targets/agreement/run-agreement.js";
-import type { Case } from "../../targets/agreement/scenarios.js";
-import { shrink, type FailingCase } from "../../targets/agreement/shrink.js";
-import { RESET, type StreamStep } from "../../targets/agreement/streams.js";
-import { SimEngine } from "../../targets/hdl/sim-engine.js";
-import { writeVerilogVcd } from "../../targets/verilog/iverilog-vcd.js";
-import { loadVhdlEngine } from "../../targets/vhdl/ghdl-engine.js";
-import type { IrProgram } from "../ir.js";
+import { packageRoot } from "../compiler/package-root.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
+import { CaseGenerator } from "../targets/agreement/case-generator.js";
+import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../targets/agreement/coverage.js";
+import { Prng } from "../targets/agreement/prng.js";
+import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
+import { checkBatch, ReferenceRecorder, type Pending } from "../targets/agreement/hardware-batch.js";
+import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../targets/agreement/load-targets.js";
+import { writeReplay } from "../targets/agreement/replay-file.js";
+import { runStream, type Divergence, type Stats } from "../targets/agreement/run-agreement.js";
+import type { Case } from "../targets/agreement/scenarios.js";
+import { shrink, type FailingCase } from "../targets/agreement/shrink.js";
+import { RESET, type StreamStep } from "../targets/agreement/streams.js";
+import { SimEngine } from "../targets/hdl/sim-engine.js";
+import { writeVerilogVcd } from "../targets/verilog/iverilog-vcd.js";
+import { loadVhdlEngine } from "../targets/vhdl/ghdl-engine.js";
+import type { IrProgram } from "../compiler/ir.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence } from "./show-divergence.js";
 
@@ -177,7 +177,7 @@ export async function runPart(ir: IrProgram, file: string, targets: readonly Tar
 async function runInWorkers(file: string, opts: TestOptions, workers: number): Promise<PartResult[]> {
   const { default: Tinypool } = await import("tinypool");
   // the built worker, also when this module runs from its TypeScript source (the tests)
-  const filename = pathToFileURL(join(packageRoot(), "dist/compiler/cli/test-worker.js")).href;
+  const filename = pathToFileURL(join(packageRoot(), "dist/cli/test-worker.js")).href;
   const pool = new Tinypool({ filename, minThreads: workers, maxThreads: workers });
   const seeds = workerSeeds(opts.seed, workers);
   try {

@@ -1,11 +1,11 @@
-import { renderDiagnostic } from "../../language/render-diagnostic.js";
-import { sourceFile } from "../../language/source-file.js";
-import { MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
-import { ParameterError, parameterVector } from "../derived-eval.js";
-import type { IrProgram } from "../ir.js";
+import { renderDiagnostic } from "../language/render-diagnostic.js";
+import { sourceFile } from "../language/source-file.js";
+import { MAX_SOURCE_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
+import { ParameterError, parameterVector } from "../compiler/derived-eval.js";
+import type { IrProgram } from "../compiler/ir.js";
 import { parseParamsJson } from "./params-json.js";
-import { paramLayout } from "../param-layout.js";
-import { PARAM_FILE_MAGIC, readParamFile } from "../../runtime/param-file.js";
+import { paramLayout } from "../compiler/param-layout.js";
+import { PARAM_FILE_MAGIC, readParamFile } from "../runtime/param-file.js";
 
 /**
  * The full parameter vector from a parameter file of `lockstep params` (told by its magic), or from a

@@ -1,8 +1,8 @@
 import { resolve } from "node:path";
-import { RECORD_SIZE, tapeToRecords } from "../../runtime/event-tape.js";
-import { interpreterEngine, type TargetEngine } from "../../targets/agreement/engine.js";
-import { loadTarget, SOFTWARE_TARGETS } from "../../targets/agreement/load-targets.js";
-import { parameterVector } from "../derived-eval.js";
+import { RECORD_SIZE, tapeToRecords } from "../runtime/event-tape.js";
+import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
+import { loadTarget, SOFTWARE_TARGETS } from "../targets/agreement/load-targets.js";
+import { parameterVector } from "../compiler/derived-eval.js";
 import { TARGETS, writeOutputs } from "./compile-command.js";
 import { loadData } from "./load-data.js";
 import { compileOrReport } from "./read-source.js";
@@ -46,7 +46,7 @@ export async function runDemo(file: string, out: string): Promise<number> {
   return test.exitCode;
 }
 
-function replayMarketData(ir: import("../ir.js").IrProgram, engines: TargetEngine[]) {
+function replayMarketData(ir: import("../compiler/ir.js").IrProgram, engines: TargetEngine[]) {
   const data = loadData(DATA, ir);
   if ("error" in data) return data.error;
   const tape = data.tape;

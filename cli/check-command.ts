@@ -1,4 +1,4 @@
-import { diagnosticToJson, renderDiagnostic } from "../../language/render-diagnostic.js";
+import { diagnosticToJson, renderDiagnostic } from "../language/render-diagnostic.js";
 import { compileFile } from "./read-source.js";
 
 export function runCheck(files: string[], format: "text" | "json"): number {
