@@ -3,7 +3,7 @@ import { gunzipSync } from "node:zlib";
 import { renderDiagnostic } from "../../language/render-diagnostic.js";
 import { sourceFile } from "../../language/source-file.js";
 import { runBacktest, type BacktestConfig } from "../../runtime/backtest/backtest.js";
-import { renderSummary, summarize } from "../../runtime/backtest/summary.js";
+import { renderSummary, summarize, type Units } from "../../runtime/backtest/summary.js";
 import { MAX_ARTIFACT_BYTES, MAX_SOURCE_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { EventTape } from "../../runtime/event-tape.js";
 import { parseBinanceJsonl } from "../../runtime/feed/binance-jsonl.js";
@@ -43,7 +43,39 @@ const QUEUE_POWER = 2;
 const MAX_DATA_BYTES = 1 << 30;
 
 /** A user error, already worded; the command prints it and exits 1. */
-class UserError extends Error {}
+export class UserError extends Error {}
+
+/** The simulator's options, shared by `backtest` and `run`. */
+export type SimulatorOptions = Pick<BacktestOptions, "queue" | "feedLatency" | "orderLatency" | "latencyFile" | "makerFee" | "takerFee" | "allowTaker">;
+
+/** The exchange simulator's configuration, and its settings as the log's metadata and the JSON summary state them. */
+export function simulator(opts: SimulatorOptions) {
+  const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
+  const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
+  const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
+  const settings = {
+    queue: opts.queue,
+    queuePower: opts.queue === "probabilistic" ? QUEUE_POWER : 0,
+    latency: opts.latencyFile ? `file ${opts.latencyFile}` : `feed ${opts.feedLatency} ns, order ${opts.orderLatency} ns each way`,
+    postOnly: config.postOnly,
+    makerFeeBps: opts.makerFee,
+    takerFeeBps: opts.takerFee,
+  };
+  return { config, settings };
+}
+
+export function summaryUnits(ir: IrProgram): Units {
+  return { tick: toNumber(ir.instrument.tick), lot: toNumber(ir.instrument.lot), reasons: REJECT_REASONS };
+}
+
+export function summaryTitle(ir: IrProgram, data: string, target: string, settings: ReturnType<typeof simulator>["settings"]): string {
+  const s = settings;
+  return `${ir.name} on ${data} (${target}; ${s.queue} queue; ${s.latency}; fees maker ${s.makerFeeBps} bps, taker ${s.takerFeeBps} bps; ${s.postOnly ? "post-only" : "taker orders allowed"})`;
+}
+
+export function unitsNote(ir: IrProgram): string {
+  return `  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`;
+}
 
 /**
  * `lockstep backtest FILE --data REC`: the recording through the compiled strategy, its order manager
@@ -56,19 +88,9 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);
     const params = parameters(ir, opts.params);
-    const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
+    const { config, settings } = simulator(opts);
     const tape = recording(opts.data, ir);
-    const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
-    const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
     const engine = await loadEngine(ir, opts.target, params);
-    const settings = {
-      queue: opts.queue,
-      queuePower: opts.queue === "probabilistic" ? QUEUE_POWER : 0,
-      latency: opts.latencyFile ? `file ${opts.latencyFile}` : `feed ${opts.feedLatency} ns, order ${opts.orderLatency} ns each way`,
-      postOnly: config.postOnly,
-      makerFeeBps: opts.makerFee,
-      takerFeeBps: opts.takerFee,
-    };
     const log = opts.log ? openLog(opts.log, ir, text, opts.data, settings, params) : undefined;
     const bar = progressBar(process.stderr.isTTY === true && opts.format === "text");
     const started = process.hrtime.bigint();
@@ -76,13 +98,11 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     bar(-1, 0);
     log?.close();
-    const units = { tick: toNumber(ir.instrument.tick), lot: toNumber(ir.instrument.lot), reasons: REJECT_REASONS };
-    const summary = summarize(result, units, wall);
+    const summary = summarize(result, summaryUnits(ir), wall);
     if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: ir.name, data: opts.data, target: opts.target, simulator: settings, ...summary }, null, 2)}\n`);
     else {
-      const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
-      process.stdout.write(renderSummary(summary, title));
-      process.stdout.write(`  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
+      process.stdout.write(renderSummary(summary, summaryTitle(ir, opts.data, opts.target, settings)));
+      process.stdout.write(unitsNote(ir));
       if (opts.log) process.stdout.write(`  log: ${opts.log} (${log!.writer.count} records)\n`);
     }
     return 0;
@@ -93,7 +113,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
   }
 }
 
-function program(path: string): { ir: IrProgram; text: string } {
+export function program(path: string): { ir: IrProgram; text: string } {
   const c = compileFile(path);
   if ("error" in c) throw new UserError(c.error);
   if (!c.ir) throw new UserError(c.diagnostics.errors().map((d) => renderDiagnostic(c.file, d)).join("\n\n"));
@@ -102,7 +122,7 @@ function program(path: string): { ir: IrProgram; text: string } {
 }
 
 /** A program without a risk block never writes `accept` in its order handler: its orders go out unchecked. */
-function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
+export function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
   return ir.handlers.some((h) => h.event === "order" && h.outputs.some((o) => o.slot === layout.accept));
 }
 
@@ -171,14 +191,9 @@ async function loadEngine(ir: IrProgram, target: "ts" | "wasm", params: readonly
   return engine;
 }
 
-function openLog(path: string, ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>, params: readonly bigint[]) {
-  let fd: number;
-  try {
-    fd = openSync(path, "w");
-  } catch (e) {
-    throw new UserError(`${path}: cannot write the log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  const header = encodeHeader(programHash(source), {
+/** The run log's header: the program, its instrument and outputs, the data and the simulator's settings. */
+export function logHeader(ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>): Uint8Array {
+  return encodeHeader(programHash(source), {
     program: ir.name,
     source: ir.sourcePath,
     instrument: { name: ir.instrument.name, tick: toDecimalText(ir.instrument.tick) ?? "", lot: toDecimalText(ir.instrument.lot) ?? "" },
@@ -186,7 +201,16 @@ function openLog(path: string, ir: IrProgram, source: string, data: string, simu
     data,
     simulator,
   });
-  const writer = new LogWriter((b) => writeSync(fd, b), header);
+}
+
+function openLog(path: string, ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>, params: readonly bigint[]) {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    throw new UserError(`${path}: cannot write the log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  const writer = new LogWriter((b) => writeSync(fd, b), logHeader(ir, source, data, simulator));
   writer.record(RecordType.paramReload, ParamReload.initial, 0, parameterHash(params), 0, params.length, 0, 0, 0);
   return {
     writer,
