@@ -48,7 +48,9 @@ export async function runRunCommand(file: string, opts: RunOptions): Promise<num
     const reloader = opts.params ? new Reloader(ir, opts.params, new ReloadRequester(control)) : undefined;
     const onHangUp = () => (reloader ? reloader.signal() : process.stderr.write("lockstep run: SIGHUP: no --params file to reload; ignored\n"));
     process.on("SIGHUP", onHangUp);
-    if (reloader) process.stderr.write(`lockstep run: running as pid ${process.pid}; kill -HUP ${process.pid} reloads ${opts.params}\n`);
+    const started = () => {
+      if (reloader) process.stderr.write(`lockstep run: running as pid ${process.pid}; kill -HUP ${process.pid} reloads ${opts.params}\n`);
+    };
     let run: LiveRun;
     try {
       run = await runLive({
@@ -64,7 +66,7 @@ export async function runRunCommand(file: string, opts: RunOptions): Promise<num
         full: opts.ringPolicy,
         logFd: fd,
         reload: control,
-      });
+      }, started);
     } finally {
       process.off("SIGHUP", onHangUp);
       reloader?.stop();
@@ -146,7 +148,7 @@ class Reloader {
     this.queued--;
     const r = this.read();
     if ("error" in r) {
-      process.stderr.write(`lockstep run: ${r.error}; refused, the parameters in use are kept\n`);
+      process.stderr.write(`lockstep run: ${r.error}; the parameters in use are kept\n`);
       this.requester.request(undefined);
       return this.later();
     }

@@ -52,9 +52,9 @@ const BATCH = 64;
 
 /**
  * Feed worker → event ring → strategy worker → log ring → logger worker: the live shape of a run on a
- * recording. Resolves when the logger has written the last record.
+ * recording. Resolves when the logger has written the last record; `onStart` is called when the workers are ready and told to go.
  */
-export async function runLive(o: LiveOptions): Promise<LiveRun> {
+export async function runLive(o: LiveOptions, onStart?: () => void): Promise<LiveRun> {
   const ring = (recordSize: number) => createRing({ capacity: o.capacity, recordSize, full: o.full });
   const events = ring(RECORD_SIZE);
   const log = ring(LOG_RING_RECORD_SIZE);
@@ -77,7 +77,7 @@ export async function runLive(o: LiveOptions): Promise<LiveRun> {
     job("live-feed-worker", feed),
     job("live-strategy-worker", strategy),
     job("live-logger-worker", logger),
-  ]);
+  ], onStart);
   const [f, s, l] = run.results as [LiveFeedResult, LiveStrategyResult, LiveLoggerResult];
   const wallSeconds = run.seconds;
   return {
