@@ -24,12 +24,13 @@ function logger(job: LiveLoggerJob): LiveLoggerResult {
   let records = 0;
   let passed = 0;
   let reported = 0;
-  let lastT = 0;
   const flush = () => {
     for (let at = 0, end = used * RECORD_BYTES; job.fd >= 0 && at < end; ) at += writeSync(job.fd, bytes, at, end - at);
     used = 0;
   };
-  const overflow = () => {
+  // the time of the last record read is passed in, not kept in a variable the closures share: a double
+  // stored in a closure's context is boxed on every store, an allocation per record
+  const overflow = (lastT: number) => {
     const dropped = ring.droppedCount;
     if (dropped === reported) return;
     if (used === STAGE_RECORDS) flush();
@@ -43,6 +44,7 @@ function logger(job: LiveLoggerJob): LiveLoggerResult {
     used++;
     records++;
   };
+  let lastAt = -1;
   for (;;) {
     let k = ring.poll();
     if (k === 0) {
@@ -51,20 +53,19 @@ function logger(job: LiveLoggerJob): LiveLoggerResult {
       if (k === 0) break;
     }
     for (let i = 0; i < k; i++) {
-      const at = ring.next();
+      const at = (lastAt = ring.next());
       if (used === STAGE_RECORDS) flush();
       const from = at * 2;
       const to = used * WORDS;
       for (let w = 0; w < WORDS; w++) out[to + w] = words[from + w];
-      lastT = ring.data[at + 1];
       used++;
     }
     records += k;
     passed += k;
     ring.release();
-    overflow();
+    overflow(ring.data[lastAt + 1]);
   }
-  overflow();
+  overflow(lastAt >= 0 ? ring.data[lastAt + 1] : 0);
   flush();
   return { records, passed, dropped: reported };
 }

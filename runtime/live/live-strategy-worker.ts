@@ -47,7 +47,14 @@ function run(s: Strategy): LiveStrategyResult {
   let reportedDrops = 0;
   let applied = 0;
   let refused = 0;
-  for (let k = events.acquire(); k > 0; k = events.acquire()) {
+  for (;;) {
+    // the log goes to the logger when this thread would wait for events, or in full buffers: a flush allocates a view
+    let k = events.poll();
+    if (k === 0) {
+      log.flush();
+      k = events.acquire();
+      if (k === 0) break;
+    }
     for (let i = 0; i < k; i++) {
       const at = events.next();
       kind[n] = input[at];
@@ -77,7 +84,6 @@ function run(s: Strategy): LiveStrategyResult {
       log.record(RecordType.paramReload, request, 0, hash, t[n - 1], s.job.params.length, 0, 0, 0);
       reload.done(t[n - 1]);
     }
-    log.flush();
   }
   backtest.advance(n, true);
   const dropped = events.droppedCount;
