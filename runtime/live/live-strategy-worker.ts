@@ -5,7 +5,7 @@
  */
 import { Backtest } from "../backtest/backtest.js";
 import { summarize } from "../backtest/summary.js";
-import { allocateTape, type EventTape } from "../event-tape.js";
+import { allocateTape, readRecord, type EventTape } from "../event-tape.js";
 import { ParamReload, RecordType, parameterHash } from "../log/log-format.js";
 import { LogWriter } from "../log/log-writer.js";
 import { RingConsumer } from "../ring/ring-consumer.js";
@@ -39,7 +39,7 @@ async function setup(job: LiveStrategyJob): Promise<Strategy> {
 
 function run(s: Strategy): LiveStrategyResult {
   const { tape, events, log, backtest, reload } = s;
-  const { kind, t, a, b, c, d } = tape;
+  const { t } = tape;
   const input = events.data;
   let hash = parameterHash(s.job.params);
   log.record(RecordType.paramReload, ParamReload.initial, 0, hash, 0, s.job.params.length, 0, 0, 0);
@@ -55,16 +55,7 @@ function run(s: Strategy): LiveStrategyResult {
       k = events.acquire();
       if (k === 0) break;
     }
-    for (let i = 0; i < k; i++) {
-      const at = events.next();
-      kind[n] = input[at];
-      t[n] = input[at + 1];
-      a[n] = input[at + 2];
-      b[n] = input[at + 3];
-      c[n] = input[at + 4];
-      d[n] = input[at + 5];
-      n++;
-    }
+    for (let i = 0; i < k; i++) readRecord(input, events.next(), tape, n++);
     events.release();
     const dropped = events.droppedCount;
     if (dropped > reportedDrops) {

@@ -1,23 +1,13 @@
-import type { BacktestConfig } from "../backtest/backtest.js";
-import type { BacktestSummary, Units } from "../backtest/summary.js";
+import type { BacktestSummary } from "../backtest/summary.js";
 import { RECORD_SIZE, type EventTape } from "../event-tape.js";
-import type { OutputLayout } from "../orders/output-layout.js";
-import type { EngineModule } from "../pipeline/engine-module.js";
 import { createRing, type FullPolicy } from "../ring/ring-layout.js";
 import { runWorkerGroup, type WorkerJob } from "../worker-group.js";
 import { workerScript } from "../worker-script.js";
 import type { LiveFeedJob, LiveFeedResult, LiveLoggerJob, LiveLoggerResult, LiveStrategyJob, LiveStrategyResult } from "./live-messages.js";
 import { LOG_RING_RECORD_SIZE } from "./ring-log-sink.js";
 
-export interface LiveOptions {
+export interface LiveOptions extends Pick<LiveStrategyJob, "module" | "params" | "layout" | "riskCheck" | "config" | "units" | "reload"> {
   readonly tape: EventTape;
-  readonly module: EngineModule;
-  /** The full parameter vector (base, then derived). */
-  readonly params: readonly bigint[];
-  readonly layout: OutputLayout;
-  readonly riskCheck: boolean;
-  readonly config: BacktestConfig;
-  readonly units: Units;
   /** Recorded time per wall time; 0: as fast as possible. */
   readonly speed: number;
   /** Both rings: records each (a power of two), and what a full ring does. */
@@ -25,8 +15,6 @@ export interface LiveOptions {
   readonly full: FullPolicy;
   /** The run log's descriptor, header written; -1 for none. */
   readonly logFd: number;
-  /** The reload control block (reload-control.ts). */
-  readonly reload: SharedArrayBuffer;
 }
 
 export interface RingStats {
