@@ -2,7 +2,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from "n
 import { basename, dirname, join } from "node:path";
 import { renderDiagnostic } from "../language/render-diagnostic.js";
 import { runBacktest, type BacktestConfig } from "../runtime/backtest/backtest.js";
-import { renderSummary, summarize } from "../runtime/backtest/summary.js";
+import { renderSummary, summarize, type Units } from "../runtime/backtest/summary.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
 import type { EventTape } from "../runtime/event-tape.js";
 import type { DepthTape } from "../runtime/feed/depth-tape.js";
@@ -46,7 +46,63 @@ export interface BacktestOptions {
 const QUEUE_POWER = 2;
 
 /** A user error, already worded; the command prints it and exits 1. */
-class UserError extends Error {}
+export class UserError extends Error {}
+
+/** The simulator's options, shared by `backtest` and `run`. */
+export type SimulatorOptions = Pick<BacktestOptions, "queue" | "feedLatency" | "orderLatency" | "latencyFile" | "makerFee" | "takerFee" | "allowTaker">;
+
+/** The queue data the settings name when the simulator runs on the best bid and ask alone. */
+const BOOK_ONLY = "book (L1)";
+
+/**
+ * The exchange simulator's configuration, and its settings as the log's metadata and the JSON summary
+ * state them (queues from the book alone; `withDepth` says otherwise).
+ */
+export function simulator(opts: SimulatorOptions) {
+  const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
+  const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
+  const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
+  const settings = {
+    queue: opts.queue,
+    queuePower: opts.queue === "probabilistic" ? QUEUE_POWER : 0,
+    latency: opts.latencyFile ? `file ${opts.latencyFile}` : `feed ${opts.feedLatency} ns, order ${opts.orderLatency} ns each way`,
+    postOnly: config.postOnly,
+    makerFeeBps: opts.makerFee,
+    takerFeeBps: opts.takerFee,
+    queueData: BOOK_ONLY,
+  };
+  return { config, settings };
+}
+
+export type SimulatorSettings = ReturnType<typeof simulator>["settings"];
+
+function withDepth(settings: SimulatorSettings, depth: DepthTape | undefined): SimulatorSettings {
+  return depth === undefined ? settings : { ...settings, queueData: `depth (L2, ${depth.length} rows)` };
+}
+
+export function summaryUnits(ir: IrProgram): Units {
+  return { tick: toNumber(ir.instrument.tick), lot: toNumber(ir.instrument.lot), reasons: REJECT_REASONS };
+}
+
+export function summaryTitle(ir: IrProgram, data: string, target: string, s: SimulatorSettings): string {
+  return `${ir.name} on ${data} (${target}; ${s.queue} queue from ${s.queueData}; ${s.latency}; fees maker ${s.makerFeeBps} bps, taker ${s.takerFeeBps} bps; ${s.postOnly ? "post-only" : "taker orders allowed"})`;
+}
+
+export function unitsNote(ir: IrProgram): string {
+  return `  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`;
+}
+
+/** The run log's header: the program, its source's hash, the instrument, the outputs, the data and the simulator's settings. */
+export function logHeader(ir: IrProgram, source: string, data: string, simulator: Record<string, string | number | boolean>): Uint8Array {
+  return encodeHeader(programHash(source), {
+    program: ir.name,
+    source: ir.sourcePath,
+    instrument: { name: ir.instrument.name, tick: toDecimalText(ir.instrument.tick) ?? "", lot: toDecimalText(ir.instrument.lot) ?? "" },
+    outputs: ir.outputs.map((o) => o.name),
+    data,
+    simulator,
+  });
+}
 
 /**
  * `lockstep backtest FILE --data REC`: the recording through the compiled strategy, its order manager
@@ -60,21 +116,12 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot backtest: ${layout.error}`);
     const params = parameters(ir, opts.params);
-    const latency: LatencyModel = opts.latencyFile ? latencyFile(opts.latencyFile) : constantLatency(opts.feedLatency, opts.orderLatency);
+    const sim = simulator(opts);
+    const config = sim.config;
     const { tape, depth } = recording(opts.data, ir, opts.depth);
-    const queue: QueueModel = opts.queue === "conservative" ? { kind: "conservative" } : { kind: "probabilistic", power: QUEUE_POWER };
-    const config: BacktestConfig = { queue, latency, postOnly: !opts.allowTaker, makerFeeBps: opts.makerFee, takerFeeBps: opts.takerFee };
+    const settings = withDepth(sim.settings, depth);
     const probe = new TickToTrade();
     const engine = probe.engine(await loadEngine(ir, opts.target, params));
-    const settings = {
-      queue: opts.queue,
-      queuePower: opts.queue === "probabilistic" ? QUEUE_POWER : 0,
-      latency: opts.latencyFile ? `file ${opts.latencyFile}` : `feed ${opts.feedLatency} ns, order ${opts.orderLatency} ns each way`,
-      postOnly: config.postOnly,
-      makerFeeBps: opts.makerFee,
-      takerFeeBps: opts.takerFee,
-      queueData: depth === undefined ? "book (L1)" : `depth (L2, ${depth.length} rows)`,
-    };
     if (opts.log !== undefined) {
       const log = opts.log;
       const input = [file, opts.data, opts.params, opts.latencyFile].find((i) => i !== undefined && sameFile(i, log));
@@ -95,15 +142,13 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
     const wall = Number(process.hrtime.bigint() - started) / 1e9;
     bar(-1, 0);
     log.close();
-    const units = { tick: toNumber(ir.instrument.tick), lot: toNumber(ir.instrument.lot), reasons: REJECT_REASONS };
-    const summary = summarize(result, units, wall);
+    const summary = summarize(result, summaryUnits(ir), wall);
     const tickToTrade = probe.figures();
     if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: ir.name, data: opts.data, target: opts.target, simulator: settings, ...summary, tickToTrade }, null, 2)}\n`);
     else {
-      const title = `${ir.name} on ${opts.data} (${opts.target}; ${opts.queue} queue from ${settings.queueData}; ${settings.latency}; fees maker ${opts.makerFee} bps, taker ${opts.takerFee} bps; ${config.postOnly ? "post-only" : "taker orders allowed"})`;
-      process.stdout.write(renderSummary(summary, title));
+      process.stdout.write(renderSummary(summary, summaryTitle(ir, opts.data, opts.target, settings)));
       process.stdout.write(renderLatency(tickToTrade));
-      process.stdout.write(`  (${ir.instrument.name}: quantities in units of 1, a lot is ${toDecimalText(ir.instrument.lot)}; money in the quote currency, a tick × lot is ${toDecimalText(mul(ir.instrument.tick, ir.instrument.lot))})\n`);
+      process.stdout.write(unitsNote(ir));
       if (opts.log) process.stdout.write(`  log: ${opts.log} (${log.writer.count} records${opts.logLatency ? ", tick-to-trade samples included" : ""})\n`);
     }
     return 0;
@@ -114,7 +159,7 @@ export async function runBacktestCommand(file: string, opts: BacktestOptions): P
   }
 }
 
-function program(path: string): { ir: IrProgram; text: string } {
+export function program(path: string): { ir: IrProgram; text: string } {
   const c = compileFile(path);
   if ("error" in c) throw new UserError(c.error);
   if (!c.ir) throw new UserError(c.diagnostics.errors().map((d) => renderDiagnostic(c.file, d)).join("\n\n"));
@@ -123,7 +168,7 @@ function program(path: string): { ir: IrProgram; text: string } {
 }
 
 /** A program without a risk block never writes `accept` in its order handler: its orders go out unchecked. */
-function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
+export function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
   return ir.handlers.some((h) => h.event === "order" && h.outputs.some((o) => o.slot === layout.accept));
 }
 
@@ -186,15 +231,7 @@ function openLog(path: string | undefined, probe: TickToTrade, logLatency: boole
   } catch (e) {
     throw new UserError(`${path}: cannot write the log (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  const header = encodeHeader(programHash(source), {
-    program: ir.name,
-    source: ir.sourcePath,
-    instrument: { name: ir.instrument.name, tick: toDecimalText(ir.instrument.tick) ?? "", lot: toDecimalText(ir.instrument.lot) ?? "" },
-    outputs: ir.outputs.map((o) => o.name),
-    data,
-    simulator,
-  });
-  const writer = probe.writer(fd >= 0 ? (b) => void writeSync(fd, b) : discardSink, header, logLatency && fd >= 0);
+  const writer = probe.writer(fd >= 0 ? (b) => void writeSync(fd, b) : discardSink, logHeader(ir, source, data, simulator), logLatency && fd >= 0);
   writer.record(RecordType.paramReload, ParamReload.initial, 0, parameterHash(params), 0, params.length, 0, 0, 0);
   return {
     writer,

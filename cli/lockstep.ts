@@ -84,6 +84,20 @@ function bps(v: string, flag: string): number {
   return n;
 }
 
+/** `--speed`: `max` (0 inside: no pacing) or how many times faster than recorded. */
+function speed(v: string): number {
+  if (v === "max") return 0;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || n <= 0 || n > 1e6) throw new InvalidArgumentError(`--speed takes max or a speed-up from 1e-6 to 1e6 (1: as recorded), got '${v}'`);
+  return n;
+}
+
+function ringCapacity(v: string): number {
+  const n = positiveInt(v, "--ring-capacity");
+  if ((n & (n - 1)) !== 0 || n > 1 << 24) throw new InvalidArgumentError(`--ring-capacity must be a power of two up to ${1 << 24}, got '${v}'`);
+  return n;
+}
+
 /** Exit codes: 0 ok, 1 a user error (bad source, bad arguments), 2 an internal error. */
 const program = new Command()
   .name("lockstep")
@@ -241,6 +255,29 @@ program
   .action(async (log: string, o: import("./report-command.js").ReportOptions) => {
     const { runReport } = await import("./report-command.js");
     process.exitCode = runReport(log, o);
+  });
+
+program
+  .command("run")
+  .description("the live shape on a recording: feed, strategy (order manager, risk check, simulated exchange) and logger workers joined by rings; SIGHUP reloads --params")
+  .argument("<file>", ".lstep source file")
+  .requiredOption("--data <file>", "a recording: Binance or Hyperliquid .jsonl[.gz], or an event file from `lockstep import`")
+  .option("--speed <speed>", "1: events at their recorded times (a number: that many times faster); max: as fast as possible", speed, 1)
+  .addOption(new Option("--target <target>", "the compiled engine that runs the strategy").choices(["ts", "wasm"]).default("wasm"))
+  .option("--params <file>", "a parameter file of `lockstep params` (or values by name as JSON); SIGHUP reads it again")
+  .option("--log <file>", "write the binary run log (RUN.lsl) here")
+  .addOption(new Option("--ring-policy <policy>", "what a full ring does: wait for its reader, or drop the record and count it").choices(["wait", "drop"]).default("wait"))
+  .option("--ring-capacity <n>", "records each ring holds, a power of two", (v) => ringCapacity(v), 4096)
+  .addOption(new Option("--format <format>", "summary as text or json").choices(["text", "json"]).default("text"))
+  .addOption(new Option("--queue <model>", "queue position model").choices(["conservative", "probabilistic"]).default("conservative"))
+  .option("--feed-latency <ns>", "market data, exchange to strategy, ns", (v) => wholeNumber(v, "--feed-latency"), 0)
+  .option("--order-latency <ns>", "orders to the exchange and replies back, ns each way", (v) => wholeNumber(v, "--order-latency"), 1_000_000)
+  .option("--maker-fee <bps>", "fee on resting fills, basis points of the notional (negative: a rebate)", (v) => bps(v, "--maker-fee"), 0)
+  .option("--taker-fee <bps>", "fee on crossing fills, basis points", (v) => bps(v, "--taker-fee"), 0)
+  .option("--allow-taker", "let an order that would cross take liquidity instead of being refused (post-only)", false)
+  .action(async (file: string, o: import("./run-command.js").RunOptions) => {
+    const { runRunCommand } = await import("./run-command.js");
+    process.exitCode = await runRunCommand(file, o);
   });
 
 program

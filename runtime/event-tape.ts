@@ -27,14 +27,26 @@ export function allocateTape(length: number): EventTape {
 
 export function tapeToRecords(tape: EventTape): Float64Array {
   const out = new Float64Array(tape.length * RECORD_SIZE);
-  for (let i = 0; i < tape.length; i++) {
-    const at = i * RECORD_SIZE;
-    out[at] = tape.kind[i];
-    out[at + 1] = tape.t[i];
-    out[at + 2] = tape.a[i];
-    out[at + 3] = tape.b[i];
-    out[at + 4] = tape.c[i];
-    out[at + 5] = tape.d[i];
-  }
+  for (let i = 0; i < tape.length; i++) writeRecord(tape, i, out, i * RECORD_SIZE);
   return out;
+}
+
+/** Row i of a tape as the record at `at` of `records`. */
+export function writeRecord(tape: EventTape, i: number, records: Float64Array, at: number): void {
+  records[at] = tape.kind[i];
+  records[at + 1] = tape.t[i];
+  records[at + 2] = tape.a[i];
+  records[at + 3] = tape.b[i];
+  records[at + 4] = tape.c[i];
+  records[at + 5] = tape.d[i];
+}
+
+/** The record at `at` of `records` as row i of a tape. */
+export function readRecord(records: Float64Array, at: number, tape: EventTape, i: number): void {
+  tape.kind[i] = records[at];
+  tape.t[i] = records[at + 1];
+  tape.a[i] = records[at + 2];
+  tape.b[i] = records[at + 3];
+  tape.c[i] = records[at + 4];
+  tape.d[i] = records[at + 5];
 }

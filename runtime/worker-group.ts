@@ -23,8 +23,8 @@ export interface GroupRun<R> {
 
 type FromWorker<R> = { readonly type: "ready" } | { readonly type: "done"; readonly result: R; readonly collections: number };
 
-/** Runs the jobs; a worker that throws or exits early stops them all and rejects with its error. */
-export async function runWorkerGroup<R>(jobs: readonly WorkerJob[]): Promise<GroupRun<R>> {
+/** Runs the jobs; a worker that throws or exits early stops them all and rejects with its error. `onGo`: called once all are told to go. */
+export async function runWorkerGroup<R>(jobs: readonly WorkerJob[], onGo?: () => void): Promise<GroupRun<R>> {
   const workers = jobs.map((j) => new Worker(j.script, { workerData: j.data }));
   const results: R[] = new Array(jobs.length);
   const collections: number[] = new Array(jobs.length);
@@ -46,6 +46,7 @@ export async function runWorkerGroup<R>(jobs: readonly WorkerJob[]): Promise<Gro
                 cpuStart = process.cpuUsage();
                 start = process.hrtime.bigint();
                 for (const x of workers) x.postMessage("go");
+                onGo?.();
               }
               return;
             case "done": {

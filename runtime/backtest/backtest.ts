@@ -57,11 +57,20 @@ const TO_STRATEGY = 10;
  * The engine must be reset with its parameters before the call. Nothing is allocated per event.
  */
 export function runBacktest(engine: StrategyEngine, layout: OutputLayout, tape: EventTape, depth: DepthTape | undefined, config: BacktestConfig, opts: BacktestOptions): BacktestResult {
-  return new Backtest(engine, layout, tape, depth, config, opts).run();
+  const b = new Backtest(engine, layout, tape, depth, config, opts);
+  b.advance(tape.length, true);
+  return b.result();
 }
 
-/** One run's state: the three clocks' cursors, the wires both ways, the exchange and the books. */
-class Backtest implements ExchangePort, OrderPort {
+/**
+ * One run's state: the three clocks' cursors, the wires both ways, the exchange and the books.
+ *
+ * The tape may arrive in pieces (`lockstep run` copies rows in as the feed delivers them): advance()
+ * takes every step that no row still to come could precede, so a run fed row by row makes the same
+ * steps in the same order as one given the whole tape. A row still to come is seen at the exchange no
+ * earlier than the last row given (times never decrease, feed latency is constant), and wins ties.
+ */
+export class Backtest implements ExchangePort, OrderPort {
   private readonly toExchange = new MessageQueue(TO_EXCHANGE);
   private readonly toStrategy = new MessageQueue(TO_STRATEGY);
   private readonly replies = new Float64Array(8);
@@ -70,7 +79,11 @@ class Backtest implements ExchangePort, OrderPort {
   private readonly sim: ExchangeSim;
   private readonly log: LogWriter | undefined;
   private readonly latency: LatencyModel;
-  private readonly end: number;
+  /** Time of the last market event; Infinity until the tape is complete. */
+  private end = Infinity;
+  /** Rows of the tape given so far, and whether more will come. */
+  private available = 0;
+  private complete = false;
   /** Next row the exchange sees, next depth row, next row the strategy sees. */
   private ie = 0;
   private je = 0;
@@ -95,14 +108,22 @@ class Backtest implements ExchangePort, OrderPort {
     this.latency = config.latency;
     this.orders = new OrderManager(engine, layout, opts.riskCheck, this, opts.log);
     this.sim = new ExchangeSim(config, this.orders.slots, this, depth !== undefined);
-    const n = tape.length;
-    this.end = n > 0 ? tape.t[n - 1] : 0;
-    this.exchangeTime = n > 0 ? this.seenAtExchange(tape.t[0], -Infinity) : Infinity;
+    this.exchangeTime = Infinity;
     this.depthTime = depth && depth.length > 0 ? this.seenAtExchange(depth.t[0], -Infinity) : Infinity;
   }
 
-  run(): BacktestResult {
-    const n = this.tape.length;
+  /** Rows [0, available) of the tape are now filled; `complete`: no more will come. Runs every step it can. */
+  advance(available: number, complete: boolean): void {
+    const waiting = this.ie === this.available;
+    this.available = available;
+    this.complete = complete;
+    if (complete) this.end = available > 0 ? this.tape.t[available - 1] : 0;
+    if (waiting) this.exchangeTime = this.nextAtExchange(this.ie === 0 ? -Infinity : this.exchangeTime);
+    this.steps();
+  }
+
+  private steps(): void {
+    const n = this.available;
     const times = this.tape.t;
     while (this.il < n) {
       const tEx = this.exchangeTime;
@@ -111,17 +132,24 @@ class Backtest implements ExchangePort, OrderPort {
       const tReply = this.toStrategy.nextTime;
       const tTimer = this.timer > 0 && this.timer <= this.end ? this.timer : Infinity;
       const tLocal = times[this.il];
-      if (tEx <= tDepth && tEx <= tArrive && tEx <= tReply && tEx <= tTimer && tEx <= tLocal) this.exchangeRow(tEx);
-      else if (tDepth <= tArrive && tDepth <= tReply && tDepth <= tTimer && tDepth <= tLocal) this.depthRow();
+      if (tEx <= tDepth && tEx <= tArrive && tEx <= tReply && tEx <= tTimer && tEx <= tLocal) {
+        if (this.ie === n) return; // a row still to come goes first
+        this.exchangeRow(tEx);
+      } else if (tDepth <= tArrive && tDepth <= tReply && tDepth <= tTimer && tDepth <= tLocal) this.depthRow();
       else if (tArrive <= tReply && tArrive <= tTimer && tArrive <= tLocal) this.arrive(tArrive);
       else if (tReply <= tTimer && tReply <= tLocal) this.deliver(tReply);
       else if (tTimer <= tLocal) this.fireTimer(tTimer);
       else this.strategyRow(tLocal);
     }
+  }
+
+  /** The figures once the tape is complete. */
+  result(): BacktestResult {
+    const n = this.available;
     this.opts.progress?.(n, n);
     return {
       events: n,
-      start: n > 0 ? times[0] : 0,
+      start: n > 0 ? this.tape.t[0] : 0,
       end: this.end,
       ledger: this.ledger,
       orders: this.orders,
@@ -138,11 +166,22 @@ class Backtest implements ExchangePort, OrderPort {
   }
 
   private exchangeRow(now: number): void {
-    const { kind, a, b, c, d, t } = this.tape;
+    const { kind, a, b, c, d } = this.tape;
     const i = this.ie++;
     if (kind[i] === EventKind.book) this.sim.onBook(now, a[i], b[i], c[i], d[i]);
     else if (kind[i] === EventKind.trade) this.sim.onTrade(now, a[i], b[i], c[i]);
-    this.exchangeTime = this.ie < this.tape.length ? this.seenAtExchange(t[this.ie], now) : Infinity;
+    this.exchangeTime = this.nextAtExchange(now);
+  }
+
+  /**
+   * When the exchange sees row ie, the one after an exchange time `previous`: Infinity after the last
+   * row; a lower bound (the last row given) while it has not arrived.
+   */
+  private nextAtExchange(previous: number): number {
+    const t = this.tape.t;
+    if (this.ie < this.available) return this.seenAtExchange(t[this.ie], previous);
+    if (this.complete || this.available === 0) return Infinity;
+    return this.seenAtExchange(t[this.available - 1], previous);
   }
 
   private depthRow(): void {
