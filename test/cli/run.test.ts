@@ -84,7 +84,7 @@ describe("lockstep run", () => {
     const params = join(dir, "P.bin");
     writeFileSync(params, readFileSync(join(dir, "q10.bin")));
 
-    const child = spawn(process.execPath, [`${ROOT}dist/compiler/cli/lockstep.js`, "run", SMALL, "--data", join(dir, "rec.jsonl"), "--speed", "1", "--params", params, "--log", join(dir, "run.lsl")], { cwd: ROOT, timeout: 60_000 });
+    const child = spawn(process.execPath, [`${ROOT}dist/cli/lockstep.js`, "run", SMALL, "--data", join(dir, "rec.jsonl"), "--speed", "1", "--params", params, "--log", join(dir, "run.lsl")], { cwd: ROOT, timeout: 60_000 });
     let stderr = "";
     const waiters: { text: string; count: number; resolve: () => void }[] = [];
     const seen = (text: string) => stderr.split(text).length - 1;
