@@ -12,8 +12,6 @@ export const TESTBENCH = "lockstep_tb";
  * register, every output, in the same encoding. It drives the probe entity of the design.
  */
 export function ghdlTestbench(n: Netlist): string {
-  // the replay below takes each reply one cycle after its event
-  if (n.latency !== 1) throw new Error(`internal: the GHDL testbench drives one-stage tops; ${n.module} has ${n.latency} stages`);
   const port = (name: string) => n.inputs.find((p) => p.name === name)!;
   const pin = n.inputs.some((p) => p.name === KILL_PIN);
   const outs = n.outputs;
@@ -96,9 +94,7 @@ ${pin ? `    ${KILL_PIN} <= '0';\n` : ""}${[...fields, "cfg_slot", "cfg_value"].
         kind <= resize(unsigned(w), ${widthOf(port("kind").type)});
 ${fields.map((f) => `        hread(l, w);\n        ${f} <= resize(signed(w), ${widthOf(port(f).type)});`).join("\n")}
         valid <= '1';
-${pin ? `        ${KILL_PIN} <= pin;\n` : ""}        tick;
-        valid <= '0';
-${pin ? `        ${KILL_PIN} <= '0';\n` : ""}
+${stages(n.latency, pin)}
         assert out_valid = '1' report "out_valid did not follow valid" severity failure;
 ${[{ name: "event_ok", type: { kind: "bit" } as WireType }, ...probes, ...outs.filter((p) => p.name !== "out_valid" && p.name !== "event_ok")]
   .map((p, i) => `${i ? "        write(o, ' ');\n" : ""}        hwrite(o, ${word(p.name, p.type)});`)
@@ -113,4 +109,19 @@ ${[{ name: "event_ok", type: { kind: "bit" } as WireType }, ...probes, ...outs.f
   end process replay;
 end architecture sim;
 `;
+}
+
+/**
+ * The clocks of one event through a top of `latency` stages: one with valid high, then idle ones until it
+ * leaves the pipeline (events go one at a time: each reply is read when its event's out_valid comes). The
+ * kill pin is high in the clock in which the event is in its last stage, as the Verilator driver has it.
+ */
+function stages(latency: number, pin: boolean): string {
+  const clock = (k: number) => [
+    ...(pin && k === latency - 1 ? [`        ${KILL_PIN} <= pin;`] : []),
+    "        tick;",
+    ...(k === 0 ? ["        valid <= '0';"] : []),
+    ...(pin && k === latency - 1 ? [`        ${KILL_PIN} <= '0';`] : []),
+  ];
+  return Array.from({ length: latency }, (_, k) => clock(k)).flat().join("\n") + "\n";
 }

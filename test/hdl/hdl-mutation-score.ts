@@ -1,0 +1,95 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lowerProgram } from "../../targets/hdl/lower-program.js";
+import { lockstep, lockstepAsync } from "../cli/run-cli.js";
+import { compileExample } from "./example-programs.js";
+import { ensureHdlTools } from "./hdl-tools.js";
+import { HDL_MUTANTS, type HdlExample, type HdlLanguage, type HdlMutant } from "./hdl-mutants.js";
+
+export const SEED = "1";
+/** Streams per Verilator run: it stops at the first disagreement, and the models run ~10^6 events/s. */
+const VERILOG_RUNS = "3000";
+/** Streams through GHDL (about 10^3 events/s): the aimed scenarios come first. */
+const VHDL_RUNS = "40";
+
+interface Row {
+  readonly mutant: HdlMutant;
+  readonly caught: boolean;
+  readonly found?: number;
+}
+
+/** The options of `lockstep test` for one language, as a user would give them. */
+const targetArgs = (language: HdlLanguage): string[] =>
+  language === "verilog" ? ["--targets", "verilog", "--runs", VERILOG_RUNS] : ["--targets", "vhdl", "--runs", VHDL_RUNS, "--vhdl-runs", VHDL_RUNS];
+
+/**
+ * The HDL mutation score of one language over some examples. Each example is compiled once with
+ * `lockstep compile --target all --out DIR`; each mutant copies DIR, mutates its one file, and runs
+ * `lockstep test FILE --artifacts COPY --targets LANGUAGE` through the CLI, which must exit 1 with a
+ * disagreement of that language and a replay file. The unmutated artifacts must pass first.
+ */
+export function describeHdlMutationScore(language: HdlLanguage, examples: readonly HdlExample[]): void {
+  describe(`HDL mutation score (${language}): lockstep test --artifacts catches bugs in the emitted ${language === "verilog" ? "Verilog" : "VHDL"}`, () => {
+    const work = mkdtempSync(join(tmpdir(), `lockstep-hdl-mutants-${language}-`));
+    const rows: Row[] = [];
+    beforeAll(ensureHdlTools);
+    afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+    for (const example of examples) {
+      const source = `examples/${example}.lstep`;
+      const clean = join(work, example);
+      const mutants = HDL_MUTANTS.filter((m) => m.example === example && m.language === language);
+
+      it(`${example}: the unmutated artifacts pass`, () => {
+        const c = lockstep("compile", source, "--target", "all", "--out", clean);
+        expect(c.stderr).toBe("");
+        const r = lockstep("test", source, "--artifacts", clean, ...targetArgs(language), "--seed", SEED, "--failures", join(clean, "failures"));
+        expect(r.stderr).toBe("");
+        expect(r.code).toBe(0);
+      }, 300_000);
+
+      it.each(mutants.map((m) => [m.name, m] as const))(`${example}: %s`, async (_name, m) => {
+        const program = compileExample(source);
+        const file = `${lowerProgram(program, m.top).module}.${language === "verilog" ? "v" : "vhd"}`;
+        const dir = join(work, `${example}-${rows.length}`);
+        cpSync(clean, dir, { recursive: true, filter: (p) => !p.includes("failures") });
+        const original = readFileSync(join(dir, file), "utf8");
+        const mutated = m.apply(original, program);
+        expect(mutated).not.toBe(original);
+        writeFileSync(join(dir, file), mutated);
+        const failures = join(dir, "failures");
+        const r = await lockstepAsync("test", source, "--artifacts", dir, ...targetArgs(language), "--seed", SEED, "--failures", failures);
+        const caught = r.code === 1 && new RegExp(`^DISAGREEMENT: ${language}( gateway)? differs`, "m").test(r.stdout);
+        const found = /found by stream (\d+)/.exec(r.stdout);
+        rows.push({ mutant: m, caught, found: found ? Number(found[1]) : undefined });
+        expect(r.stderr, "lockstep test runs the mutant").toBe("");
+        expect(r.code, "lockstep test reports the disagreement").toBe(1);
+        expect(caught, r.stdout.slice(0, 400)).toBe(true);
+        const replay = /^replay it: lockstep replay (\S+)$/m.exec(r.stdout);
+        expect(replay && existsSync(replay[1]), "the replay file is written").toBe(true);
+        rmSync(dir, { recursive: true, force: true });
+      }, 300_000);
+    }
+
+    it("reports the score", () => {
+      console.log(renderScore(language, examples, rows));
+      const want = HDL_MUTANTS.filter((m) => m.language === language && examples.includes(m.example)).length;
+      expect(rows.filter((r) => r.caught).length).toBe(want);
+    });
+  });
+}
+
+/** The table: per example, caught / equivalent / total, then each mutant with the stream that caught it. */
+export function renderScore(language: HdlLanguage, examples: readonly HdlExample[], rows: readonly Row[]): string {
+  const lines = [`HDL mutation score, ${language} (lockstep test --artifacts, seed ${SEED})`, "example     caught  equivalent  total"];
+  for (const e of examples) {
+    const mine = rows.filter((r) => r.mutant.example === e);
+    const total = HDL_MUTANTS.filter((m) => m.language === language && m.example === e).length;
+    lines.push(`${e.padEnd(10)}  ${String(mine.filter((r) => r.caught).length).padStart(6)}  ${"0".padStart(10)}  ${String(total).padStart(5)}`);
+  }
+  lines.push("", "mutant                                                                             caught  by stream");
+  for (const r of rows) lines.push(`${`${r.mutant.example}: ${r.mutant.name}`.padEnd(82)} ${(r.caught ? "yes" : "NO").padStart(6)}  ${String(r.found ?? "-").padStart(9)}`);
+  return lines.join("\n");
+}
