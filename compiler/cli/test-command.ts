@@ -259,7 +259,7 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     for (const w of waveforms) out(`waveforms: ${w}\n`);
     outcome = { ...outcome, exitCode: internal ? 2 : 1, divergence, replayPath: path, waveforms };
   }
-  out(summary(ir, streams, refStats, reports, pct, outcome.divergence));
+  out(summary(ir, streams, refStats, reports, pct, outcome.divergence, error !== undefined));
   out(renderCoverage(ir.name, rows));
   const missing = coverage.missing();
   if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
@@ -405,12 +405,13 @@ function progressBar(total: number, enabled: boolean): (done: number) => void {
   };
 }
 
-function summary(ir: IrProgram, streams: number, ref: Stats, reports: readonly TargetReport[], pct: number, d?: Divergence): string {
+function summary(ir: IrProgram, streams: number, ref: Stats, reports: readonly TargetReport[], pct: number, d: Divergence | undefined, errored: boolean): string {
   const rows = [["target", "streams", "events", "disagreements", "time", "coverage"]];
   rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`, `${pct.toFixed(1)} %`]);
   for (const r of reports)
     rows.push([r.top === "gateway" ? `${r.target} gateway` : r.target, String(r.streams), String(r.events), d?.target === (r.top === "gateway" ? `${r.target} gateway` : r.target) ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
-  return `\n${ir.name}: ${d ? "FAILED" : "all targets agree with the reference"}\n${lines.join("\n")}\n`;
+  const verdict = d ? "FAILED" : errored ? "STOPPED by the error above" : "all targets agree with the reference";
+  return `\n${ir.name}: ${verdict}\n${lines.join("\n")}\n`;
 }

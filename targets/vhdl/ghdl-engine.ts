@@ -8,7 +8,7 @@ import { HDL_CACHE } from "../hdl/cache-dir.js";
 import { topProgram, type HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
-import { Command, type SimChannel } from "../hdl/sim-protocol.js";
+import { Command, METAVALUE, type SimChannel } from "../hdl/sim-protocol.js";
 import { printVhdl } from "./emit-vhdl.js";
 import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
 import { probeVariant } from "./probe-variant.js";
@@ -94,7 +94,7 @@ class GhdlBatch implements SimChannel {
       const rows = readFileSync(replies, "utf8").split("\n").filter((l) => l.trim());
       if (rows.length !== expected) throw new Error(`the GHDL simulation replied to ${rows.length} of ${expected} events`);
       const words = rows.slice(skip).flatMap((l) => l.trim().split(/\s+/));
-      return BigInt64Array.from(words.map((h) => BigInt.asIntN(64, BigInt(`0x${h}`))));
+      return BigInt64Array.from(words.map((h) => (/^[0-9a-f]{16}$/i.test(h) ? BigInt.asIntN(64, BigInt(`0x${h}`)) : METAVALUE)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

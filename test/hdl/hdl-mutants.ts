@@ -132,8 +132,8 @@ const SITES: readonly Site[] = [
     name: "skew precision(..., 16): the product shifted by 15",
     cls: "shift amount",
     example: "grid",
-    verilog: edit(/(wire signed \[\d+:0\] book_v\d+_floor = book_v\d+_prod >>> )16;/g, "${1}15;"),
-    vhdl: edit(/(book_v\d+_floor <= shift_right\(book_v\d+_prod, )16\);/g, "${1}15);"),
+    verilog: edit(/(wire signed \[\d+:0\] book_v\d+_floor = book_v\d+_prod >>> )16;/g, (_m, head) => `${head}15;`),
+    vhdl: edit(/(book_v\d+_floor <= shift_right\(book_v\d+_prod, )16\);/g, (_m, head) => `${head}15);`),
   },
   {
     name: "skew precision(..., 16): half-even ties drop the odd bit (ties round down)",
