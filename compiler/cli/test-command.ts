@@ -73,8 +73,12 @@ const HISTORY = 8;
 export const DEFAULT_VHDL_RUNS = 40;
 /** Events sent to a Verilator model per exchange: large enough that the pipe round trips cost little. */
 const EVENTS_PER_BATCH = 50_000;
-/** Streams in GHDL's first batch (then 2x as many in each next one). */
+/**
+ * GHDL's batches: 4 streams, then twice as many each time up to 32 (a simulator run costs about 0.1 s
+ * of elaboration, 32 streams a few seconds of simulation), so that a bug found early stops the run early.
+ */
 const FIRST_GHDL_BATCH = 4;
+const MAX_GHDL_BATCH = 32;
 /** Shrinking candidates per simulator: each GHDL candidate is a simulator run. */
 const SHRINK_BUDGET: Record<Target, number> = { ts: 2_000, wasm: 2_000, verilog: 2_000, vhdl: 60 };
 
@@ -89,7 +93,7 @@ interface Circuit {
   readonly limit: number;
   pending: Pending[];
   pendingWords: number;
-  /** GHDL starts a simulation per batch: its batches double from a few streams, so a bug found early stops early. */
+  /** The stream count at which the next batch goes to the simulator (GHDL: FIRST_GHDL_BATCH, ...). */
   flushAt: number;
   streams: number;
   coverageAtEnd?: number;
@@ -213,7 +217,7 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
         const last = circuit.streams === circuit.limit;
         if (last) circuit.coverageAtEnd = percent(totals(coverage.summary()));
         const due = circuit.streams >= circuit.flushAt;
-        if (due) circuit.flushAt *= 2;
+        if (due) circuit.flushAt += Math.min(circuit.flushAt, MAX_GHDL_BATCH);
         if (last || due || circuit.pendingWords >= EVENTS_PER_BATCH * circuit.engine.wordsPerEvent) await flush(circuit);
       }
     }

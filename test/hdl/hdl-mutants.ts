@@ -29,6 +29,7 @@ export const HDL_MUTANT_CLASSES = [
   "event validation dropped",
   "floor correction dropped",
   "shift register wiring",
+  "pipeline stage skipped",
 ] as const;
 export type HdlMutantClass = (typeof HDL_MUTANT_CLASSES)[number];
 
@@ -203,6 +204,23 @@ const SITES: readonly Site[] = [
     example: "grid",
     verilog: edit(/(wire order_fire = order_selected) & order_v\d+;/g, "$1;"),
     vhdl: edit(/(order_fire <= order_selected) and order_v\d+;/g, "$1;"),
+  },
+  // ---- grid's gateway: 4 stages, events back to back ----
+  {
+    name: "gateway rate check: now + (N - 1)I < tat written <=",
+    cls: "comparison off by one",
+    example: "grid",
+    top: "gateway",
+    verilog: edit(/(wire order_v\d+ = order_v\d+_a_w\d+) < (rate_tat;)/g, "$1 <= $2", "first"),
+    vhdl: edit(/(order_v\d+ <= '1' when order_v\d+_a_w\d+) < (rate_tat else '0';)/g, "$1 <= $2", "first"),
+  },
+  {
+    name: "gateway pipeline: the order's time skips a stage (stage 4 loads stage 2)",
+    cls: "pipeline stage skipped",
+    example: "grid",
+    top: "gateway",
+    verilog: edit(/(order_v\d+_w52_s4 <= )(order_v\d+_w52)_s3;/g, "$1$2_s2;"),
+    vhdl: edit(/(order_v\d+_w52_s4 <= )(order_v\d+_w52)_s3;/g, "$1$2_s2;"),
   },
   // ---- avellaneda: the ln ROM, the divider ----
   {
