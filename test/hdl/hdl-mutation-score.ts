@@ -14,10 +14,11 @@ const CORES = 2;
 /** Streams per Verilator run: it stops at the first disagreement, and the models run ~10^6 events/s. */
 const VERILOG_RUNS = "3000";
 /**
- * Streams through GHDL (a few 10^3 events/s). The aimed scenarios come first, and GHDL's batches double
- * from 4 streams, so a mutant costs the streams up to the batch that catches it (most by stream 170).
+ * Streams through GHDL (a few 10^3 events/s). The aimed scenarios come first, and GHDL's batches grow
+ * from 4 streams to 32, so a mutant costs the streams up to the batch that catches it (the latest, the
+ * ln ROM entry, at stream 210).
  */
-const VHDL_RUNS = "200";
+const VHDL_RUNS = "256";
 
 /** At most `limit` tasks at a time. */
 class Slots {
