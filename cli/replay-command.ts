@@ -5,6 +5,7 @@ import { loadTarget } from "../targets/agreement/load-targets.js";
 import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
 import { runStream } from "../targets/agreement/run-agreement.js";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../runtime/bounded-file.js";
+import { topProgram } from "../targets/hdl/hdl-top.js";
 import { SimEngine } from "../targets/hdl/sim-engine.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence, sideBySide } from "./show-divergence.js";
@@ -35,9 +36,11 @@ export async function runReplay(path: string): Promise<number> {
     return 1;
   }
   const engines: TargetEngine[] = [];
+  // a gateway's circuit is compared with the reference on the gateway's slice of the program
+  const ir = topProgram(c.ir, r.top ?? "engine");
   try {
     for (const t of r.targets) {
-      const e = await loadTarget(c.ir, t, r.origin);
+      const e = await loadTarget(c.ir, t, r.origin, r.top);
       if ("error" in e) {
         process.stderr.write(`lockstep: ${e.error}\n`);
         return 1;
@@ -49,14 +52,14 @@ export async function runReplay(path: string): Promise<number> {
       for (const e of engines) if (e instanceof SimEngine) e.prepare(r.params, r.stream.slice(0, upTo));
     };
     prepare(r.stream.length);
-    const d = runStream(c.ir, r.params, r.stream, interpreterEngine(c.ir), engines);
+    const d = runStream(ir, r.params, r.stream, interpreterEngine(ir), engines);
     if (!d) {
       process.stdout.write(`${path}: all targets now agree with the reference on this stream (${r.stream.length} steps)\n`);
       return 0;
     }
-    process.stdout.write(showDivergence(c.ir, r.stream, d));
+    process.stdout.write(showDivergence(ir, r.stream, d));
     prepare(d.step + 1);
-    process.stdout.write(`${sideBySide(c.ir, r.stream, d.step, engines, r.params)}\n`);
+    process.stdout.write(`${sideBySide(ir, r.stream, d.step, engines, r.params)}\n`);
     for (const w of r.waveforms ?? []) process.stdout.write(`waveforms of the stream through ${d.target}: ${w}\n`);
     return 1;
   } finally {

@@ -1,3 +1,4 @@
+import { METAVALUE } from "../targets/hdl/sim-protocol.js";
 import type { IrProgram } from "../compiler/ir.js";
 import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
 import { describeStep, loadable, type Divergence } from "../targets/agreement/run-agreement.js";
@@ -7,7 +8,8 @@ import { isParamStep, RESET, type StreamStep } from "../targets/agreement/stream
 export function showDivergence(ir: IrProgram, stream: readonly StreamStep[], d: Divergence, others: readonly TargetEngine[] = []): string {
   const lines = [d.step < 0 ? "before the first step (right after the initial reset)" : "steps:"];
   for (let i = Math.max(0, d.step - 4); i <= d.step; i++) lines.push(`  ${i === d.step ? ">" : " "} ${String(i).padStart(3)}  ${describeStep(stream[i])}`);
-  lines.push(`first difference: ${d.what}: reference ${String(d.expected)}, ${d.target} ${String(d.actual)}`);
+  const actual = d.actual === METAVALUE ? "X (a metavalue: a register the reset does not set, or a signal nothing drives)" : String(d.actual);
+  lines.push(`first difference: ${d.what}: reference ${String(d.expected)}, ${d.target} ${actual}`);
   if (others.length) lines.push(sideBySide(ir, stream, d.step, others));
   return `${lines.join("\n")}\n`;
 }

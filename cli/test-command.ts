@@ -1,23 +1,25 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { packageRoot } from "../compiler/package-root.js";
 import { renderDiagnostic } from "../language/render-diagnostic.js";
 import { CaseGenerator } from "../targets/agreement/case-generator.js";
-import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../targets/agreement/coverage.js";
-import { Prng } from "../targets/agreement/prng.js";
 import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
 import { checkBatch, ReferenceRecorder, type Pending } from "../targets/agreement/hardware-batch.js";
+import { replyProjection } from "../targets/agreement/reply-projection.js";
 import { artifactPath, HARDWARE_TARGETS, isHardware, loadTarget, TARGETS, type HardwareTarget, type Origin, type Target } from "../targets/agreement/load-targets.js";
 import { writeReplay } from "../targets/agreement/replay-file.js";
-import { runStream, type Divergence, type Stats } from "../targets/agreement/run-agreement.js";
 import type { Case } from "../targets/agreement/scenarios.js";
 import { shrink, type FailingCase } from "../targets/agreement/shrink.js";
 import { RESET, type StreamStep } from "../targets/agreement/streams.js";
+import { topProgram, type HdlTop } from "../targets/hdl/hdl-top.js";
 import { SimEngine } from "../targets/hdl/sim-engine.js";
 import { writeVerilogVcd } from "../targets/verilog/iverilog-vcd.js";
 import { loadVhdlEngine } from "../targets/vhdl/ghdl-engine.js";
 import type { IrProgram } from "../compiler/ir.js";
+import { pathToFileURL } from "node:url";
+import { packageRoot } from "../compiler/package-root.js";
+import { Coverage, percent, renderCoverage, totals, type CoverageRow, type CoverageSeen } from "../targets/agreement/coverage.js";
+import { Prng } from "../targets/agreement/prng.js";
+import { runStream, type Divergence, type Stats } from "../targets/agreement/run-agreement.js";
 import { compileFile } from "./read-source.js";
 import { showDivergence } from "./show-divergence.js";
 
@@ -45,6 +47,8 @@ export interface TestOptions {
 /** What a target ran: its streams, and the reference's coverage on exactly those streams. */
 export interface TargetReport {
   readonly target: Target;
+  /** The HDL top a circuit target ran: the engine, or the gateway (tested too when --artifacts has its file). */
+  readonly top?: HdlTop;
   readonly streams: number;
   readonly events: number;
   readonly seconds: number;
@@ -88,17 +92,28 @@ const HISTORY = 8;
 export const DEFAULT_VHDL_RUNS = 40;
 /** Events sent to a Verilator model per exchange: large enough that the pipe round trips cost little. */
 const EVENTS_PER_BATCH = 50_000;
+/**
+ * GHDL's batches: 4 streams, then twice as many each time up to 32 (a simulator run costs about 0.1 s
+ * of elaboration, 32 streams a few seconds of simulation), so that a bug found early stops the run early.
+ */
+const FIRST_GHDL_BATCH = 4;
+const MAX_GHDL_BATCH = 32;
 /** Shrinking candidates per simulator: each GHDL candidate is a simulator run. */
 const SHRINK_BUDGET: Record<Target, number> = { ts: 2_000, wasm: 2_000, verilog: 2_000, vhdl: 60 };
 
 /** A simulated circuit in a run: its streams wait in a batch with the replies the reference recorded. */
 interface Circuit {
   readonly target: HardwareTarget;
+  readonly top: HdlTop;
   readonly engine: SimEngine;
+  /** The reference's recorded replies, cut to the slots this top has. */
+  readonly project: (words: BigInt64Array) => BigInt64Array;
   /** Streams it runs: all of them, or the first `--vhdl-runs` for GHDL. */
   readonly limit: number;
   pending: Pending[];
   pendingWords: number;
+  /** The stream count at which the next batch goes to the simulator (GHDL: FIRST_GHDL_BATCH, ...). */
+  flushAt: number;
   streams: number;
   coverageAtEnd?: number;
   readonly stats: Stats;
@@ -218,6 +233,7 @@ function report(ir: IrProgram, parts: readonly PartResult[], opts: TestOptions, 
   const first = parts[0].outcome;
   const reports: TargetReport[] = (first.targets ?? []).map((t, i) => ({
     target: t.target,
+    ...(t.top ? { top: t.top } : {}),
     streams: sum((p) => p.outcome.targets?.[i].streams ?? 0),
     events: sum((p) => p.outcome.targets?.[i].events ?? 0),
     seconds: sum((p) => p.outcome.targets?.[i].seconds ?? 0),
@@ -235,7 +251,8 @@ function report(ir: IrProgram, parts: readonly PartResult[], opts: TestOptions, 
     referenceSeconds: reference.ms / 1000,
     workers: parts.length,
   };
-  out(summary(ir, streams, generation, reference, reports, pct, outcome.divergence, parts.length));
+  const errored = parts.some((p) => p.outcome.exitCode === 2 && p.outcome.divergence === undefined);
+  out(summary(ir, streams, generation, reference, reports, pct, outcome.divergence, parts.length, errored));
   out(renderCoverage(ir.name, rows));
   const missing = coverage.missing();
   if (missing.length) out(`not reached (first ${missing.length}):\n${missing.map((m) => `  ${m}`).join("\n")}\n`);
@@ -252,15 +269,19 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
   const software: TargetEngine[] = [];
   const circuits: Circuit[] = [];
   for (const t of targets) {
-    const e = await sims.load(ir, t, origin);
-    if ("error" in e) {
-      process.stderr.write(`lockstep: ${e.error}\n`);
-      return { outcome: { exitCode: 1, streams: 0 }, seen: [], generation: { events: 0, ms: 0 }, reference: { events: 0, ms: 0 } };
+    for (const top of topsToTest(ir, t, origin)) {
+      const e = await sims.load(ir, t, origin, top);
+      if ("error" in e) {
+        process.stderr.write(`lockstep: ${e.error}\n`);
+        return { outcome: { exitCode: 1, streams: 0 }, seen: [], generation: { events: 0, ms: 0 }, reference: { events: 0, ms: 0 } };
+      }
+      const s = { events: 0, ms: 0 };
+      stats.set(statsKey(t, top), s);
+      if (e instanceof SimEngine) {
+        const project = top === "engine" ? (w: BigInt64Array) => w : replyProjection(ir, topProgram(ir, top));
+        circuits.push({ target: t as HardwareTarget, top, engine: e, project, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, flushAt: t === "vhdl" ? FIRST_GHDL_BATCH : Infinity, streams: 0, stats: s });
+      } else software.push(e);
     }
-    const s = { events: 0, ms: 0 };
-    stats.set(t, s);
-    if (e instanceof SimEngine) circuits.push({ target: t as HardwareTarget, engine: e, limit: t === "vhdl" ? (opts.vhdlRuns ?? DEFAULT_VHDL_RUNS) : Infinity, pending: [], pendingWords: 0, streams: 0, stats: s });
-    else software.push(e);
   }
   const refStats = { events: 0, ms: 0 };
   stats.set("interpreter", refStats);
@@ -280,12 +301,12 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     circuit.pending = [];
     circuit.pendingWords = 0;
     const t0 = performance.now();
-    const m = checkBatch(ir, circuit.engine, batch);
+    const m = checkBatch(topProgram(ir, circuit.top), circuit.engine, batch);
     circuit.stats.ms += performance.now() - t0;
-    circuit.stats.events += batch.reduce((n, p) => n + p.expected.length, 0) / recorder!.wordsPerEvent;
+    circuit.stats.events += batch.reduce((n, p) => n + p.expected.length, 0) / circuit.engine.wordsPerEvent;
     if (!m) return;
     const earlier = batch.slice(Math.max(0, m.at - HISTORY), m.at).map((p) => p.case);
-    const r = await reproduce(ir, [circuit.target], origin, sims, earlier, batch[m.at].case, m.divergence);
+    const r = await reproduce(ir, [circuit.target], origin, sims, earlier, batch[m.at].case, m.divergence, circuit.top);
     failing = { ...r, found: batch[m.at].index + 1 };
   };
   try {
@@ -314,12 +335,15 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
       for (const circuit of circuits) {
         if (failing || circuit.streams >= circuit.limit) continue;
         // a stream run twice in a row on the circuit too: the second run starts from its reset
-        for (let n = rerun ? 2 : 1; n > 0; n--) circuit.pending.push({ index: i, case: k, expected: expected! });
-        circuit.pendingWords += (rerun ? 2 : 1) * expected!.length;
+        const mine = circuit.project(expected!);
+        for (let n = rerun ? 2 : 1; n > 0; n--) circuit.pending.push({ index: i, case: k, expected: mine });
+        circuit.pendingWords += (rerun ? 2 : 1) * mine.length;
         circuit.streams++;
         const last = circuit.streams === circuit.limit;
         if (last) circuit.coverageAtEnd = percent(totals(coverage.summary()));
-        if (last || circuit.pendingWords >= EVENTS_PER_BATCH * recorder!.wordsPerEvent) await flush(circuit);
+        const due = circuit.streams >= circuit.flushAt;
+        if (due) circuit.flushAt += Math.min(circuit.flushAt, MAX_GHDL_BATCH);
+        if (last || due || circuit.pendingWords >= EVENTS_PER_BATCH * circuit.engine.wordsPerEvent) await flush(circuit);
       }
     }
     for (const circuit of circuits) if (!failing) await flush(circuit);
@@ -331,11 +355,13 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     out(`time budget of ${opts.timeBudgetSeconds} s reached after ${streams} of ${opts.runs} streams\n`);
   const rows = coverage.summary();
   const pct = percent(totals(rows));
-  const reports: TargetReport[] = targets.map((t) => {
-    const circuit = circuits.find((x) => x.target === t);
-    const s = stats.get(t)!;
-    return { target: t, streams: circuit?.streams ?? streams, events: s.events, seconds: s.ms / 1000, coveragePercent: circuit?.coverageAtEnd ?? pct };
-  });
+  const reports: TargetReport[] = targets.flatMap((t) =>
+    topsToTest(ir, t, origin).map((top) => {
+      const circuit = circuits.find((x) => x.target === t && x.top === top);
+      const s = stats.get(statsKey(t, top))!;
+      return { target: t, ...(circuit ? { top } : {}), streams: circuit?.streams ?? streams, events: s.events, seconds: s.ms / 1000, coveragePercent: circuit?.coverageAtEnd ?? pct };
+    }),
+  );
   let outcome: TestOutcome = { exitCode: 0, streams, targets: reports };
   if (error !== undefined) {
     out(`\nERROR while testing: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -345,15 +371,19 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
     mkdirSync(opts.failures, { recursive: true });
     const stem = join(opts.failures, `${basename(file).replace(/\.lstep$/, "")}-seed${opts.seed}`);
     const path = `${stem}.json`;
-    const waveforms = isHardware(divergence.target as Target) ? writeWaveforms(ir, divergence.target as HardwareTarget, origin, fc, `${stem}.${divergence.target}.vcd`, out) : [];
-    writeReplay(path, { source: file, targets, origin, seed: opts.seed, params: fc.base, stream: fc.stream, divergence, ...(waveforms.length ? { waveforms } : {}) });
+    const circuit = circuits.find((x) => x.engine.name === divergence.target);
+    const top = circuit?.top ?? "engine";
+    const waveforms = circuit ? writeWaveforms(ir, circuit.target, top, origin, fc, `${stem}.${divergence.target.replace(" ", "-")}.vcd`, out) : [];
+    // a gateway's replay runs that circuit alone, on the gateway's slice
+    const replayTargets = top === "engine" ? targets : [circuit!.target];
+    writeReplay(path, { source: file, targets: replayTargets, origin, seed: opts.seed, params: fc.base, stream: fc.stream, divergence, ...(top === "engine" ? {} : { top }), ...(waveforms.length ? { waveforms } : {}) });
     const internal = divergence.target === "interpreter";
     out(
       internal
         ? `\nINTERNAL ERROR: ${divergence.what} at step ${divergence.step}; please report it with the replay file\n`
         : `\nDISAGREEMENT: ${divergence.target} differs from the reference on ${divergence.what} after step ${divergence.step} of a ${fc.stream.length}-step stream (shrunk), found by stream ${found}\n`,
     );
-    out(showDivergence(ir, fc.stream, divergence));
+    out(showDivergence(topProgram(ir, top), fc.stream, divergence));
     out(`replay it: lockstep replay ${path}\n`);
     for (const w of waveforms) out(`waveforms: ${w}\n`);
     outcome = { ...outcome, exitCode: internal ? 2 : 1, divergence, replayPath: path, waveforms };
@@ -362,12 +392,12 @@ async function testLoaded(ir: IrProgram, file: string, targets: readonly Target[
 }
 
 /** The failing stream through the circuit again, with its waveforms dumped; a failure to write them is reported, not fatal. */
-function writeWaveforms(ir: IrProgram, target: HardwareTarget, origin: Origin, fc: FailingCase, path: string, out: (s: string) => void): string[] {
+function writeWaveforms(ir: IrProgram, target: HardwareTarget, top: HdlTop, origin: Origin, fc: FailingCase, path: string, out: (s: string) => void): string[] {
   try {
-    const text = origin.kind === "artifacts" ? readFileSync(artifactPath(ir, origin.dir, target), "utf8") : undefined;
-    if (target === "verilog") writeVerilogVcd(ir, fc.base, fc.stream, path, text);
+    const text = origin.kind === "artifacts" ? readFileSync(artifactPath(ir, origin.dir, target, top), "utf8") : undefined;
+    if (target === "verilog") writeVerilogVcd(ir, fc.base, fc.stream, path, text, top);
     else {
-      const vhdl = loadVhdlEngine(ir, text, { vcd: path });
+      const vhdl = loadVhdlEngine(ir, text, { vcd: path, top });
       vhdl.prepare(fc.base, fc.stream);
     }
     return [path];
@@ -377,20 +407,32 @@ function writeWaveforms(ir: IrProgram, target: HardwareTarget, origin: Origin, f
   }
 }
 
+/**
+ * The HDL tops a target runs: for a circuit from `--artifacts`, the engine and, when `compile` wrote it,
+ * the gateway; otherwise the one engine.
+ */
+function topsToTest(ir: IrProgram, target: Target, origin: Origin): HdlTop[] {
+  if (!isHardware(target) || origin.kind !== "artifacts") return ["engine"];
+  return existsSync(artifactPath(ir, origin.dir, target, "gateway")) ? ["engine", "gateway"] : ["engine"];
+}
+
+/** An engine's times are kept under its target's name (what runStream reports them by); a gateway's beside it. */
+const statsKey = (target: Target, top: HdlTop) => (top === "engine" ? target : `${target} ${top}`);
+
 /** Loaded engines; simulation processes among them are closed at the end of the run. */
 class SimPool {
   private readonly open: SimEngine[] = [];
 
-  async load(ir: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | { error: string }> {
-    const e = await loadTarget(ir, target, origin);
+  async load(ir: IrProgram, target: Target, origin: Origin, top: HdlTop = "engine"): Promise<TargetEngine | { error: string }> {
+    const e = await loadTarget(ir, target, origin, top);
     if (e instanceof SimEngine) this.open.push(e);
     return e;
   }
 
-  async loadAll(ir: IrProgram, targets: readonly Target[], origin: Origin): Promise<TargetEngine[]> {
+  async loadAll(ir: IrProgram, targets: readonly Target[], origin: Origin, top: HdlTop = "engine"): Promise<TargetEngine[]> {
     const out: TargetEngine[] = [];
     for (const t of targets) {
-      const e = await this.load(ir, t, origin);
+      const e = await this.load(ir, t, origin, top);
       if (!("error" in e)) out.push(e);
     }
     return out;
@@ -410,10 +452,21 @@ function runOn(ir: IrProgram, engines: readonly TargetEngine[], fc: FailingCase)
 /**
  * A failure found on engines that ran earlier streams, made reproducible on fresh engines: the case
  * alone, or (when reset leaked state) the earlier streams, each followed by a reset, then the case.
- * Then shrunk on the engine that disagreed; the replay file holds whatever reproduces it.
+ * Then shrunk on the engine that disagreed; the replay file holds whatever reproduces it. A gateway
+ * is compared with the reference on its slice of the program.
  */
-async function reproduce(ir: IrProgram, targets: readonly Target[], origin: Origin, sims: SimPool, history: readonly Case[], k: Case, found: Divergence): Promise<{ case: FailingCase; divergence: Divergence }> {
-  const runFresh = async (fc: FailingCase) => runOn(ir, await sims.loadAll(ir, targets, origin), fc);
+async function reproduce(
+  whole: IrProgram,
+  targets: readonly Target[],
+  origin: Origin,
+  sims: SimPool,
+  history: readonly Case[],
+  k: Case,
+  found: Divergence,
+  top: HdlTop = "engine",
+): Promise<{ case: FailingCase; divergence: Divergence }> {
+  const ir = topProgram(whole, top);
+  const runFresh = async (fc: FailingCase) => runOn(ir, await sims.loadAll(whole, targets, origin, top), fc);
   const candidates: FailingCase[] = [k];
   for (let n = 1; n <= history.length; n++) candidates.push(chain([...history.slice(history.length - n), k]));
   let repro: { case: FailingCase; divergence: Divergence } | undefined;
@@ -426,8 +479,8 @@ async function reproduce(ir: IrProgram, targets: readonly Target[], origin: Orig
   }
   if (!repro) return { case: candidates[candidates.length - 1], divergence: { ...found, what: `${found.what} (seen after earlier streams on the same engines; not reproduced on fresh engines)` } };
   const target = repro.divergence.target;
-  const shrinkers = targets.includes(target as Target) ? await sims.loadAll(ir, [target as Target], origin) : await sims.loadAll(ir, targets, origin);
-  const budget = SHRINK_BUDGET[target as Target] ?? SHRINK_BUDGET.ts;
+  const shrinkers = await sims.loadAll(whole, targets.includes(target as Target) ? [target as Target] : targets, origin, top);
+  const budget = SHRINK_BUDGET[targets.length === 1 ? targets[0] : (target as Target)] ?? SHRINK_BUDGET.ts;
   const small = shrink(ir, repro.case, (c) => runOn(ir, shrinkers, c)?.target === target, budget);
   const d = small === repro.case ? repro.divergence : await runFresh(small);
   return d ? { case: small, divergence: d } : repro;
@@ -461,14 +514,15 @@ function progressBar(total: number, enabled: boolean): (done: number) => void {
 }
 
 /** The run's table: generation (steps generated), the reference, then each target, each with its own time. */
-function summary(ir: IrProgram, streams: number, generation: Stats, ref: Stats, reports: readonly TargetReport[], pct: number, d: Divergence | undefined, workers: number): string {
+function summary(ir: IrProgram, streams: number, generation: Stats, ref: Stats, reports: readonly TargetReport[], pct: number, d: Divergence | undefined, workers: number, errored: boolean): string {
   const rows = [["stage", "streams", "events", "disagreements", "time", "coverage"]];
   rows.push(["generation", String(streams), `${generation.events} steps`, "", `${(generation.ms / 1000).toFixed(2)} s`, ""]);
   rows.push(["interpreter", String(streams), String(ref.events), "(reference)", `${(ref.ms / 1000).toFixed(2)} s`, `${pct.toFixed(1)} %`]);
   for (const r of reports)
-    rows.push([r.target, String(r.streams), String(r.events), d?.target === r.target ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);
+    rows.push([r.top === "gateway" ? `${r.target} gateway` : r.target, String(r.streams), String(r.events), d?.target === (r.top === "gateway" ? `${r.target} gateway` : r.target) ? "1" : "0", `${r.seconds.toFixed(2)} s`, `${r.coveragePercent.toFixed(1)} %`]);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  "));
   const spread = workers > 1 ? ` (${workers} worker threads; times are summed over them)` : "";
-  return `\n${ir.name}: ${d ? "FAILED" : "all targets agree with the reference"}${spread}\n${lines.join("\n")}\n`;
+  const verdict = d ? "FAILED" : errored ? "STOPPED by the error above" : "all targets agree with the reference";
+  return `\n${ir.name}: ${verdict}${spread}\n${lines.join("\n")}\n`;
 }

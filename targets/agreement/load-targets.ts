@@ -1,6 +1,7 @@
 import { basename, join } from "node:path";
 import { MAX_ARTIFACT_BYTES, readBoundedFile } from "../../runtime/bounded-file.js";
 import type { IrProgram } from "../../compiler/ir.js";
+import type { HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import type { SimEngine } from "../hdl/sim-engine.js";
 import { emitTypeScript } from "../ts/emit-ts.js";
@@ -23,8 +24,8 @@ export const isHardware = (t: Target): t is HardwareTarget => (HARDWARE_TARGETS 
 export type Origin = { readonly kind: "fresh" } | { readonly kind: "artifacts"; readonly dir: string };
 
 /** The file `lockstep compile` writes for a target: `STEM.ts`, `STEM.wasm`, or the HDL top's `MODULE.v`, `MODULE.vhd`. */
-export function artifactPath(program: IrProgram, dir: string, target: Target): string {
-  if (isHardware(target)) return join(dir, `${lowerProgram(program).module}.${target === "verilog" ? "v" : "vhd"}`);
+export function artifactPath(program: IrProgram, dir: string, target: Target, top: HdlTop = "engine"): string {
+  if (isHardware(target)) return join(dir, `${lowerProgram(program, top).module}.${target === "verilog" ? "v" : "vhd"}`);
   const stem = basename(program.sourcePath).replace(/\.lstep$/, "");
   return join(dir, `${stem}.${target}`);
 }
@@ -66,10 +67,10 @@ function checkEngineShape(module: unknown): asserts module is { Engine: new () =
  * program is reported as an error message (the caller exits 1: cannot load), never tested as if it ran.
  */
 export async function loadTarget(program: IrProgram, target: SoftwareTarget, origin: Origin): Promise<TargetEngine | { error: string }>;
-export async function loadTarget(program: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | SimEngine | { error: string }>;
-export async function loadTarget(program: IrProgram, target: Target, origin: Origin): Promise<TargetEngine | SimEngine | { error: string }> {
+export async function loadTarget(program: IrProgram, target: Target, origin: Origin, top?: HdlTop): Promise<TargetEngine | SimEngine | { error: string }>;
+export async function loadTarget(program: IrProgram, target: Target, origin: Origin, top: HdlTop = "engine"): Promise<TargetEngine | SimEngine | { error: string }> {
   try {
-    if (isHardware(target)) return await loadHardware(program, target, origin);
+    if (isHardware(target)) return await loadHardware(program, target, origin, top);
     if (target === "ts") {
       const source = origin.kind === "fresh" ? await emitTypeScript(program) : readArtifact(artifactPath(program, origin.dir, "ts")).toString("utf8");
       const module = await loadTsModule(source);
@@ -83,21 +84,21 @@ export async function loadTarget(program: IrProgram, target: Target, origin: Ori
     checkShape(program, engine.paramCount, engine.stateCount, engine.outputs.length);
     return wasmEngine(engine);
   } catch (e) {
-    const where = origin.kind === "artifacts" ? ` from ${artifactPath(program, origin.dir, target)}` : "";
+    const where = origin.kind === "artifacts" ? ` from ${artifactPath(program, origin.dir, target, top)}` : "";
     return { error: `cannot load the ${target} target${where}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}` };
   }
 }
 
 /**
- * A simulated circuit: the emitted HDL, or the file `compile` wrote. Both simulators are imported only
- * when asked for, so software-only runs never look for Verilator or GHDL.
+ * A simulated circuit of one top: the emitted HDL, or the file `compile` wrote. Both simulators are
+ * imported only when asked for, so software-only runs never look for Verilator or GHDL.
  */
-async function loadHardware(program: IrProgram, target: HardwareTarget, origin: Origin): Promise<SimEngine> {
-  const text = origin.kind === "artifacts" ? readArtifact(artifactPath(program, origin.dir, target)).toString("utf8") : undefined;
+async function loadHardware(program: IrProgram, target: HardwareTarget, origin: Origin, top: HdlTop): Promise<SimEngine> {
+  const text = origin.kind === "artifacts" ? readArtifact(artifactPath(program, origin.dir, target, top)).toString("utf8") : undefined;
   if (target === "verilog") {
     const { loadVerilogEngine } = await import("../verilog/verilator-engine.js");
-    return loadVerilogEngine(program, text);
+    return loadVerilogEngine(program, text, top);
   }
   const { loadVhdlEngine } = await import("../vhdl/ghdl-engine.js");
-  return loadVhdlEngine(program, text);
+  return loadVhdlEngine(program, text, { top });
 }

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Divergence } from "./run-agreement.js";
 import { isParamStep, type StreamStep } from "./streams.js";
-import { TARGETS, type Origin, type Target } from "./load-targets.js";
+import { HDL_TOPS, type HdlTop } from "../hdl/hdl-top.js";
+import { isHardware, TARGETS, type Origin, type Target } from "./load-targets.js";
 
 /** A failing stream, saved so that `lockstep replay FILE` can run it again. BigInts are decimal strings. */
 export interface Replay {
@@ -12,6 +13,8 @@ export interface Replay {
   readonly params: readonly bigint[];
   readonly stream: readonly StreamStep[];
   readonly divergence: Divergence;
+  /** The HDL top the circuits ran, when not the engine: a gateway's stream is compared on its slice. */
+  readonly top?: HdlTop;
   /** VCD files of the stream through the circuit that disagreed, written next to the replay file. */
   readonly waveforms?: readonly string[];
 }
@@ -56,6 +59,8 @@ function shapeProblem(data: unknown): string | undefined {
   if (!isBigints(r.params)) return "params must be a list of integers";
   if (!Array.isArray(r.targets) || r.targets.length === 0 || !r.targets.every((t) => (TARGETS as readonly unknown[]).includes(t)))
     return `targets must be a non-empty list of ${TARGETS.join(", ")}`;
+  if (r.top !== undefined && !(HDL_TOPS as readonly unknown[]).includes(r.top)) return `top must be one of ${HDL_TOPS.join(", ")}`;
+  if (r.top === "gateway" && !(r.targets as Target[]).every(isHardware)) return "a gateway is a circuit: its targets must be verilog or vhdl";
   if (r.waveforms !== undefined && !(Array.isArray(r.waveforms) && r.waveforms.every((w) => typeof w === "string"))) return "waveforms must be a list of file names";
   const o = r.origin as Record<string, unknown> | null;
   if (typeof o !== "object" || o === null || !(o.kind === "fresh" || (o.kind === "artifacts" && typeof o.dir === "string")))

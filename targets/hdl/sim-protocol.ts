@@ -13,6 +13,12 @@ import type { Chunk } from "./command-chunks.js";
  */
 export const Command = { reset: 1n, reload: 2n, event: 3n, flush: 4n, pin: 5n } as const;
 
+/**
+ * A reply word that held a metavalue (X, U: a register the reset does not set, a signal nothing drives).
+ * No register of 62 bits or fewer sign-extends to it, so it never equals what the reference recorded.
+ */
+export const METAVALUE = 0x4d45544156414c55n;
+
 /** Where commands go: a running process (sim-process.ts) or a batch run of a simulator. */
 export interface SimChannel {
   /** Queues one command and the number of reply words it produces. */

@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
 import type { StreamStep } from "../agreement/streams.js";
 import { portEvent } from "../hdl/event-port.js";
+import { topProgram, type HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { widthOf, type Netlist, type Port } from "../hdl/netlist.js";
 import { streamCalls, type Call } from "../hdl/sim-engine.js";
@@ -16,13 +17,14 @@ const TOP = "lockstep_vcd_tb";
  * Writes the waveforms of one stream through the Verilog (the emitted text unless given) as a VCD file:
  * a testbench with the stream built in, simulated by Icarus Verilog. A disagreement's stream is short
  * after shrinking, and iverilog builds in a second where a traced Verilator model takes minutes.
- * The testbench drives the ports exactly as the Verilator driver does, one clock per command word.
+ * The testbench drives the ports as the Verilator driver does, one clock per command word; through a
+ * top of several stages each event then has the pipeline to itself (idle clocks until it leaves).
  */
-export function writeVerilogVcd(program: IrProgram, base: readonly bigint[], stream: readonly StreamStep[], vcdPath: string, verilog?: string): void {
-  const n = lowerProgram(program);
+export function writeVerilogVcd(program: IrProgram, base: readonly bigint[], stream: readonly StreamStep[], vcdPath: string, verilog?: string, top: HdlTop = "engine"): void {
+  const n = lowerProgram(program, top);
   const dir = mkdtempSync(join(tmpdir(), "lockstep-vcd-"));
   try {
-    writeFileSync(join(dir, "tb.v"), testbench(n, streamCalls(program, base, stream), resolve(vcdPath)));
+    writeFileSync(join(dir, "tb.v"), testbench(n, streamCalls(topProgram(program, top), base, stream), resolve(vcdPath)));
     writeFileSync(join(dir, "design.v"), verilog ?? printVerilog(n));
     const built = spawnSync("iverilog", ["-g2005", "-s", TOP, "-o", "sim", "tb.v", "design.v"], { cwd: dir, encoding: "utf8" });
     if (built.error || built.status !== 0) throw new Error(`iverilog could not build the waveform testbench: ${(built.stderr || String(built.error)).split("\n").slice(0, 4).join(" / ")}`);
@@ -45,7 +47,7 @@ function testbench(n: Netlist, calls: readonly Call[], vcd: string): string {
   for (const c of calls) {
     if (c.call === "step") {
       const [kind, t, a, b, cc, d] = portEvent(...(c.event as [number, number, number, number, number, number]));
-      body.push(`    // event ${c.event.join(" ")}`, `    valid = 1; ${set("kind", kind)} ${set("t", t)} ${set("a", a)} ${set("b", b)} ${set("c", cc)} ${set("d", d)}`, "    tick; valid = 0;");
+      body.push(`    // event ${c.event.join(" ")}`, `    valid = 1; ${set("kind", kind)} ${set("t", t)} ${set("a", a)} ${set("b", b)} ${set("c", cc)} ${set("d", d)}`, `    tick; valid = 0;${" tick;".repeat(n.latency - 1)}`);
       continue;
     }
     body.push(`    // ${c.call} with parameters ${c.params.join(" ")}`);

@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { IrProgram } from "../../compiler/ir.js";
@@ -38,7 +38,8 @@ function verilatorVersion(): string {
 }
 
 async function buildModel(module: string, verilog: string, driver: string, config: string): Promise<string> {
-  const hash = createHash("sha256").update(verilatorVersion()).update("\0").update(verilog).update("\0").update(driver).update("\0").update(config).digest("hex").slice(0, 20);
+  const version = verilatorVersion();
+  const hash = createHash("sha256").update(version).update("\0").update(verilog).update("\0").update(driver).update("\0").update(config).digest("hex").slice(0, 20);
   const dir = join(HDL_CACHE, `${module}-${hash}`);
   const binary = join(dir, "sim");
   if (existsSync(binary)) return binary;
@@ -49,18 +50,51 @@ async function buildModel(module: string, verilog: string, driver: string, confi
   writeFileSync(join(work, `${module}.v`), verilog);
   writeFileSync(join(work, "driver.cpp"), driver);
   writeFileSync(join(work, "public.vlt"), config);
+  const obj = join(work, "obj");
+  const runtime = runtimeCache(version);
   try {
-    await run(
-      "verilator",
-      ["--cc", "--exe", "--build", "-j", "1", "-O3", "-CFLAGS", "-O1", "--top-module", module, "--Mdir", "obj", "public.vlt", `${module}.v`, "driver.cpp", "-o", "../sim"],
-      { cwd: work, maxBuffer: 64 * 1024 * 1024 },
-    );
+    await run("verilator", ["--cc", "--exe", "-O3", "-CFLAGS", MODEL_CFLAGS, "--top-module", module, "--Mdir", "obj", "public.vlt", `${module}.v`, "driver.cpp", "-o", "../sim"], {
+      cwd: work,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    // Verilator's run-time library is the same for every model: compiled once, it is copied in after
+    // verilating (make rebuilds objects older than the generated makefile), and make skips it
+    if (runtime.cached) for (const o of RUNTIME_OBJECTS) copyFileSync(join(runtime.dir, o), join(obj, o));
+    await run("make", ["-C", "obj", "-f", `V${module}.mk`, "-j", "1"], { cwd: work, maxBuffer: 64 * 1024 * 1024 });
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`verilator could not build ${module}: ${(err.stderr ?? err.message).split("\n").slice(0, 8).join("\n")}`);
   }
-  rmSync(join(work, "obj"), { recursive: true, force: true });
+  if (!runtime.cached) keepRuntime(obj, runtime.dir);
+  rmSync(obj, { recursive: true, force: true });
   if (!existsSync(binary)) renameSync(work, dir);
   else rmSync(work, { recursive: true, force: true });
   return binary;
+}
+
+/** C++ optimization of the model's own code. */
+const MODEL_CFLAGS = "-O1";
+/** The objects of Verilator's run-time library that make builds into every model (about 5 s of g++). */
+const RUNTIME_OBJECTS = ["verilated.o", "verilated_dpi.o", "verilated_threads.o"];
+
+/** Where the run-time library's objects for this Verilator and C++ compiler are kept, and whether they are there. */
+function runtimeCache(version: string): { readonly dir: string; readonly cached: boolean } {
+  const cxx = spawnSync("g++", ["--version"], { encoding: "utf8" }).stdout ?? "";
+  const hash = createHash("sha256").update(version).update("\0").update(cxx).update("\0").update(MODEL_CFLAGS).digest("hex").slice(0, 20);
+  const dir = join(HDL_CACHE, `verilator-runtime-${hash}`);
+  return { dir, cached: RUNTIME_OBJECTS.every((o) => existsSync(join(dir, o))) };
+}
+
+/** Keeps the run-time objects of a successful build for the next one (written aside, renamed into place). */
+function keepRuntime(obj: string, dir: string): void {
+  const aside = `${dir}.building-${process.pid}`;
+  rmSync(aside, { recursive: true, force: true });
+  mkdirSync(aside, { recursive: true });
+  for (const o of RUNTIME_OBJECTS) copyFileSync(join(obj, o), join(aside, o));
+  try {
+    renameSync(aside, dir);
+  } catch {
+    // another run kept them first
+    rmSync(aside, { recursive: true, force: true });
+  }
 }

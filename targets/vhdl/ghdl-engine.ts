@@ -5,9 +5,10 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { IrProgram } from "../../compiler/ir.js";
 import { HDL_CACHE } from "../hdl/cache-dir.js";
+import { topProgram, type HdlTop } from "../hdl/hdl-top.js";
 import { lowerProgram } from "../hdl/lower-program.js";
 import { SimEngine } from "../hdl/sim-engine.js";
-import { Command, type SimChannel } from "../hdl/sim-protocol.js";
+import { Command, METAVALUE, type SimChannel } from "../hdl/sim-protocol.js";
 import { printVhdl } from "./emit-vhdl.js";
 import { ghdlTestbench, TESTBENCH } from "./ghdl-testbench.js";
 import { probeVariant } from "./probe-variant.js";
@@ -16,15 +17,17 @@ import { probeVariant } from "./probe-variant.js";
  * The program's VHDL, simulated by GHDL. GHDL runs in batches: every command queued before an exchange
  * goes into one vector file and one simulator run, so use SimEngine.prepareAll for many streams at once.
  * The simulated entity is the probe variant (the same architecture, state registers also on ports) of
- * `vhdl` (a file `lockstep compile` wrote) or, without it, of the emitted VHDL. With `vcd`, every
- * simulator run writes its waveforms to that file.
+ * `vhdl` (a file `lockstep compile` wrote) or, without it, of the emitted VHDL, for the `top` (the engine
+ * unless given; the gateway's state and outputs are its slice's). With `vcd`, every simulator run writes
+ * its waveforms to that file.
  */
-export function loadVhdlEngine(program: IrProgram, vhdl?: string, options: { readonly vcd?: string } = {}): SimEngine {
-  const netlist = lowerProgram(program);
+export function loadVhdlEngine(program: IrProgram, vhdl?: string, options: { readonly vcd?: string; readonly top?: HdlTop } = {}): SimEngine {
+  const top = options.top ?? "engine";
+  const netlist = lowerProgram(program, top);
   const design = vhdl === undefined ? printVhdl(netlist, { probeState: true }) : probeVariant(vhdl, netlist);
   const dir = analyse(design, ghdlTestbench(netlist));
   // GHDL runs in the cached work library: the waveform path must not be relative
-  return new SimEngine("vhdl", program, new GhdlBatch(dir, options.vcd === undefined ? undefined : resolve(options.vcd)));
+  return new SimEngine(top === "engine" ? "vhdl" : `vhdl ${top}`, topProgram(program, top), new GhdlBatch(dir, options.vcd === undefined ? undefined : resolve(options.vcd)));
 }
 
 function ghdl(args: readonly string[], cwd?: string): { status: number | null; stdout: string; stderr: string; error?: Error } {
@@ -91,7 +94,7 @@ class GhdlBatch implements SimChannel {
       const rows = readFileSync(replies, "utf8").split("\n").filter((l) => l.trim());
       if (rows.length !== expected) throw new Error(`the GHDL simulation replied to ${rows.length} of ${expected} events`);
       const words = rows.slice(skip).flatMap((l) => l.trim().split(/\s+/));
-      return BigInt64Array.from(words.map((h) => BigInt.asIntN(64, BigInt(`0x${h}`))));
+      return BigInt64Array.from(words.map((h) => (/^[0-9a-f]{16}$/i.test(h) ? BigInt.asIntN(64, BigInt(`0x${h}`)) : METAVALUE)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

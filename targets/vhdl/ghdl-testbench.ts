@@ -9,11 +9,13 @@ export const TESTBENCH = "lockstep_tb";
 /**
  * A VHDL testbench that replays the sim-protocol commands from a text file (one command a line: its
  * words as 16 hex digits, two's complement) and writes one reply line per event: event_ok, every state
- * register, every output, in the same encoding. It drives the probe entity of the design.
+ * register, every output, in the same encoding. It drives the probe entity of the design as the
+ * Verilator driver drives its model: events back to back, one per clock, each reply taken when its event
+ * leaves the pipeline (`latency` clocks later), the pipeline drained before a reset or a parameter load,
+ * and the kill pin high in the clock in which its event is in the last stage.
  */
 export function ghdlTestbench(n: Netlist): string {
-  // the replay below takes each reply one cycle after its event
-  if (n.latency !== 1) throw new Error(`internal: the GHDL testbench drives one-stage tops; ${n.module} has ${n.latency} stages`);
+  const L = n.latency;
   const port = (name: string) => n.inputs.find((p) => p.name === name)!;
   const pin = n.inputs.some((p) => p.name === KILL_PIN);
   const outs = n.outputs;
@@ -51,6 +53,9 @@ ${[n.clock, n.reset, ...n.inputs.map((p) => p.name), ...outs.map((p) => p.name),
     variable w : std_logic_vector(63 downto 0);
     variable op : integer;
     variable pin : std_logic := '0';
+    -- events in flight by age in clocks (index 0: entering now), and the kill-pin flag of each
+    variable flight : std_logic_vector(0 to ${L - 1}) := (others => '0');
+    variable flags : std_logic_vector(0 to ${L - 1}) := (others => '0');
 
     procedure tick is
     begin
@@ -58,6 +63,32 @@ ${[n.clock, n.reset, ...n.inputs.map((p) => p.name), ...outs.map((p) => p.name),
       wait for 1 ns;
       ${n.clock} <= '1';
       wait for 1 ns;
+    end procedure;
+
+    -- one clock; the event in its last stage leaves the pipeline on it, and its reply is written
+    procedure clock is
+    begin
+${pin ? `      ${KILL_PIN} <= flight(${L - 1}) and flags(${L - 1});
+` : ""}      tick;
+${pin ? `      ${KILL_PIN} <= '0';
+` : ""}      if flight(${L - 1}) = '1' then
+        assert out_valid = '1' report "out_valid did not follow valid" severity failure;
+${[{ name: "event_ok", type: { kind: "bit" } as WireType }, ...probes, ...outs.filter((p) => p.name !== "out_valid" && p.name !== "event_ok")]
+  .map((p, i) => `${i ? "        write(o, ' ');\n" : ""}        hwrite(o, ${word(p.name, p.type)});`)
+  .join("\n")}
+        writeline(fout, o);
+      end if;
+      flight := '0' & flight(0 to ${L - 2});
+      flags := '0' & flags(0 to ${L - 2});
+    end procedure;
+
+    -- idle clocks until every event in flight has left
+    procedure drain is
+    begin
+      valid <= '0';
+      while flight /= (flight'range => '0') loop
+        clock;
+      end loop;
     end procedure;
 
     procedure load is
@@ -85,32 +116,32 @@ ${pin ? `    ${KILL_PIN} <= '0';\n` : ""}${[...fields, "cfg_slot", "cfg_value"].
       hread(l, w);
       op := to_integer(signed(w));
       if op = ${Command.reset} then
+        drain;
         ${n.reset} <= '1';
         tick;
         ${n.reset} <= '0';
         load;
       elsif op = ${Command.reload} then
+        drain;
         load;
       elsif op = ${Command.event} then
+        -- events go in back to back, one per clock, as in use
         hread(l, w);
         kind <= resize(unsigned(w), ${widthOf(port("kind").type)});
 ${fields.map((f) => `        hread(l, w);\n        ${f} <= resize(signed(w), ${widthOf(port(f).type)});`).join("\n")}
         valid <= '1';
-${pin ? `        ${KILL_PIN} <= pin;\n` : ""}        tick;
-        valid <= '0';
-${pin ? `        ${KILL_PIN} <= '0';\n` : ""}
-        assert out_valid = '1' report "out_valid did not follow valid" severity failure;
-${[{ name: "event_ok", type: { kind: "bit" } as WireType }, ...probes, ...outs.filter((p) => p.name !== "out_valid" && p.name !== "event_ok")]
-  .map((p, i) => `${i ? "        write(o, ' ');\n" : ""}        hwrite(o, ${word(p.name, p.type)});`)
-  .join("\n")}
-        writeline(fout, o);
+        flight(0) := '1';
+        flags(0) := pin;
+        clock;
       elsif op = ${Command.pin} then
         hread(l, w);
         pin := w(0);
       end if;
     end loop;
+    drain;
     wait;
   end process replay;
 end architecture sim;
 `;
 }
+

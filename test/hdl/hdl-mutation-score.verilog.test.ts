@@ -1,0 +1,3 @@
+import { describeHdlMutationScore } from "./hdl-mutation-score.js";
+
+describeHdlMutationScore("verilog", ["grid", "avellaneda", "breakout", "glft"]);
