@@ -19,8 +19,10 @@ export const MAX_REASON_CODES = 32;
  * After each strategy event, for every level whose quote_valid is 1 and each side: a size of 0
  * cancels the live order; no live order sends a new one; a live order at another price, or sent with
  * another size, is replaced (cancel-replace: it loses its queue position). A size that shrank only by
- * partial fills is not topped up. A level with quote_valid = 0 keeps its orders as they are. When
- * halt_reason is not 0 after the event, every live order is cancelled.
+ * partial fills is not topped up. A level with quote_valid = 0 cancels its live orders: the compiled
+ * strategy holds its last quote across events that do not quote, so 0 is the strategy's cancel (or a
+ * quote it refused to emit out of range or crossed). When halt_reason is not 0 after the event, every
+ * live order is cancelled.
  *
  * Every new order and replacement is first stepped through the program's risk check (an `order`
  * event, at the same time, on the same engine): only accepted ones are sent; refusals are counted by
@@ -83,10 +85,12 @@ export class OrderManager {
       this.cancelAll(t);
       return;
     }
-    if (!quoted) return;
     for (let k = 0; k < levels.length; k++) {
       const q = k * 5;
-      if (this.quote[q] === 0) continue;
+      if (this.quote[q] === 0) {
+        for (const slot of [2 * k, 2 * k + 1]) if (this.liveId[slot] !== 0) this.cancel(t, slot);
+        continue;
+      }
       this.log?.record(RecordType.quote, 0, k, 0, t, this.quote[q + 1], this.quote[q + 2], this.quote[q + 3], this.quote[q + 4]);
       this.work(t, 2 * k, 1, this.quote[q + 1], this.quote[q + 3]);
       this.work(t, 2 * k + 1, -1, this.quote[q + 2], this.quote[q + 4]);

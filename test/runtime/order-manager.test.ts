@@ -37,20 +37,23 @@ function setup() {
 }
 
 describe("the order manager", () => {
-  it("sends new orders, nothing for an unchanged quote, replaces on a new price or size, cancels on size 0", () => {
+  it("sends new orders, nothing for an unchanged quote, replaces on a new price or size, cancels on size 0 and on quote_valid = 0", () => {
     const { sent, event } = setup();
     event([[1, 100, 102, 5, 5]]);
     event([[1, 100, 102, 5, 5]]); // the same quote: no message
     event([[1, 99, 102, 5, 5]]); // the bid moves: cancel-replace
     event([[1, 99, 102, 5, 7]]); // the ask's size changes: cancel-replace
     event([[1, 99, 102, 0, 7]]); // bid size 0: cancel
-    event([[0, 0, 0, 0, 0]]); // no quote from this event: orders stay
+    event([[1, 99, 102, 0, 7]]); // the quote held by an event that does not quote: nothing
+    event([[0, 0, 0, 0, 0]]); // quote_valid = 0, the strategy's cancel: the ask goes too
+    event([[0, 0, 0, 0, 0]]); // nothing left to cancel
     expect(sent).toEqual([
       "new slot 0 id 1 buy 5 @ 100",
       "new slot 1 id 2 sell 5 @ 102",
       "replace slot 0 id 3 buy 5 @ 99 replacing 1",
       "replace slot 1 id 4 sell 7 @ 102 replacing 2",
       "cancel slot 0 id 3",
+      "cancel slot 1 id 4",
     ]);
   });
 
