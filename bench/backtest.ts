@@ -1,12 +1,8 @@
-import { readFileSync } from "node:fs";
-import { parameterVector } from "../compiler/derived-eval.js";
-import { compileSource } from "../compiler/pipeline.js";
+import { backtestFixture } from "./backtest-fixture.js";
 import { runBacktest, type BacktestConfig } from "../runtime/backtest/backtest.js";
 import type { EventTape } from "../runtime/event-tape.js";
 import { constantLatency } from "../runtime/exchange/latency.js";
-import { readBinanceJsonlGz, repeatTape } from "../runtime/feed/binance-jsonl.js";
 import { encodeHeader, LogWriter, programHash } from "../runtime/log/log-writer.js";
-import { outputLayout } from "../runtime/orders/output-layout.js";
 import type { StrategyEngine } from "../runtime/orders/strategy-engine.js";
 import { emitTypeScript } from "../targets/ts/emit-ts.js";
 import { loadTsModule } from "../targets/ts/load-module.js";
@@ -36,13 +32,7 @@ function strategyAlone(engine: StrategyEngine, reset: () => void, tape: EventTap
 }
 
 async function main(): Promise<void> {
-  const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
-  const text = readFileSync(SOURCE, "utf8");
-  const ir = compileSource(SOURCE, text).ir;
-  if (!ir) throw new Error(`${SOURCE} does not compile`);
-  const layout = outputLayout(ir.outputs.map((o) => o.name));
-  if ("error" in layout) throw new Error(layout.error);
-  const vector = parameterVector(ir, ir.params.map((p) => p.default));
+  const { tape, text, ir, layout, vector } = backtestFixture(EVENTS);
   const ts = new (await loadTsModule(await emitTypeScript(ir))).Engine();
   const wasm = await loadWasm((await emitWasm(ir)).wasm);
   const resetWasm = () => wasm.reset(vector);

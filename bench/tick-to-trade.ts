@@ -1,14 +1,10 @@
-import { readFileSync } from "node:fs";
+import { backtestFixture } from "./backtest-fixture.js";
 import type { Histogram } from "hdr-histogram-js";
-import { parameterVector } from "../compiler/derived-eval.js";
-import { compileSource } from "../compiler/pipeline.js";
 import { runBacktest } from "../runtime/backtest/backtest.js";
 import { constantLatency } from "../runtime/exchange/latency.js";
-import { readBinanceJsonlGz, repeatTape } from "../runtime/feed/binance-jsonl.js";
 import { formatNs } from "../runtime/latency/render-latency.js";
 import { discardSink, latencyFigures, latencyHistogram, TickToTrade } from "../runtime/latency/tick-to-trade.js";
 import { encodeHeader, programHash } from "../runtime/log/log-writer.js";
-import { outputLayout } from "../runtime/orders/output-layout.js";
 import { emitWasm } from "../targets/wasm/emit-wasm.js";
 import { loadWasm } from "../targets/wasm/load-wasm.js";
 import { binanceLines, IdiomaticTrader } from "./baselines/tick-to-trade-idiomatic.js";
@@ -27,13 +23,7 @@ const SOURCE = "examples/avellaneda.lstep";
 const ROUNDS = 3;
 
 async function main(): Promise<void> {
-  const tape = repeatTape(readBinanceJsonlGz(EXCERPT, { tick: "0.01", lot: "0.00001" }).tape, EVENTS);
-  const text = readFileSync(SOURCE, "utf8");
-  const ir = compileSource(SOURCE, text).ir;
-  if (!ir) throw new Error(`${SOURCE} does not compile`);
-  const layout = outputLayout(ir.outputs.map((o) => o.name));
-  if ("error" in layout) throw new Error(layout.error);
-  const vector = parameterVector(ir, ir.params.map((p) => p.default));
+  const { tape, text, ir, layout, vector } = backtestFixture(EVENTS);
   const wasm = await loadWasm((await emitWasm(ir)).wasm);
   const header = encodeHeader(programHash(text), { program: ir.name, source: SOURCE, instrument: { name: "", tick: "", lot: "" }, outputs: [], data: EXCERPT, simulator: {} });
   const config = { queue: { kind: "conservative" } as const, postOnly: true, makerFeeBps: -0.5, takerFeeBps: 4, latency: constantLatency(0, 1_000_000) };
