@@ -17,8 +17,9 @@ const DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
 const SMALL = "test/runtime/fixtures/join.lstep";
 
 /** The summary's figures without what the wall clock or the live shape adds. */
+/** The figures a run and a backtest share: all but wall-clock ones (tick-to-trade is backtest's alone) and run's ring and reload counts. */
 function figures(json: string) {
-  const { wallSeconds: _w, eventsPerSecond: _e, rings: _r, collections: _c, reloads: _l, logRecords: _n, speed: _s, ...rest } = JSON.parse(json);
+  const { wallSeconds: _w, eventsPerSecond: _e, tickToTrade: _t, rings: _r, collections: _c, reloads: _l, logRecords: _n, speed: _s, ...rest } = JSON.parse(json);
   return rest;
 }
 
