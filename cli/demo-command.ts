@@ -1,11 +1,13 @@
-import { resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { RECORD_SIZE, tapeToRecords } from "../runtime/event-tape.js";
 import { interpreterEngine, type TargetEngine } from "../targets/agreement/engine.js";
 import { loadTarget, SOFTWARE_TARGETS } from "../targets/agreement/load-targets.js";
 import { parameterVector } from "../compiler/derived-eval.js";
 import { TARGETS, writeOutputs } from "./compile-command.js";
+import { runBacktestCommand } from "./backtest-command.js";
 import { loadData } from "./load-data.js";
 import { compileOrReport } from "./read-source.js";
+import { runReport } from "./report-command.js";
 import { runTest } from "./test-command.js";
 
 const DATA = "examples/data/btcusdt-20240808-excerpt.jsonl.gz";
@@ -14,9 +16,9 @@ const STREAMS = 2000;
 const VHDL_STREAMS = 10;
 
 /**
- * The main job on one file: compile it to every target built so far, replay the bundled market data
- * through the reference interpreter and each target (comparing every event), run the agreement tests,
- * and say where the outputs are.
+ * The main job on one file: compile it to every target, replay the bundled market data through the
+ * reference interpreter and each target (comparing every event), run the agreement tests, backtest it on
+ * the bundled data with its report page, and say where the outputs are.
  */
 export async function runDemo(file: string, out: string): Promise<number> {
   const ir = compileOrReport(file);
@@ -42,8 +44,15 @@ export async function runDemo(file: string, out: string): Promise<number> {
   );
   process.stdout.write(`\nagreement tests on ${STREAMS} generated streams, ${VHDL_STREAMS} of them through GHDL (the files just written; Verilator builds its model once, cached):`);
   const test = await runTest(file, { runs: STREAMS, seed: 1, targets: ["all"], vhdlRuns: VHDL_STREAMS, artifacts: out, failures: out });
-  process.stdout.write(["", "outputs:", ...written.map((p) => `  ${resolve(p)}`), "", "next: npm test   (the whole suite)", ""].join("\n"));
-  return test.exitCode;
+  const stem = basename(file).replace(/\.lstep$/, "");
+  const log = join(out, `${stem}.lsl`);
+  const page = join(out, `${stem}-report.html`);
+  process.stdout.write(`\nbacktest on ${DATA}: the compiled WASM strategy, its order manager and risk check, a simulated exchange (maker rebate 0.5 bps, taker fee 4 bps, 1 ms order latency):\n`);
+  const backtest = await runBacktestCommand(file, { data: DATA, target: "wasm", depth: false, log, format: "text", queue: "conservative", feedLatency: 0, orderLatency: 1_000_000, makerFee: -0.5, takerFee: 4, allowTaker: false, logLatency: false });
+  const report = backtest === 0 ? runReport(log, { out: page, format: "text", pageOnly: true }) : backtest;
+  const outputs = backtest === 0 && report === 0 ? [...written, log, page] : written;
+  process.stdout.write(["", "outputs:", ...outputs.map((p) => `  ${resolve(p)}`), "", "next: npm test   (the whole suite)", ""].join("\n"));
+  return test.exitCode || backtest || report;
 }
 
 function replayMarketData(ir: import("../compiler/ir.js").IrProgram, engines: TargetEngine[]) {

@@ -11,6 +11,8 @@ import { writeOutputFile } from "./output-file.js";
 export interface ReportOptions {
   readonly out?: string;
   readonly format: "text" | "json";
+  /** Print only where the page went (the demo has just printed the backtest's own summary). */
+  readonly pageOnly?: boolean;
 }
 
 /** Logs are read whole: 1 GiB holds about 22 million records. */
@@ -43,7 +45,8 @@ export function runReport(path: string, opts: ReportOptions): number {
     if (problem !== undefined) return fail(problem);
     kb = Math.round(html.length / 1024);
   }
-  if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: m.program, data: m.data, simulator: m.simulator, ...withoutWall(summary), tickToTrade }, null, 2)}\n`);
+  if (opts.pageOnly) process.stdout.write(`  report: ${opts.out} (${kb} KB)\n`);
+  else if (opts.format === "json") process.stdout.write(`${JSON.stringify({ program: m.program, data: m.data, simulator: m.simulator, ...withoutWall(summary), tickToTrade }, null, 2)}\n`);
   else {
     const title = `${m.program} on ${m.data} (from ${path}: ${log.length.toLocaleString("en-US")} records)`;
     const events = `  events        ${summary.events.toLocaleString("en-US")} over ${summary.marketSeconds.toLocaleString("en-US", { maximumFractionDigits: 1 })} s of market time`;
