@@ -33,6 +33,25 @@ const ROUNDS = 4;
 const SETS = 24;
 /** Sets without a hit after which a pair is given up. */
 const MISSES = 3;
+/**
+ * Relative moves of the book before the aimed event, tried in turn on each parameter set. A large move
+ * saturates the clamps of what it feeds (a variance), which then stays fixed while the solver aims the
+ * price, and what it scales, at the edge, however far. A moderate one (1 bp) feeds a variance that
+ * neither rounds to 0 nor caps what it scales, so that the parameters that amplify the LSB (avellaneda's
+ * horizon and gamma at the top) leave the quotes inside the price range; there the aimed event must
+ * stay near (a far move would feed a large variance itself) while both operands move with it, so the
+ * solver's targets are out of reach, and events near the start are tried in turn instead (costly: only
+ * on a set where the large move reached the edge without showing).
+ */
+const MOVES: readonly { readonly move: number; readonly near: boolean }[] = [
+  { move: 0.01, near: false },
+  { move: 0.0001, near: true },
+];
+/**
+ * Events tried near the start: the edge is about one product in 2^(n + 1) / 4 (2^15 for avellaneda's),
+ * so about half the sets get a hit.
+ */
+const SCAN = 24_000;
 /** Operands on the edge aimed at per round. */
 const AIMS = 6;
 
@@ -164,30 +183,36 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
     for (const base of sets) {
       const params = loadable(program, base);
       if (!params) continue;
-      const m = scenarios.highPrice();
-      // a market that has just moved: what the moves feed (a variance) is not 0
-      const prefix = scenarios.warmup(m);
-      const moved = Math.round(m * 1.01);
-      if (program.handlers.some((x) => x.event === "book")) prefix.push(eventNear(EventKind.book, moved, prefix[prefix.length - 1].t + 1));
-      const probe = new Probe(program, params, prefix);
-      // also far from the last price: a move past where its clamps saturate leaves what the move feeds
-      // fixed while the price, and what it scales, is aimed
-      const starts = [1, 1.05, 0.95].map((k) => eventNear(kindOf(h), Math.round(moved * k), probe.time + 1));
-      const hit = starts.reduce<EventFields | undefined>((found, e) => found ?? solveEdge(program, probe, h, d, e), undefined);
-      // a pair the solver cannot put on its edge on the first few sets is given up
-      if (!hit && ++misses >= MISSES && !fallback) break;
-      if (!hit) continue;
-      const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
-      fallback ??= c;
-      const plain = probe.evaluate([hit])!;
-      // every other rounding that moves the product changes an output or a state write
-      const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
-      const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
-      if (shows) {
-        out.push(c);
-        shown = true;
-        break;
+      let hits = 0;
+      for (const { move, near } of MOVES) {
+        if (near && !hits) break;
+        const m = scenarios.highPrice();
+        // a market that has just moved: what the moves feed (a variance) is not 0
+        const prefix = scenarios.warmup(m);
+        const moved = Math.round(m * (1 + move));
+        if (program.handlers.some((x) => x.event === "book")) prefix.push(eventNear(EventKind.book, moved, prefix[prefix.length - 1].t + 1));
+        const probe = new Probe(program, params, prefix);
+        // also far from the last price: a move past where its clamps saturate leaves what the move feeds
+        // fixed while the price, and what it scales, is aimed
+        const starts = (near ? [1] : [1, 1.05, 0.95]).map((k) => eventNear(kindOf(h), Math.round(moved * k), probe.time + 1));
+        const hit = starts.reduce<EventFields | undefined>((found, e) => found ?? (near ? scanEdge(program, probe, h, d, e) : solveEdge(program, probe, h, d, e)), undefined);
+        if (!hit) continue;
+        hits++;
+        const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
+        fallback ??= c;
+        const plain = probe.evaluate([hit])!;
+        // every other rounding that moves the product changes an output or a state write
+        const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
+        const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
+        if (shows) {
+          out.push(c);
+          shown = true;
+          break;
+        }
       }
+      if (shown) break;
+      // a pair the solver cannot put on its edge on the first few sets is given up
+      if (!hits && ++misses >= MISSES && !fallback) break;
     }
     if (!shown && fallback) out.push(fallback);
   }
@@ -238,6 +263,28 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
         e = next;
       }
     }
+  return undefined;
+}
+
+/**
+ * An event of handler h on the pair's edge among those nearest `template` (one field of the product's
+ * operands at a time, outward from the template's value, within its range); undefined if none of SCAN is.
+ */
+function scanEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
+  const p = h.body[d.product];
+  if (p.op !== "mul") return undefined;
+  const handler = program.handlers.indexOf(h);
+  const fields = [...new Set([...fieldsOf(h, p.a), ...fieldsOf(h, p.b)])];
+  for (const f of fields) {
+    const spec = h.inputs.find((i) => i.field === f)!;
+    for (let k = 0; k < SCAN / fields.length; k++) {
+      const x = template[f] + (k % 2 ? (k + 1) / 2 : -k / 2);
+      if (x < spec.range.lo || x > spec.range.hi) continue;
+      const e = withField([template], 0, f, x)[0];
+      const ev = probe.evaluate([e]);
+      if (ev?.accepted && ev.handler === handler && onEdge(h, d, ev.values)) return e;
+    }
+  }
   return undefined;
 }
 
