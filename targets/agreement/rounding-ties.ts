@@ -34,24 +34,24 @@ const SETS = 24;
 /** Sets without a hit after which a pair is given up. */
 const MISSES = 3;
 /**
- * Relative moves of the book before the aimed event, tried in turn on each parameter set. A large move
- * saturates the clamps of what it feeds (a variance), which then stays fixed while the solver aims the
- * price, and what it scales, at the edge, however far. A moderate one (1 bp) feeds a variance that
- * neither rounds to 0 nor caps what it scales, so that the parameters that amplify the LSB (avellaneda's
- * horizon and gamma at the top) leave the quotes inside the price range; there the aimed event must
- * stay near (a far move would feed a large variance itself) while both operands move with it, so the
- * solver's targets are out of reach, and events near the start are tried in turn instead (costly: only
- * on a set where the large move reached the edge without showing).
+ * Relative moves of the book before the aimed event, tried in turn on each parameter set, each from a
+ * new price. A large move saturates the clamps of what it feeds (a variance), which then stays fixed
+ * while the solver aims the price, and what it scales, at the edge, however far. A moderate one (1 bp)
+ * feeds a variance that neither rounds to 0 nor caps what it scales, so that the parameters that
+ * amplify the LSB (avellaneda's horizon and gamma at the top) leave the quotes inside the price range;
+ * there the aimed event must stay within a moderate move too (a far one would feed a large variance
+ * itself) while both operands move with it, so the solver's targets are out of reach, and the events
+ * within NEAR of the start are tried in turn instead. The edge is about one product in 2^(n + 1) / 4
+ * (2^15 for avellaneda's), so it takes several prices: this is costly, and done only on a set where the
+ * large move's LSB moves more values than on every set before (the set amplifies it, and what stops it
+ * there, a capped variance or a quote out of range cancelled, a moderate move avoids).
  */
 const MOVES: readonly { readonly move: number; readonly near: boolean }[] = [
   { move: 0.01, near: false },
-  { move: 0.0001, near: true },
+  ...Array.from({ length: 12 }, () => ({ move: 0.0001, near: true })),
 ];
-/**
- * Events tried near the start: the edge is about one product in 2^(n + 1) / 4 (2^15 for avellaneda's),
- * so about half the sets get a hit.
- */
-const SCAN = 24_000;
+/** How far (relative) from its start the aimed event of a moderate move is scanned. */
+const NEAR = 0.0001;
 /** Operands on the edge aimed at per round. */
 const AIMS = 6;
 
@@ -180,12 +180,15 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
     let fallback: Case | undefined;
     let shown = false;
     let misses = 0;
+    // how many values the LSB of the large move's hits has moved at most (-1: no hit yet)
+    let reach = -1;
     for (const base of sets) {
       const params = loadable(program, base);
       if (!params) continue;
       let hits = 0;
+      let farther = false;
       for (const { move, near } of MOVES) {
-        if (near && !hits) break;
+        if (near && !farther) break;
         const m = scenarios.highPrice();
         // a market that has just moved: what the moves feed (a variance) is not 0
         const prefix = scenarios.warmup(m);
@@ -204,6 +207,11 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
         // every other rounding that moves the product changes an output or a state write
         const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
         const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
+        if (!near) {
+          const spread = Math.max(0, ...variants.map((o) => h.body.filter((ins) => o!.values[ins.id] !== plain.values[ins.id]).length));
+          farther = reach >= 0 && spread > reach;
+          reach = Math.max(reach, spread);
+        }
         if (shows) {
           out.push(c);
           shown = true;
@@ -267,17 +275,18 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
 }
 
 /**
- * An event of handler h on the pair's edge among those nearest `template` (one field of the product's
- * operands at a time, outward from the template's value, within its range); undefined if none of SCAN is.
+ * An event of handler h on the pair's edge among those near `template` (one field of the product's
+ * operands at a time, outward from the template's value to NEAR of it, within its range); undefined if
+ * none is.
  */
 function scanEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
   const p = h.body[d.product];
   if (p.op !== "mul") return undefined;
   const handler = program.handlers.indexOf(h);
-  const fields = [...new Set([...fieldsOf(h, p.a), ...fieldsOf(h, p.b)])];
-  for (const f of fields) {
+  for (const f of new Set([...fieldsOf(h, p.a), ...fieldsOf(h, p.b)])) {
     const spec = h.inputs.find((i) => i.field === f)!;
-    for (let k = 0; k < SCAN / fields.length; k++) {
+    const width = 2 * Math.ceil(Math.abs(template[f]) * NEAR);
+    for (let k = 0; k <= width; k++) {
       const x = template[f] + (k % 2 ? (k + 1) / 2 : -k / 2);
       if (x < spec.range.lo || x > spec.range.hi) continue;
       const e = withField([template], 0, f, x)[0];
