@@ -4,7 +4,7 @@ import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { eventNear, kindOf, withField } from "./aimed-events.js";
 import { cone } from "../../compiler/dead-code.js";
 import { boundaries } from "./field-solver.js";
-import { Probe } from "./probe.js";
+import { Probe, type Evaluation } from "./probe.js";
 import { loadable } from "./run-agreement.js";
 import type { Case, Scenarios } from "./scenarios.js";
 
@@ -48,7 +48,7 @@ const MISSES = 3;
  */
 const MOVES: readonly { readonly move: number; readonly near: boolean }[] = [
   { move: 0.01, near: false },
-  ...Array.from({ length: 12 }, () => ({ move: 0.0001, near: true })),
+  ...Array.from({ length: 32 }, () => ({ move: 0.0001, near: true })),
 ];
 /** How far (relative) from its start the aimed event of a moderate move is scanned. */
 const NEAR = 0.0001;
@@ -203,16 +203,13 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
         hits++;
         const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
         fallback ??= c;
-        const plain = probe.evaluate([hit])!;
-        // every other rounding that moves the product changes an output or a state write
-        const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
-        const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
+        const { plain, variants } = variantsAt(program, probe, d, hit);
         if (!near) {
-          const spread = Math.max(0, ...variants.map((o) => h.body.filter((ins) => o!.values[ins.id] !== plain.values[ins.id]).length));
+          const spread = Math.max(0, ...variants.map((o) => h.body.filter((ins) => o.values[ins.id] !== plain.values[ins.id]).length));
           farther = reach >= 0 && spread > reach;
           reach = Math.max(reach, spread);
         }
-        if (shows) {
+        if (shows(h, plain, variants)) {
           out.push(c);
           shown = true;
           break;
@@ -225,6 +222,18 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
     if (!shown && fallback) out.push(fallback);
   }
   return out;
+}
+
+/** The reference's values for event e after the probe, and for it with each other rounding that moves the product. */
+function variantsAt(program: IrProgram, probe: Probe, d: DoubleRounding, e: EventFields): { plain: Evaluation; variants: Evaluation[] } {
+  const plain = probe.evaluate([e])!;
+  const variants = ROUNDINGS.map((r) => probe.evaluate([e], withRounding(program, d, r))).filter((o): o is Evaluation => o !== undefined && o.values[d.product] !== plain.values[d.product]);
+  return { plain, variants };
+}
+
+/** Whether every other rounding that moves the product changes an output or a state write. */
+function shows(h: Handler, plain: Evaluation, variants: readonly Evaluation[]): boolean {
+  return variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o.values[w.value] !== plain.values[w.value]));
 }
 
 /** An event of handler h on the pair's edge, solved from `template`; undefined if none is found. */
@@ -275,7 +284,7 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
 }
 
 /**
- * An event of handler h on the pair's edge among those near `template` (one field of the product's
+ * An event of handler h on the pair's edge where it shows, among those near `template` (one field of the product's
  * operands at a time, outward from the template's value to NEAR of it, within its range); undefined if
  * none is.
  */
@@ -291,7 +300,10 @@ function scanEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundin
       if (x < spec.range.lo || x > spec.range.hi) continue;
       const e = withField([template], 0, f, x)[0];
       const ev = probe.evaluate([e]);
-      if (ev?.accepted && ev.handler === handler && onEdge(h, d, ev.values)) return e;
+      if (ev?.accepted && ev.handler === handler && onEdge(h, d, ev.values)) {
+        const { plain, variants } = variantsAt(program, probe, d, e);
+        if (shows(h, plain, variants)) return e;
+      }
     }
   }
   return undefined;
