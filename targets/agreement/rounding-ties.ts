@@ -48,7 +48,7 @@ const MISSES = 3;
  */
 const MOVES: readonly { readonly move: number; readonly near: boolean }[] = [
   { move: 0.01, near: false },
-  ...Array.from({ length: 32 }, () => ({ move: 0.0001, near: true })),
+  ...Array.from({ length: 64 }, () => ({ move: 0.0001, near: true })),
 ];
 /** How far (relative) from its start the aimed event of a moderate move is scanned. */
 const NEAR = 0.0001;
