@@ -4,7 +4,7 @@ import { EventKind, type EventFields } from "../../runtime/event-tape.js";
 import { eventNear, kindOf, withField } from "./aimed-events.js";
 import { cone } from "../../compiler/dead-code.js";
 import { boundaries } from "./field-solver.js";
-import { Probe } from "./probe.js";
+import { Probe, type Evaluation } from "./probe.js";
 import { loadable } from "./run-agreement.js";
 import type { Case, Scenarios } from "./scenarios.js";
 
@@ -33,6 +33,25 @@ const ROUNDS = 4;
 const SETS = 24;
 /** Sets without a hit after which a pair is given up. */
 const MISSES = 3;
+/**
+ * Relative moves of the book before the aimed event, tried in turn on each parameter set, each from a
+ * new price. A large move saturates the clamps of what it feeds (a variance), which then stays fixed
+ * while the solver aims the price, and what it scales, at the edge, however far. A moderate one (1 bp)
+ * feeds a variance that neither rounds to 0 nor caps what it scales, so that the parameters that
+ * amplify the LSB (avellaneda's horizon and gamma at the top) leave the quotes inside the price range;
+ * there the aimed event must stay within a moderate move too (a far one would feed a large variance
+ * itself) while both operands move with it, so the solver's targets are out of reach, and the events
+ * within NEAR of the start are tried in turn instead. The edge is about one product in 2^(n + 1) / 4
+ * (2^15 for avellaneda's), so it takes several prices: this is costly, and done only on a set where the
+ * large move's LSB moves more values than on every set before (the set amplifies it, and what stops it
+ * there, a capped variance or a quote out of range cancelled, a moderate move avoids).
+ */
+const MOVES: readonly { readonly move: number; readonly near: boolean }[] = [
+  { move: 0.01, near: false },
+  ...Array.from({ length: 64 }, () => ({ move: 0.0001, near: true })),
+];
+/** How far (relative) from its start the aimed event of a moderate move is scanned. */
+const NEAR = 0.0001;
 /** Operands on the edge aimed at per round. */
 const AIMS = 6;
 
@@ -161,37 +180,60 @@ export function tieCases(program: IrProgram, scenarios: Scenarios): Case[] {
     let fallback: Case | undefined;
     let shown = false;
     let misses = 0;
+    // how many values the LSB of the large move's hits has moved at most (-1: no hit yet)
+    let reach = -1;
     for (const base of sets) {
       const params = loadable(program, base);
       if (!params) continue;
-      const m = scenarios.highPrice();
-      // a market that has just moved: what the moves feed (a variance) is not 0
-      const prefix = scenarios.warmup(m);
-      const moved = Math.round(m * 1.01);
-      if (program.handlers.some((x) => x.event === "book")) prefix.push(eventNear(EventKind.book, moved, prefix[prefix.length - 1].t + 1));
-      const probe = new Probe(program, params, prefix);
-      // also far from the last price: a move past where its clamps saturate leaves what the move feeds
-      // fixed while the price, and what it scales, is aimed
-      const starts = [1, 1.05, 0.95].map((k) => eventNear(kindOf(h), Math.round(moved * k), probe.time + 1));
-      const hit = starts.reduce<EventFields | undefined>((found, e) => found ?? solveEdge(program, probe, h, d, e), undefined);
-      // a pair the solver cannot put on its edge on the first few sets is given up
-      if (!hit && ++misses >= MISSES && !fallback) break;
-      if (!hit) continue;
-      const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
-      fallback ??= c;
-      const plain = probe.evaluate([hit])!;
-      // every other rounding that moves the product changes an output or a state write
-      const variants = ROUNDINGS.map((r) => probe.evaluate([hit], withRounding(program, d, r))).filter((o) => o && o.values[d.product] !== plain.values[d.product]);
-      const shows = variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o!.values[w.value] !== plain.values[w.value]));
-      if (shows) {
-        out.push(c);
-        shown = true;
-        break;
+      let hits = 0;
+      let farther = false;
+      for (const { move, near } of MOVES) {
+        if (near && !farther) break;
+        const m = scenarios.highPrice();
+        // a market that has just moved: what the moves feed (a variance) is not 0
+        const prefix = scenarios.warmup(m);
+        const moved = Math.round(m * (1 + move));
+        if (program.handlers.some((x) => x.event === "book")) prefix.push(eventNear(EventKind.book, moved, prefix[prefix.length - 1].t + 1));
+        const probe = new Probe(program, params, prefix);
+        // also far from the last price: a move past where its clamps saturate leaves what the move feeds
+        // fixed while the price, and what it scales, is aimed
+        const starts = (near ? [1] : [1, 1.05, 0.95]).map((k) => eventNear(kindOf(h), Math.round(moved * k), probe.time + 1));
+        const hit = starts.reduce<EventFields | undefined>((found, e) => found ?? (near ? scanEdge(program, probe, h, d, e) : solveEdge(program, probe, h, d, e)), undefined);
+        if (!hit) continue;
+        hits++;
+        const c = { base, stream: [...prefix, hit], label: `rounding edge of ${h.event} #${d.product}` };
+        fallback ??= c;
+        const { plain, variants } = variantsAt(program, probe, d, hit);
+        if (!near) {
+          const spread = Math.max(0, ...variants.map((o) => h.body.filter((ins) => o.values[ins.id] !== plain.values[ins.id]).length));
+          farther = reach >= 0 && spread > reach;
+          reach = Math.max(reach, spread);
+        }
+        if (shows(h, plain, variants)) {
+          out.push(c);
+          shown = true;
+          break;
+        }
       }
+      if (shown) break;
+      // a pair the solver cannot put on its edge on the first few sets is given up
+      if (!hits && ++misses >= MISSES && !fallback) break;
     }
     if (!shown && fallback) out.push(fallback);
   }
   return out;
+}
+
+/** The reference's values for event e after the probe, and for it with each other rounding that moves the product. */
+function variantsAt(program: IrProgram, probe: Probe, d: DoubleRounding, e: EventFields): { plain: Evaluation; variants: Evaluation[] } {
+  const plain = probe.evaluate([e])!;
+  const variants = ROUNDINGS.map((r) => probe.evaluate([e], withRounding(program, d, r))).filter((o): o is Evaluation => o !== undefined && o.values[d.product] !== plain.values[d.product]);
+  return { plain, variants };
+}
+
+/** Whether every other rounding that moves the product changes an output or a state write. */
+function shows(h: Handler, plain: Evaluation, variants: readonly Evaluation[]): boolean {
+  return variants.length > 0 && variants.every((o) => [...h.outputs, ...h.writes].some((w) => o.values[w.value] !== plain.values[w.value]));
 }
 
 /** An event of handler h on the pair's edge, solved from `template`; undefined if none is found. */
@@ -238,6 +280,32 @@ function solveEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRoundi
         e = next;
       }
     }
+  return undefined;
+}
+
+/**
+ * An event of handler h on the pair's edge where it shows, among those near `template` (one field of the product's
+ * operands at a time, outward from the template's value to NEAR of it, within its range); undefined if
+ * none is.
+ */
+function scanEdge(program: IrProgram, probe: Probe, h: Handler, d: DoubleRounding, template: EventFields): EventFields | undefined {
+  const p = h.body[d.product];
+  if (p.op !== "mul") return undefined;
+  const handler = program.handlers.indexOf(h);
+  for (const f of new Set([...fieldsOf(h, p.a), ...fieldsOf(h, p.b)])) {
+    const spec = h.inputs.find((i) => i.field === f)!;
+    const width = 2 * Math.ceil(Math.abs(template[f]) * NEAR);
+    for (let k = 0; k <= width; k++) {
+      const x = template[f] + (k % 2 ? (k + 1) / 2 : -k / 2);
+      if (x < spec.range.lo || x > spec.range.hi) continue;
+      const e = withField([template], 0, f, x)[0];
+      const ev = probe.evaluate([e]);
+      if (ev?.accepted && ev.handler === handler && onEdge(h, d, ev.values)) {
+        const { plain, variants } = variantsAt(program, probe, d, e);
+        if (shows(h, plain, variants)) return e;
+      }
+    }
+  }
   return undefined;
 }
 

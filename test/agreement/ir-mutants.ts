@@ -588,10 +588,6 @@ export const IR_MUTANTS: readonly IrMutant[] = [
       }),
       "ceil",
     ),
-    survivesToday:
-      "caught at stream 120 before issue 8's guarded quotes, only through a bid of -1,050,776,833 ticks (extreme parameters and a 12 % jump); " +
-      "such a quote is now cancelled (quote_valid = 0 on both sides), and in the price range the streams' volatility either rounds to 0 or caps var_ticks at 1,000,000, " +
-      "where the rounding does not show: 3,000 streams of seeds 1, 2 and 3 miss it. Needs a generator of moderate moves (0.01 to 1 bp per book update)",
   },
   {
     name: "m = precision(mid / 10000, 8): shift one too far",
