@@ -136,7 +136,11 @@ describe("the exchange simulator on hand-worked scenarios", () => {
   });
 });
 
-/** A stand-in strategy: on every book event it quotes level 0 at fixed prices, and accepts every order. */
+/**
+ * A stand-in strategy: on every book event it quotes level 0 at fixed prices, and accepts every order.
+ * Like a compiled strategy it holds its quote across the events that do not quote (quote_valid = 0 would
+ * be a cancel).
+ */
 function fixedQuoter(bid: number, ask: number, qty: number) {
   const outputs = new Float64Array(8);
   const layout: OutputLayout = { levels: [{ valid: 0, bid: 1, ask: 2, bidQty: 3, askQty: 4 }], accept: 5, reason: 6, haltReason: 7, timerAt: -1 };
@@ -144,7 +148,8 @@ function fixedQuoter(bid: number, ask: number, qty: number) {
   const engine = {
     outputs,
     step(kind: number, t: number, a: number, b: number, c: number) {
-      outputs.fill(0);
+      outputs[5] = 0;
+      outputs[6] = 0;
       if (kind === EventKind.book) outputs.set([1, bid, ask, qty, qty], 0);
       if (kind === EventKind.order) outputs[5] = 1;
       if (kind === EventKind.fill) fills.push(`t ${t} px ${a} qty ${b} side ${c}`);
