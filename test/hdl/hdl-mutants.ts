@@ -126,6 +126,8 @@ interface Site {
   readonly vhdl: (text: string, p: IrProgram) => string;
   readonly equivalent?: HdlMutant["equivalent"];
   readonly survivesToday?: string;
+  /** Surviving in one language's run only (GHDL runs far fewer streams than Verilator). */
+  readonly survivesTodayIn?: Partial<Record<HdlLanguage, string>>;
 }
 
 const SITES: readonly Site[] = [
@@ -209,6 +211,12 @@ const SITES: readonly Site[] = [
     name: "notional limit +1",
     cls: "constant +1",
     example: "grid",
+    survivesTodayIn: {
+      vhdl:
+        "the stream that puts qty x price exactly on the limit with every earlier check passing is stream 2,640 of seed 1 " +
+        "(Verilator catches it there); GHDL runs 256. The aimed notional events of the first rounds are refused earlier " +
+        "(price band, message rate), so the limit's own edge is not what decides their reason.",
+    },
     verilog: edit(
       /(wire signed \[\d+:0\] (order_v\d+) = )(\d+)'sh([0-9a-f]+);(\n {2}wire signed \[\d+:0\] (\w+) = \{\{\d+\{\2\[\d+\]\}\}, \2\};\n {2}wire \w+ = \6 < \w+_prod;)/g,
       (_m, head, _n, bits, hex, tail) => `${head}${verilogPlus(bits, hex, 1n)};${tail}`,
@@ -295,6 +303,6 @@ export const HDL_MUTANTS: readonly HdlMutant[] = SITES.flatMap((s) =>
     top: s.top ?? "engine",
     apply: s[language],
     ...(s.equivalent ? { equivalent: s.equivalent } : {}),
-    ...(s.survivesToday ? { survivesToday: s.survivesToday } : {}),
+    ...(s.survivesToday ?? s.survivesTodayIn?.[language] ? { survivesToday: s.survivesToday ?? s.survivesTodayIn?.[language] } : {}),
   })),
 );
