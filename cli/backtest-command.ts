@@ -173,7 +173,7 @@ export function hasRiskCheck(ir: IrProgram, layout: OutputLayout): boolean {
 }
 
 /** The parameter vector from a values JSON or a parameter file of `lockstep params` (by its magic), as `step` reads it. */
-function parameters(ir: IrProgram, path: string | undefined): bigint[] {
+export function parameters(ir: IrProgram, path: string | undefined): bigint[] {
   const r = readParamVector(ir, path);
   if ("error" in r) throw new UserError(r.error);
   for (const note of r.notes) process.stderr.write(`${note}\n\n`);
@@ -186,7 +186,7 @@ function parameters(ir: IrProgram, path: string | undefined): bigint[] {
  * to the simulator, which then knows the queue at every price it rests at; without, it learns queues from
  * the best bid and ask only (L1).
  */
-function recording(path: string, ir: IrProgram, withDepth: boolean): { tape: EventTape; depth: DepthTape | undefined } {
+export function recording(path: string, ir: IrProgram, withDepth: boolean): { tape: EventTape; depth: DepthTape | undefined } {
   const r = loadData(path, ir);
   if ("error" in r) throw new UserError(r.error);
   for (const note of r.notes) process.stderr.write(`${note}\n`);

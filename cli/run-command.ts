@@ -9,8 +9,7 @@ import { prepareEngineModule } from "../runtime/pipeline/prepare-engine-module.j
 import type { FullPolicy } from "../runtime/ring/ring-layout.js";
 import type { IrProgram } from "../compiler/ir.js";
 import { paramLayout } from "../compiler/param-layout.js";
-import { hasRiskCheck, logHeader, program, simulator, summaryTitle, summaryUnits, unitsNote, UserError, type SimulatorOptions } from "./backtest-command.js";
-import { loadData } from "./load-data.js";
+import { hasRiskCheck, logHeader, parameters, program, recording, simulator, summaryTitle, summaryUnits, unitsNote, UserError, type SimulatorOptions } from "./backtest-command.js";
 import { readParamVector } from "./param-values.js";
 
 export interface RunOptions extends Omit<SimulatorOptions, "latencyFile"> {
@@ -35,15 +34,11 @@ export async function runRunCommand(file: string, opts: RunOptions): Promise<num
     const { ir, text } = program(file);
     const layout = outputLayout(ir.outputs.map((o) => o.name));
     if ("error" in layout) throw new UserError(`${file}: cannot run: ${layout.error}`);
-    const params = readParamVector(ir, opts.params);
-    if ("error" in params) throw new UserError(params.error);
-    for (const note of params.notes) process.stderr.write(`${note}\n\n`);
+    const params = parameters(ir, opts.params);
     const { config, settings } = simulator(opts);
-    const data = loadData(opts.data, ir);
-    if ("error" in data) throw new UserError(data.error);
-    for (const note of data.notes) process.stderr.write(`${note}\n`);
+    const { tape } = recording(opts.data, ir, false);
     const module = await prepareEngineModule(ir, opts.target);
-    const control = createReloadControl(params.vector.length);
+    const control = createReloadControl(params.length);
     const fd = opts.log ? openLog(opts.log, logHeader(ir, text, opts.data, settings)) : -1;
     const reloader = opts.params ? new Reloader(ir, opts.params, new ReloadRequester(control)) : undefined;
     const onHangUp = () => (reloader ? reloader.signal() : process.stderr.write("lockstep run: SIGHUP: no --params file to reload; ignored\n"));
@@ -54,9 +49,9 @@ export async function runRunCommand(file: string, opts: RunOptions): Promise<num
     let run: LiveRun;
     try {
       run = await runLive({
-        tape: data.tape,
+        tape,
         module,
-        params: params.vector,
+        params,
         layout,
         riskCheck: hasRiskCheck(ir, layout),
         config,
